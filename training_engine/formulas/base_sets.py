@@ -1,0 +1,99 @@
+"""The formula base: sets, reps and weight straight from the periodisation table (§3.2).
+
+Every strategy starts from this base; the LLM path and the constraint pass recompute it from the
+same input, so it lives here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared_types.config import FixedSessionConfig, RepSessionConfig
+from shared_types.enums import IntensityType
+from shared_types.inputs import JITInput
+from shared_types.outputs import PlannedSet
+from training_engine.formulas.rounding import (
+    effective_increment_kg,
+    round_half_up,
+    round_to_increment,
+)
+
+__all__ = ["FormulaBase", "cycled_block", "formula_base", "main_increment_kg"]
+
+
+def cycled_block(block_number: int) -> int:
+    """Programs run blocks 1, 2, 3, 1, 2, 3...: block 4 uses block 1's table."""
+    return ((block_number - 1) % 3) + 1
+
+
+def main_increment_kg(inp: JITInput) -> float:
+    """Step for main-lift weights: the coarser of the config's rounding and the lifter's plates."""
+    return effective_increment_kg(inp.formula_config.rounding_increment_kg, inp.weight_increment_kg)
+
+
+@dataclass(frozen=True)
+class FormulaBase:
+    """The untouched prescription for today's lift, intensity and block."""
+
+    sets: tuple[PlannedSet, ...]
+    pct: float
+    reps: int
+    reps_max: int | None
+    rpe_target: float
+
+    @property
+    def weight_kg(self) -> float:
+        return self.sets[0].weight_kg
+
+    @property
+    def count(self) -> int:
+        return len(self.sets)
+
+
+def _straight_sets(
+    count: int, weight_kg: float, reps: int, rpe: float, reps_range: tuple[int, int] | None
+) -> tuple[PlannedSet, ...]:
+    return tuple(
+        PlannedSet(
+            set_number=n, weight_kg=weight_kg, reps=reps, rpe_target=rpe, reps_range=reps_range
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def formula_base(inp: JITInput) -> FormulaBase:
+    config = inp.formula_config
+    increment = main_increment_kg(inp)
+    if inp.intensity_type is IntensityType.DELOAD:
+        deload = config.deload
+        weight = round_to_increment(deload.pct * inp.one_rm_kg, increment)
+        return FormulaBase(
+            sets=_straight_sets(deload.sets, weight, deload.reps, deload.rpe_target, None),
+            pct=deload.pct,
+            reps=deload.reps,
+            reps_max=None,
+            rpe_target=deload.rpe_target,
+        )
+    block = config.block(cycled_block(inp.block_number))
+    day = getattr(block, inp.intensity_type.value)
+    weight = round_to_increment(day.pct * inp.one_rm_kg, increment)
+    if isinstance(day, RepSessionConfig):
+        count = round_half_up((day.sets_min + day.sets_max) / 2)
+        reps_range = (day.reps_min, day.reps_max)
+        return FormulaBase(
+            sets=_straight_sets(count, weight, day.reps_min, day.rpe_target, reps_range),
+            pct=day.pct,
+            reps=day.reps_min,
+            reps_max=day.reps_max,
+            rpe_target=day.rpe_target,
+        )
+    assert isinstance(day, FixedSessionConfig)
+    ranged = day.reps_max is not None and day.reps_max > day.reps
+    fixed_range = (day.reps, day.reps_max) if ranged and day.reps_max is not None else None
+    return FormulaBase(
+        sets=_straight_sets(day.sets, weight, day.reps, day.rpe_target, fixed_range),
+        pct=day.pct,
+        reps=day.reps,
+        reps_max=day.reps_max if ranged else None,
+        rpe_target=day.rpe_target,
+    )

@@ -1,0 +1,46 @@
+"""Rest between sets (domain-reference §3.15)."""
+
+from __future__ import annotations
+
+from shared_types.enums import IntensityType
+from shared_types.inputs import JITInput, RestOverride
+from shared_types.trace import MainRestTrace
+
+__all__ = ["aux_rest_seconds", "main_rest"]
+
+
+def _override(inp: JITInput) -> RestOverride | None:
+    """The most specific matching override: lift+intensity, intensity, lift, then catch-all."""
+    overrides = inp.user_rest_overrides or ()
+    lift, intensity = inp.primary_lift, inp.intensity_type
+    tiers = (
+        lambda o: o.lift is lift and o.intensity_type is intensity,
+        lambda o: o.lift is None and o.intensity_type is intensity,
+        lambda o: o.lift is lift and o.intensity_type is None,
+        lambda o: o.lift is None and o.intensity_type is None,
+    )
+    for matches in tiers:
+        found = next((o for o in overrides if matches(o)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def main_rest(inp: JITInput, cycled_block: int) -> MainRestTrace:
+    rest = inp.formula_config.rest_seconds
+    if inp.intensity_type is IntensityType.DELOAD:
+        base = rest.deload
+    else:
+        base = getattr(inp.formula_config.rest_block(cycled_block), inp.intensity_type.value)
+    override = _override(inp)
+    user = override.rest_seconds if override is not None else None
+    return MainRestTrace(
+        formula_base_seconds=base,
+        user_override_seconds=user,
+        llm_delta_seconds=None,
+        final_seconds=user if user is not None else base,
+    )
+
+
+def aux_rest_seconds(inp: JITInput) -> int:
+    return inp.formula_config.rest_seconds.auxiliary

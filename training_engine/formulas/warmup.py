@@ -1,0 +1,58 @@
+"""Warm-up ramps up to the first working weight (domain-reference §3.14)."""
+
+from __future__ import annotations
+
+from shared_types.config import CustomWarmup, PresetWarmup, WarmupProtocol
+from shared_types.enums import Sex, WarmupPresetName
+from shared_types.inputs import JITInput
+from shared_types.outputs import WarmupSet
+from shared_types.trace import WarmupStepTrace, WarmupTrace
+from training_engine.defaults.warmup_presets import MINIMAL_BELOW_KG, WARMUP_PRESETS
+from training_engine.formulas.rounding import DEFAULT_INCREMENT_KG, format_kg, round_to_increment
+from training_engine.limits import bar_weight_kg
+
+__all__ = ["RECOVERY_SORENESS", "build_warmup", "effective_protocol"]
+
+RECOVERY_SORENESS = 9
+
+
+def effective_protocol(
+    inp: JITInput, working_weight_kg: float, worst_soreness: int
+) -> tuple[str, tuple[tuple[float, int], ...]]:
+    """(protocol name, steps). An explicit choice always wins; otherwise a recovery session or a
+    light working weight gets the minimal ramp."""
+    config: WarmupProtocol = inp.warmup_config or PresetWarmup(
+        name=WarmupPresetName.STANDARD_FEMALE
+        if inp.biological_sex is Sex.FEMALE
+        else WarmupPresetName.STANDARD
+    )
+    if not inp.warmup_config_explicit and (
+        worst_soreness >= RECOVERY_SORENESS or working_weight_kg < MINIMAL_BELOW_KG
+    ):
+        config = PresetWarmup(name=WarmupPresetName.MINIMAL)
+    if isinstance(config, CustomWarmup):
+        return "custom", tuple((step.pct, step.reps) for step in config.steps)
+    return config.name.value, WARMUP_PRESETS[config.name]
+
+
+def build_warmup(
+    inp: JITInput, working_weight_kg: float, worst_soreness: int
+) -> tuple[tuple[WarmupSet, ...], WarmupTrace]:
+    name, steps = effective_protocol(inp, working_weight_kg, worst_soreness)
+    bar = bar_weight_kg(inp)
+    increment = inp.weight_increment_kg or DEFAULT_INCREMENT_KG
+    sets: list[WarmupSet] = []
+    traced: list[WarmupStepTrace] = []
+    previous: float | None = None
+    for pct, reps in steps:
+        weight = max(bar, round_to_increment(working_weight_kg * pct, increment))
+        if weight == previous:
+            continue  # two steps that round to the same weight are one step
+        previous = weight
+        display = f"{format_kg(weight)} kg" + (" (bar)" if weight == bar else "")
+        sets.append(
+            WarmupSet(set_number=len(sets) + 1, weight_kg=weight, display_weight=display, reps=reps)
+        )
+        traced.append(WarmupStepTrace(pct=pct, weight_kg=weight, reps=reps))
+    trace = WarmupTrace(working_weight_kg=working_weight_kg, protocol_name=name, steps=tuple(traced))
+    return tuple(sets), trace

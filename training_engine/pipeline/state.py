@@ -1,0 +1,145 @@
+"""The values a pipeline run threads through its steps.
+
+`SessionContext` is computed once from the input and never changes; `PipelineState` is what the
+steps change. Both are frozen: a step returns a new state (via the helpers below, which also
+record the trace entry and the reason), so the order of steps is the only order of effects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from shared_types.enums import IntensityType, MuscleGroup, Sex
+from shared_types.inputs import JITInput, RecentSessionSummary
+from shared_types.outputs import PlannedSet
+from shared_types.trace import ModifierSource, ModifierTrace, VolumeChangeSource, VolumeChangeTrace
+from training_engine.formulas.base_sets import FormulaBase, cycled_block, formula_base, main_increment_kg
+from training_engine.muscles import PRIMARY_MUSCLES
+
+__all__ = ["PipelineState", "SessionContext", "new_context", "initial_state"]
+
+ReductionSource = str  # "readiness" | "cycle_phase" | "soreness" | "disruption"
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    inp: JITInput
+    base: FormulaBase
+    increment_kg: float
+    cycled_block: int
+    primary_muscles: tuple[MuscleGroup, ...]
+    worst_soreness: int
+
+    @property
+    def is_deload(self) -> bool:
+        return self.inp.intensity_type is IntensityType.DELOAD
+
+    @property
+    def is_female(self) -> bool:
+        return self.inp.biological_sex is Sex.FEMALE
+
+    @property
+    def rehab_cap_applies(self) -> bool:
+        cap = self.inp.active_rehab_cap
+        return cap is not None and cap.lift is self.inp.primary_lift
+
+    def usable_logs(self) -> tuple[RecentSessionSummary, ...]:
+        """Recent logs that carry an RPE and were not done under a rehab cap (newest first)."""
+        return tuple(
+            log
+            for log in self.inp.recent_logs
+            if log.actual_rpe is not None and not log.contained_rehab_sets
+        )
+
+    def recent_rpe_deviation(self) -> float | None:
+        """Mean (actual - target) RPE over the two newest usable logs; None with fewer than two."""
+        logs = self.usable_logs()[:2]
+        if len(logs) < 2:
+            return None
+        return sum(_rpe(log) - log.target_rpe for log in logs) / len(logs)
+
+    def rpe_gap(self) -> float:
+        """Mean (target - actual) RPE over every usable log (positive = sessions felt easy)."""
+        logs = self.usable_logs()
+        if len(logs) < 2:
+            return 0.0
+        return sum(log.target_rpe - _rpe(log) for log in logs) / len(logs)
+
+    def calibration(self, source: str) -> float | None:
+        calibrations = self.inp.modifier_calibrations or {}
+        for key, value in calibrations.items():
+            if key.value == source:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class PipelineState:
+    sets: tuple[PlannedSet, ...]
+    planned_count: int
+    intensity_multiplier: float = 1.0
+    recovery_mode: bool = False
+    skipped: bool = False
+    rep_override: int | None = None
+    rationale: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    modifiers: tuple[ModifierTrace, ...] = ()
+    volume_changes: tuple[VolumeChangeTrace, ...] = ()
+    sets_removed: tuple[tuple[ReductionSource, int], ...] = field(default=())
+    rehab_cap_kg: float | None = None
+
+    def say(self, reason: str) -> PipelineState:
+        return dataclasses.replace(self, rationale=(*self.rationale, reason))
+
+    def warn(self, warning: str) -> PipelineState:
+        return dataclasses.replace(self, warnings=(*self.warnings, warning))
+
+    def scale_intensity(
+        self, source: ModifierSource, default: float, applied: float, reason: str
+    ) -> PipelineState:
+        """Multiply the intensity by `applied`; the trace records the uncalibrated `default`."""
+        return dataclasses.replace(
+            self,
+            intensity_multiplier=self.intensity_multiplier * applied,
+            modifiers=(*self.modifiers, ModifierTrace(source=source, multiplier=default, reason=reason)),
+        )
+
+    def set_count(self, source: VolumeChangeSource, count: int, reason: str) -> PipelineState:
+        """Change the planned set count, recording the change when there is one."""
+        if count == self.planned_count:
+            return self
+        change = VolumeChangeTrace(
+            source=source, sets_before=self.planned_count, sets_after=count, reason=reason
+        )
+        return dataclasses.replace(
+            self, planned_count=count, volume_changes=(*self.volume_changes, change)
+        )
+
+    def record_removed(self, source: ReductionSource, before: int) -> PipelineState:
+        """Book the sets a body-state signal removed (for the intra-session 'add back' offer)."""
+        removed = before - self.planned_count
+        if removed <= 0:
+            return self
+        return dataclasses.replace(self, sets_removed=(*self.sets_removed, (source, removed)))
+
+
+def _rpe(log: RecentSessionSummary) -> float:
+    assert log.actual_rpe is not None
+    return log.actual_rpe
+
+
+def new_context(inp: JITInput) -> SessionContext:
+    primary = PRIMARY_MUSCLES[inp.primary_lift]
+    return SessionContext(
+        inp=inp,
+        base=formula_base(inp),
+        increment_kg=main_increment_kg(inp),
+        cycled_block=cycled_block(inp.block_number),
+        primary_muscles=primary,
+        worst_soreness=max(inp.soreness(m) for m in primary),
+    )
+
+
+def initial_state(ctx: SessionContext) -> PipelineState:
+    return PipelineState(sets=ctx.base.sets, planned_count=ctx.base.count)

@@ -1,0 +1,16 @@
+"""Per-athlete calibration of a modifier (learned offsets, domain-reference §3.20.8)."""
+
+from __future__ import annotations
+
+CALIBRATED_MIN = 0.5
+CALIBRATED_MAX = 1.2
+
+
+def calibrated(default: float, adjustment: float | None) -> float:
+    """The multiplier after a learned offset: default + offset, clamped to 0.5-1.2.
+
+    A neutral multiplier (1.0) is never calibrated.
+    """
+    if adjustment is None or default == 1.0:
+        return default
+    return min(CALIBRATED_MAX, max(CALIBRATED_MIN, default + adjustment))

@@ -1,0 +1,31 @@
+"""Never plan more weekly sets for a primary muscle than it can recover from (its MRV)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from training_engine.muscles import primary_contributions
+from training_engine.pipeline.state import PipelineState, SessionContext
+
+
+def mrv_cap(ctx: SessionContext, state: PipelineState) -> PipelineState:
+    if state.recovery_mode or state.skipped:
+        return state
+    inp = ctx.inp
+    for muscle, contribution in primary_contributions(inp.primary_lift):
+        remaining = inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)
+        room = math.floor(remaining / contribution) if remaining > 0 else 0
+        if room < 1:
+            # Also when fractional weekly volume leaves less than one set of room: a skip is
+            # said out loud, never an empty session that claims not to be skipped.
+            warning = f"MRV exceeded for {muscle.value} — main lift skipped"
+            return (
+                dataclasses.replace(state, skipped=True)
+                .set_count("mrv_cap", 0, warning)
+                .warn(warning)
+            )
+        if state.planned_count > room:
+            warning = f"Approaching MRV for {muscle.value} — sets capped at {room}"
+            state = state.set_count("mrv_cap", room, warning).warn(warning)
+    return state

@@ -1,0 +1,141 @@
+"""The formula session: run the main-lift pipeline and assemble the full output with its trace.
+
+Accessory work (domain-reference §3.12-§3.13) is not built yet: `auxiliary_work` is empty.
+"""
+
+from __future__ import annotations
+
+from shared_types.enums import IntensityType, StrategyUsed
+from shared_types.inputs import JITInput
+from shared_types.outputs import (
+    JITOutput,
+    RestRecommendations,
+    VolumeReductions,
+    VolumeReductionSource,
+)
+from shared_types.trace import (
+    BaseConfigTrace,
+    MainLiftTrace,
+    PrescriptionTrace,
+    RestTrace,
+    SetTrace,
+    WeightDerivation,
+)
+from training_engine.formulas.rest import aux_rest_seconds, main_rest
+from training_engine.formulas.warmup import build_warmup
+from training_engine.pipeline.run import run_main_lift
+from training_engine.pipeline.state import PipelineState, SessionContext
+
+__all__ = ["formula_session"]
+
+RECOVERY_INTENSITY_MODIFIER = 0.4
+_REDUCTION_ORDER = ("readiness", "cycle_phase", "soreness", "disruption")
+
+
+def _volume_reductions(ctx: SessionContext, state: PipelineState) -> VolumeReductions | None:
+    removed = dict(state.sets_removed)
+    sources = tuple(
+        VolumeReductionSource(source=name, sets_removed=removed[name])  # type: ignore[arg-type]
+        for name in _REDUCTION_ORDER
+        if removed.get(name, 0) > 0
+    )
+    total = sum(s.sets_removed for s in sources)
+    if total == 0:
+        return None
+    return VolumeReductions(
+        total_sets_removed=total,
+        base_sets_count=ctx.base.count,
+        sources=sources,
+        recovery_blocked=state.recovery_mode,
+    )
+
+
+def _trace(
+    ctx: SessionContext, state: PipelineState, output: JITOutput, rest_trace: RestTrace, warmup: object
+) -> PrescriptionTrace:
+    inp = ctx.inp
+    deload = inp.intensity_type is IntensityType.DELOAD
+    final_multiplier = 1.0
+    for modifier in state.modifiers:
+        final_multiplier *= modifier.multiplier
+    main = output.main_lift_sets
+    rep_source = "recovery" if state.recovery_mode else ("rpe_history" if state.rep_override else "config")
+    derivation = WeightDerivation(
+        one_rm_kg=inp.one_rm_kg,
+        stored_one_rm_kg=inp.stored_one_rm_kg,
+        working_one_rm_kg=inp.one_rm_kg if inp.stored_one_rm_kg is not None else None,
+        one_rm_source=inp.one_rm_source,
+        block_pct=ctx.base.pct,
+        base_weight_kg=ctx.base.weight_kg,
+        modifiers=state.modifiers,
+        final_multiplier=final_multiplier,
+        final_weight_kg=main[0].weight_kg if main else 0.0,
+    )
+    return PrescriptionTrace(
+        session_id=inp.session_id,
+        strategy=StrategyUsed.FORMULA.value,
+        primary_lift=inp.primary_lift,
+        intensity_type=inp.intensity_type,
+        block_number=inp.block_number,
+        one_rm_kg=inp.one_rm_kg,
+        rationale=output.rationale,
+        warnings=output.warnings,
+        base_config=None
+        if deload
+        else BaseConfigTrace(
+            sets=ctx.base.count, reps=ctx.base.reps, reps_max=ctx.base.reps_max, pct=ctx.base.pct
+        ),
+        main_lift=MainLiftTrace(
+            weight_derivation=derivation,
+            volume_changes=state.volume_changes,
+            sets=tuple(
+                SetTrace(
+                    set_number=s.set_number,
+                    weight_kg=s.weight_kg,
+                    reps=s.reps,
+                    rpe_target=s.rpe_target,
+                    rep_source=rep_source,  # type: ignore[arg-type]
+                )
+                for s in main
+            ),
+            is_recovery_mode=state.recovery_mode,
+            is_skipped=state.skipped,
+        ),
+        auxiliaries=(),
+        warmup=warmup,  # type: ignore[arg-type]
+        rest=rest_trace,
+    )
+
+
+def formula_session(inp: JITInput) -> JITOutput:
+    """The deterministic prescription for one session (parakeet's formula strategy)."""
+    ctx, state = run_main_lift(inp)
+    main = state.sets
+    warmup_sets, warmup_trace = (
+        build_warmup(inp, main[0].weight_kg, ctx.worst_soreness) if main else ((), None)
+    )
+    rest = main_rest(inp, ctx.cycled_block)
+    rest_trace = RestTrace(main_lift=rest, auxiliary_seconds=aux_rest_seconds(inp))
+    output = JITOutput(
+        session_id=inp.session_id,
+        generated_at=inp.now,
+        main_lift_sets=main,
+        warmup_sets=warmup_sets,
+        auxiliary_work=(),
+        volume_modifier=len(main) / ctx.base.count if ctx.base.count else 1.0,
+        intensity_modifier=RECOVERY_INTENSITY_MODIFIER
+        if state.recovery_mode
+        else state.intensity_multiplier,
+        rationale=state.rationale,
+        warnings=state.warnings,
+        skipped_main_lift=state.skipped,
+        rest_recommendations=RestRecommendations(
+            main_lift=tuple(rest.final_seconds for _ in main), auxiliary=()
+        ),
+        jit_strategy=StrategyUsed.FORMULA,
+        volume_reductions=_volume_reductions(ctx, state),
+        capped_by_rehab=True if state.rehab_cap_kg is not None else None,
+        rehab_cap_kg=state.rehab_cap_kg,
+    )
+    trace = _trace(ctx, state, output, rest_trace, warmup_trace)
+    return output.model_copy(update={"trace": trace})
