@@ -32,7 +32,7 @@ REST_DELTA_MAX_SECONDS = 60
 
 
 class AnchorOverride(Frozen):
-    weight_kg: Annotated[float, Field(ge=0, le=500)]
+    weight_kg: Annotated[float, Field(ge=0, le=500, allow_inf_nan=False)]
     reason: Annotated[str, Field(max_length=160)]
 
 
@@ -43,12 +43,12 @@ class AuxOverride(Frozen):
 
 
 class RestAdjustments(Frozen):
-    main_lift: float | None
+    main_lift: Annotated[float, Field(allow_inf_nan=False)] | None
 
 
 class JITAdjustment(Frozen):
     intensity_modifier: Annotated[
-        float, Field(ge=INTENSITY_MODIFIER_MIN, le=INTENSITY_MODIFIER_MAX)
+        float, Field(ge=INTENSITY_MODIFIER_MIN, le=INTENSITY_MODIFIER_MAX, allow_inf_nan=False)
     ]
     set_modifier: Annotated[int, Field(ge=SET_MODIFIER_MIN, le=SET_MODIFIER_MAX)]
     skip_main_lift: bool

@@ -8,8 +8,8 @@ never a dict's insertion order, so tie-breaks are stable and match the reference
 from enum import StrEnum
 
 __all__ = [
-    "AnchorSource",
     "AnchorConfidence",
+    "AnchorSource",
     "CalibrationSource",
     "CyclePhase",
     "DisruptionStatus",

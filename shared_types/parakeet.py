@@ -85,9 +85,7 @@ _IRREGULAR: Mapping[tuple[type[BaseModel], str], str] = {
 _NOT_IN_PARAKEET: frozenset[tuple[type[BaseModel], str]] = frozenset({(JITOutput, "trace")})
 
 # Optional keys parakeet writes as an explicit null rather than leaving out.
-_ALWAYS_WRITTEN: frozenset[tuple[type[BaseModel], str]] = frozenset(
-    {(JITOutput, "generated_at")}
-)
+_ALWAYS_WRITTEN: frozenset[tuple[type[BaseModel], str]] = frozenset({(JITOutput, "generated_at")})
 
 
 def _camel(name: str) -> str:
@@ -245,7 +243,11 @@ def parakeet_path(model: type[BaseModel], loc: Sequence[int | str]) -> tuple[int
     for part in loc:
         members = _union_members(_unwrap(current))
         owner = next(
-            (m for m in members if _is_model(m) and isinstance(part, str) and part in m.model_fields),
+            (
+                m
+                for m in members
+                if _is_model(m) and isinstance(part, str) and part in m.model_fields
+            ),
             None,
         )
         if owner is not None:

@@ -13,14 +13,14 @@ from shared_types.base import Frozen
 from shared_types.enums import AnchorSource, IntensityType, Lift, OneRmSource
 
 __all__ = [
-    "AuxiliaryTrace",
     "AuxWeightTrace",
+    "AuxiliaryTrace",
     "BaseConfigTrace",
     "MainLiftTrace",
+    "MainRestTrace",
     "ModifierTrace",
     "PrescriptionTrace",
     "RestTrace",
-    "MainRestTrace",
     "SetTrace",
     "VolumeChangeTrace",
     "WarmupStepTrace",

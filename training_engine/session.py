@@ -51,7 +51,11 @@ def _volume_reductions(ctx: SessionContext, state: PipelineState) -> VolumeReduc
 
 
 def _trace(
-    ctx: SessionContext, state: PipelineState, output: JITOutput, rest_trace: RestTrace, warmup: object
+    ctx: SessionContext,
+    state: PipelineState,
+    output: JITOutput,
+    rest_trace: RestTrace,
+    warmup: object,
 ) -> PrescriptionTrace:
     inp = ctx.inp
     deload = inp.intensity_type is IntensityType.DELOAD
@@ -59,7 +63,9 @@ def _trace(
     for modifier in state.modifiers:
         final_multiplier *= modifier.multiplier
     main = output.main_lift_sets
-    rep_source = "recovery" if state.recovery_mode else ("rpe_history" if state.rep_override else "config")
+    rep_source = (
+        "recovery" if state.recovery_mode else ("rpe_history" if state.rep_override else "config")
+    )
     derivation = WeightDerivation(
         one_rm_kg=inp.one_rm_kg,
         stored_one_rm_kg=inp.stored_one_rm_kg,

@@ -11,7 +11,9 @@ from shared_types.enums import Sex
 __all__ = ["FEMALE_FORMULA_CONFIG", "MALE_FORMULA_CONFIG", "default_formula_config"]
 
 
-def _fixed(pct: float, sets: int, reps: int, rpe: float, reps_max: int | None = None) -> dict[str, object]:
+def _fixed(
+    pct: float, sets: int, reps: int, rpe: float, reps_max: int | None = None
+) -> dict[str, object]:
     entry: dict[str, object] = {"pct": pct, "sets": sets, "reps": reps, "rpe_target": rpe}
     if reps_max is not None:
         entry["reps_max"] = reps_max

@@ -12,15 +12,16 @@ __all__ = ["aux_rest_seconds", "main_rest"]
 def _override(inp: JITInput) -> RestOverride | None:
     """The most specific matching override: lift+intensity, intensity, lift, then catch-all."""
     overrides = inp.user_rest_overrides or ()
-    lift, intensity = inp.primary_lift, inp.intensity_type
     tiers = (
-        lambda o: o.lift is lift and o.intensity_type is intensity,
-        lambda o: o.lift is None and o.intensity_type is intensity,
-        lambda o: o.lift is lift and o.intensity_type is None,
-        lambda o: o.lift is None and o.intensity_type is None,
+        (inp.primary_lift, inp.intensity_type),
+        (None, inp.intensity_type),
+        (inp.primary_lift, None),
+        (None, None),
     )
-    for matches in tiers:
-        found = next((o for o in overrides if matches(o)), None)
+    for lift, intensity in tiers:
+        found = next(
+            (o for o in overrides if o.lift is lift and o.intensity_type is intensity), None
+        )
         if found is not None:
             return found
     return None

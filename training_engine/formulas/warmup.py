@@ -54,5 +54,7 @@ def build_warmup(
             WarmupSet(set_number=len(sets) + 1, weight_kg=weight, display_weight=display, reps=reps)
         )
         traced.append(WarmupStepTrace(pct=pct, weight_kg=weight, reps=reps))
-    trace = WarmupTrace(working_weight_kg=working_weight_kg, protocol_name=name, steps=tuple(traced))
+    trace = WarmupTrace(
+        working_weight_kg=working_weight_kg, protocol_name=name, steps=tuple(traced)
+    )
     return tuple(sets), trace

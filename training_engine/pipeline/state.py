@@ -14,10 +14,15 @@ from shared_types.enums import IntensityType, MuscleGroup, Sex
 from shared_types.inputs import JITInput, RecentSessionSummary
 from shared_types.outputs import PlannedSet
 from shared_types.trace import ModifierSource, ModifierTrace, VolumeChangeSource, VolumeChangeTrace
-from training_engine.formulas.base_sets import FormulaBase, cycled_block, formula_base, main_increment_kg
+from training_engine.formulas.base_sets import (
+    FormulaBase,
+    cycled_block,
+    formula_base,
+    main_increment_kg,
+)
 from training_engine.muscles import PRIMARY_MUSCLES
 
-__all__ = ["PipelineState", "SessionContext", "new_context", "initial_state"]
+__all__ = ["PipelineState", "SessionContext", "initial_state", "new_context"]
 
 ReductionSource = str  # "readiness" | "cycle_phase" | "soreness" | "disruption"
 
@@ -102,7 +107,10 @@ class PipelineState:
         return dataclasses.replace(
             self,
             intensity_multiplier=self.intensity_multiplier * applied,
-            modifiers=(*self.modifiers, ModifierTrace(source=source, multiplier=default, reason=reason)),
+            modifiers=(
+                *self.modifiers,
+                ModifierTrace(source=source, multiplier=default, reason=reason),
+            ),
         )
 
     def set_count(self, source: VolumeChangeSource, count: int, reason: str) -> PipelineState:

@@ -37,7 +37,8 @@ def worst_disruption(disruptions: tuple[TrainingDisruption, ...]) -> TrainingDis
 
 
 def _label(disruption: TrainingDisruption) -> str:
-    label = f"{disruption.disruption_type.value.replace('_', ' ').capitalize()} ({disruption.severity.value})"
+    kind = disruption.disruption_type.value.replace("_", " ").capitalize()
+    label = f"{kind} ({disruption.severity.value})"
     description = (disruption.description or "").strip()
     if len(description) >= DESCRIPTION_MIN_CHARS:
         label += f" - {description}"
@@ -46,11 +47,10 @@ def _label(disruption: TrainingDisruption) -> str:
 
 def _equipment_note(ctx: SessionContext, state: PipelineState) -> PipelineState:
     if any(
-        d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE for d in ctx.inp.active_disruptions
+        d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE
+        for d in ctx.inp.active_disruptions
     ):
-        return state.say(
-            "No equipment: bodyweight accessories are added to make up the volume"
-        )
+        return state.say("No equipment: bodyweight accessories are added to make up the volume")
     return state
 
 

@@ -16,9 +16,11 @@ RECOVERY_RPE = 5.0
 
 
 def recovery_sets(ctx: SessionContext, rehab_ceiling: float | None) -> tuple[PlannedSet, ...]:
-    """3 x 5 at RPE 5 with 40% of the base weight (of the rehab ceiling if lower), at least the bar."""
+    """3 x 5 at RPE 5, 40% of the base weight (or of a lower rehab ceiling), never below the bar."""
     basis = ctx.base.weight_kg if rehab_ceiling is None else min(ctx.base.weight_kg, rehab_ceiling)
-    weight = max(bar_weight_kg(ctx.inp), round_to_increment(basis * RECOVERY_PCT_OF_BASE, ctx.increment_kg))
+    weight = max(
+        bar_weight_kg(ctx.inp), round_to_increment(basis * RECOVERY_PCT_OF_BASE, ctx.increment_kg)
+    )
     return tuple(
         PlannedSet(set_number=n, weight_kg=weight, reps=RECOVERY_REPS, rpe_target=RECOVERY_RPE)
         for n in range(1, RECOVERY_SETS + 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from shared_types.inputs import JITInput
 from training_engine.pipeline.state import PipelineState, SessionContext
@@ -91,7 +92,8 @@ def wearable_readiness(inp: JITInput) -> Readiness:
 
 def _has_wearable(inp: JITInput) -> bool:
     return any(
-        v is not None for v in (inp.hrv_pct_change, inp.sleep_duration_min, inp.resting_hr_pct_change)
+        v is not None
+        for v in (inp.hrv_pct_change, inp.sleep_duration_min, inp.resting_hr_pct_change)
     )
 
 
@@ -100,11 +102,17 @@ def readiness(ctx: SessionContext, state: PipelineState) -> PipelineState:
         return state
     inp = ctx.inp
     wearable = _has_wearable(inp)
-    signal = wearable_readiness(inp) if wearable else subjective_readiness(inp.sleep_quality, inp.energy_level)
+    signal = (
+        wearable_readiness(inp)
+        if wearable
+        else subjective_readiness(inp.sleep_quality, inp.energy_level)
+    )
     multiplier = calibrated(signal.multiplier, ctx.calibration("readiness"))
     if signal.set_cut == 0 and multiplier == 1.0:
         return state
-    source = "wearable-readiness" if wearable else "readiness"
+    source: Literal["wearable-readiness", "readiness"] = (
+        "wearable-readiness" if wearable else "readiness"
+    )
     before = state.planned_count
     return (
         state.set_count(source, max(1, before - signal.set_cut), signal.reason)

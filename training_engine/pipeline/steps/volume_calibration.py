@@ -55,7 +55,7 @@ def _change(ctx: SessionContext) -> int:
 
 
 def _limit_by_mrv(ctx: SessionContext, planned: int, change: int) -> int:
-    """Shrink an increase so no primary muscle goes past its weekly MRV (last limiting muscle wins)."""
+    """Shrink an increase so no primary muscle passes its weekly MRV (the last limit wins)."""
     wanted = max(1, planned + change)
     for muscle in ctx.primary_muscles:
         remaining = ctx.inp.mrv_mev_config[muscle].mrv - ctx.inp.weekly_sets(muscle)
@@ -88,4 +88,8 @@ def volume_calibration(ctx: SessionContext, state: PipelineState) -> PipelineSta
         f"Volume calibration: {abs(change)} set(s) {direction} based on recent effort, "
         "recovery and weekly volume"
     )
-    return dataclasses.replace(state, sets=sets).set_count("volume_calibration", count, reason).say(reason)
+    return (
+        dataclasses.replace(state, sets=sets)
+        .set_count("volume_calibration", count, reason)
+        .say(reason)
+    )

@@ -1,0 +1,192 @@
+"""The single hard-constraint pass every LLM-derived output goes through (domain-reference §4).
+
+`enforce_hard_constraints(output, inp)` is pure and idempotent: running it on its own result
+changes nothing. Each rule warns (with a "[constraint]" prefix) only when it changed something.
+Rules, in order:
+
+1. MRV skip: a primary muscle already at its weekly MRV means no main lift.
+2. Recovery mode (ours): worst primary soreness >= 9 on a training day means the formula's
+   recovery session (3 x 5 at RPE 5, 40% of the base weight), whatever the model asked.
+3. Minimum sets: a main lift that is not skipped has at least one set.
+4. Rounding: every weight is a loadable multiple of the main-lift increment.
+5. Weight floor: no set below 40% of the formula base weight.
+6. Over-reaction guard: without a strong signal (any disruption, or primary soreness >= 7) a
+   cut of two or more sets *and* more than 10% load is undone to base - 1 sets at >= 95%.
+7. MRV partial cap (ours): no more sets than the muscle's remaining weekly room allows.
+8. Deload protection (ours): a deload is never heavier or longer than the formula's deload.
+9. Upper bound (ours): no set above the 1RM (rounded down to a loadable weight).
+10. Rehab cap: no set above the rehab ceiling of today's lift.
+11. Consistency (ours): warm-ups, main rest, volume and intensity modifiers recomputed from the
+    final sets.
+"""
+
+from __future__ import annotations
+
+import math
+
+from shared_types.enums import IntensityType
+from shared_types.inputs import JITInput
+from shared_types.outputs import JITOutput, PlannedSet, RestRecommendations
+from training_engine.formulas.rest import main_rest
+from training_engine.formulas.rounding import format_kg, round_to_increment
+from training_engine.formulas.warmup import build_warmup
+from training_engine.limits import rehab_ceiling_kg, weight_ceiling_kg
+from training_engine.muscles import primary_contributions
+from training_engine.pipeline.state import SessionContext, new_context
+from training_engine.pipeline.steps.final_sets import recovery_sets
+from training_engine.pipeline.steps.soreness import HIGH_FROM, SEVERE_FROM
+
+__all__ = ["FLOOR_PCT_OF_BASE", "enforce_hard_constraints", "mrv_room"]
+
+FLOOR_PCT_OF_BASE = 0.4
+GUARD_MIN_SETS_CUT = 2
+GUARD_WEIGHT_BELOW = 0.9
+GUARD_RESTORE_PCT = 0.95
+_PREFIX = "[constraint] "
+
+
+def mrv_room(inp: JITInput) -> tuple[str, int] | None:
+    """The tightest primary muscle and how many main sets its remaining weekly MRV allows."""
+    tightest: tuple[str, int] | None = None
+    for muscle, contribution in primary_contributions(inp.primary_lift):
+        remaining = inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)
+        room = math.floor(remaining / contribution) if remaining > 0 else 0
+        if tightest is None or room < tightest[1]:
+            tightest = (muscle.value, room)
+    return tightest
+
+
+def _with_weight(sets: tuple[PlannedSet, ...], weight: float) -> tuple[PlannedSet, ...]:
+    return tuple(
+        s.model_copy(update={"set_number": n, "weight_kg": weight}) for n, s in enumerate(sets, 1)
+    )
+
+
+def _strong_signal(ctx: SessionContext) -> bool:
+    return bool(ctx.inp.active_disruptions) or ctx.worst_soreness >= HIGH_FROM
+
+
+def _hard_max(ctx: SessionContext, rehab: float | None) -> float:
+    """The heaviest weight any rule allows today: 1RM ceiling, deload base, rehab ceiling."""
+    inp, base = ctx.inp, ctx.base
+    limit = weight_ceiling_kg(inp, base.weight_kg, ctx.increment_kg)
+    if inp.intensity_type is IntensityType.DELOAD:
+        limit = min(limit, base.weight_kg)
+    return limit if rehab is None else min(limit, rehab)
+
+
+def _main_sets(
+    ctx: SessionContext, out: JITOutput, warn: list[str]
+) -> tuple[tuple[PlannedSet, ...], bool]:
+    """Rules 1-10 on the main sets: (constrained sets, empty = skipped; capped by rehab now)."""
+    inp, base, inc = ctx.inp, ctx.base, ctx.increment_kg
+    if out.skipped_main_lift:
+        return (), False
+    sets = out.main_lift_sets
+    if not sets:
+        sets = base.sets[:1]
+        warn.append(f"{_PREFIX}Minimum 1 working set enforced")
+
+    for muscle, _ in primary_contributions(inp.primary_lift):
+        if inp.weekly_sets(muscle) >= inp.mrv_mev_config[muscle].mrv:
+            warn.append(f"{_PREFIX}MRV exceeded for {muscle.value} — main lift forced skip")
+            return (), False
+
+    rehab = rehab_ceiling_kg(inp, inc)
+    deload = inp.intensity_type is IntensityType.DELOAD
+    if not deload and ctx.worst_soreness >= SEVERE_FROM:
+        recovery = recovery_sets(ctx, rehab)
+        if sets != recovery:
+            warn.append(f"{_PREFIX}Severe soreness ({ctx.worst_soreness}/10) — recovery session")
+        return recovery, False
+
+    first = sets[0].weight_kg
+    weight = round_to_increment(first, inc) if math.isfinite(first) else base.weight_kg
+    weight = max(weight, round_to_increment(base.weight_kg * FLOOR_PCT_OF_BASE, inc))
+    hard_max = _hard_max(ctx, rehab)
+
+    room = mrv_room(inp)
+    if room is not None and room[1] < 1:
+        warn.append(f"{_PREFIX}MRV exceeded for {room[0]} — main lift forced skip")
+        return (), False
+    limit = room[1] if room is not None else base.count
+
+    if (
+        not deload
+        and not _strong_signal(ctx)
+        and len(sets) <= base.count - GUARD_MIN_SETS_CUT
+        and weight < base.weight_kg * GUARD_WEIGHT_BELOW
+    ):
+        count = max(len(sets), min(base.count - 1, limit))
+        restored = min(
+            hard_max, max(weight, round_to_increment(base.weight_kg * GUARD_RESTORE_PCT, inc))
+        )
+        if count > len(sets) or restored > weight:
+            sets, weight = base.sets[:count], restored
+            warn.append(
+                f"{_PREFIX}Over-reaction guard: no disruption and soreness < 7 — combined "
+                "volume + intensity cut clamped to formula envelope "
+                f"(restored to {count} set(s) @ {format_kg(weight)}kg)"
+            )
+
+    if len(sets) > limit:
+        sets = sets[:limit]
+        warn.append(
+            f"{_PREFIX}Approaching MRV for {room[0] if room else ''} — sets capped at {limit}"
+        )
+    if deload and len(sets) > base.count:
+        sets = sets[: base.count]
+        warn.append(f"{_PREFIX}Deload kept to the planned {base.count} set(s)")
+
+    capped_now = False
+    if weight > hard_max:
+        if rehab is not None and hard_max == rehab:
+            capped_now = True
+            if not out.capped_by_rehab:
+                warn.append(f"{_PREFIX}Capped at {format_kg(rehab)}kg by Rehab Mode")
+        else:
+            warn.append(f"{_PREFIX}Weight held at {format_kg(hard_max)}kg, today's upper bound")
+        weight = hard_max
+    return _with_weight(sets, weight), capped_now
+
+
+def enforce_hard_constraints(output: JITOutput, inp: JITInput) -> JITOutput:
+    ctx = new_context(inp)
+    warnings: list[str] = []
+    main, capped_now = _main_sets(ctx, output, warnings)
+    skipped = not main
+    rehab = rehab_ceiling_kg(inp, ctx.increment_kg)
+    capped = bool(main) and (
+        capped_now or (bool(output.capped_by_rehab) and main[0].weight_kg == rehab)
+    )
+    previous_rest = output.rest_recommendations.main_lift
+    rest_seconds = (
+        previous_rest[0] if previous_rest else main_rest(inp, ctx.cycled_block).final_seconds
+    )
+    weight_changed = bool(main) and (
+        not output.main_lift_sets or main[0].weight_kg != output.main_lift_sets[0].weight_kg
+    )
+    if skipped:
+        intensity = 0.0
+    elif weight_changed:
+        intensity = main[0].weight_kg / ctx.base.weight_kg if ctx.base.weight_kg else 1.0
+    else:
+        intensity = output.intensity_modifier
+    return output.model_copy(
+        update={
+            "main_lift_sets": main,
+            "skipped_main_lift": skipped,
+            "warmup_sets": ()
+            if skipped
+            else build_warmup(inp, main[0].weight_kg, ctx.worst_soreness)[0],
+            "rest_recommendations": RestRecommendations(
+                main_lift=tuple(rest_seconds for _ in main),
+                auxiliary=output.rest_recommendations.auxiliary,
+            ),
+            "volume_modifier": len(main) / ctx.base.count,
+            "intensity_modifier": intensity,
+            "warnings": (*output.warnings, *warnings),
+            "capped_by_rehab": True if capped else None,
+            "rehab_cap_kg": rehab if capped else None,
+        }
+    )

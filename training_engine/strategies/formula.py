@@ -1,0 +1,18 @@
+"""The deterministic strategy: the formula pipeline, offline, the reference behaviour."""
+
+from __future__ import annotations
+
+from shared_types.inputs import JITInput
+from shared_types.outputs import JITOutput
+from training_engine.session import formula_session
+
+__all__ = ["FormulaStrategy"]
+
+
+class FormulaStrategy:
+    @property
+    def name(self) -> str:
+        return "formula"
+
+    async def generate(self, inp: JITInput) -> JITOutput:
+        return formula_session(inp)
