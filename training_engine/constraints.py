@@ -110,30 +110,32 @@ def _main_sets(
         warn.append(f"{_PREFIX}MRV exceeded for {room[0]} — main lift forced skip")
         return (), False
     limit = room[1] if room is not None else base.count
-
-    if (
-        not deload
-        and not _strong_signal(ctx)
-        and len(sets) <= base.count - GUARD_MIN_SETS_CUT
-        and weight < base.weight_kg * GUARD_WEIGHT_BELOW
-    ):
-        count = max(len(sets), min(base.count - 1, limit))
-        restored = min(
-            hard_max, max(weight, round_to_increment(base.weight_kg * GUARD_RESTORE_PCT, inc))
-        )
-        if count > len(sets) or restored > weight:
-            sets, weight = base.sets[:count], restored
-            warn.append(
-                f"{_PREFIX}Over-reaction guard: no disruption and soreness < 7 — combined "
-                "volume + intensity cut clamped to formula envelope "
-                f"(restored to {count} set(s) @ {format_kg(weight)}kg)"
-            )
-
     if len(sets) > limit:
         sets = sets[:limit]
         warn.append(
             f"{_PREFIX}Approaching MRV for {room[0] if room else ''} — sets capped at {limit}"
         )
+
+    # The guard judges the cut against what today allows (MRV room, weight ceilings), so a cut
+    # the hard limits forced is never mistaken for an over-reaction.
+    allowed_sets = min(base.count, limit)
+    if (
+        not deload
+        and not _strong_signal(ctx)
+        and len(sets) <= allowed_sets - GUARD_MIN_SETS_CUT
+        and weight < min(base.weight_kg * GUARD_WEIGHT_BELOW, hard_max)
+    ):
+        count = max(len(sets), allowed_sets - 1)
+        restored = min(
+            hard_max, max(weight, round_to_increment(base.weight_kg * GUARD_RESTORE_PCT, inc))
+        )
+        sets, weight = base.sets[:count], restored
+        warn.append(
+            f"{_PREFIX}Over-reaction guard: no disruption and soreness < 7 — combined "
+            "volume + intensity cut clamped to formula envelope "
+            f"(restored to {count} set(s) @ {format_kg(weight)}kg)"
+        )
+
     if deload and len(sets) > base.count:
         sets = sets[: base.count]
         warn.append(f"{_PREFIX}Deload kept to the planned {base.count} set(s)")

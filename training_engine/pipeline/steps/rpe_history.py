@@ -1,4 +1,8 @@
-"""Nudge the load when the last two sessions felt harder or easier than their target RPE."""
+"""Nudge the load when the last two sessions felt harder or easier than their target RPE.
+
+A deload is left alone (deviation D1 in docs/deviations.md): its job is to be light, and a
+string of hard sessions is a reason to deload, not a reason to change the deload.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ LARGE_UNDER = 1.05
 
 
 def rpe_history(ctx: SessionContext, state: PipelineState) -> PipelineState:
-    if ctx.rehab_cap_applies:
+    if ctx.rehab_cap_applies or ctx.is_deload:
         return state
     deviation = ctx.recent_rpe_deviation()
     if deviation is None:

@@ -1,0 +1,31 @@
+"""Shared test configuration: where parakeet's fixtures live, and Hypothesis profiles."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PARAKEET_DIR = PROJECT_ROOT.parent / "shared" / "acceptance" / "parakeet"
+
+settings.register_profile(
+    "default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def load_parakeet(name: str) -> list[dict[str, Any]]:
+    """A parakeet fixture file; missing fixtures fail loudly (CI has shared/ beside the repo)."""
+    path = PARAKEET_DIR / name
+    if not path.is_file():
+        pytest.fail(f"parakeet fixture {path} is missing: shared/ must sit beside the project")
+    data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return data

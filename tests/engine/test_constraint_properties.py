@@ -1,0 +1,69 @@
+"""The hard-constraint pass holds every constraint for any adjustment, and is idempotent."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+
+from shared_types.adjustment import JITAdjustment
+from shared_types.enums import IntensityType
+from shared_types.inputs import JITInput
+from tests.engine.invariants import assert_main_lift_invariants
+from tests.strategies import any_adjustment, any_input
+from training_engine.adjustment import apply_adjustment
+from training_engine.constraints import FLOOR_PCT_OF_BASE, enforce_hard_constraints, mrv_room
+from training_engine.formulas.base_sets import formula_base
+from training_engine.muscles import PRIMARY_MUSCLES, primary_contributions
+from training_engine.pipeline.steps.final_sets import RECOVERY_RPE, RECOVERY_SETS
+
+
+def _constrained(inp: JITInput, adjustment: JITAdjustment):  # type: ignore[no-untyped-def]
+    return enforce_hard_constraints(apply_adjustment(inp, adjustment), inp)
+
+
+@given(any_input(), any_adjustment())
+def test_every_hard_constraint_holds_after_the_pass(
+    inp: JITInput, adjustment: JITAdjustment
+) -> None:
+    out = _constrained(inp, adjustment)
+    assert_main_lift_invariants(inp, out)
+    base = formula_base(inp)
+    sets = out.main_lift_sets
+
+    at_mrv = any(
+        inp.weekly_sets(m) >= inp.mrv_mev_config[m].mrv
+        for m, _ in primary_contributions(inp.primary_lift)
+    )
+    if at_mrv:
+        assert out.skipped_main_lift
+    worst = max(inp.soreness(m) for m in PRIMARY_MUSCLES[inp.primary_lift])
+    recovery = inp.intensity_type is not IntensityType.DELOAD and worst >= 9
+    if sets and recovery:
+        assert len(sets) == RECOVERY_SETS
+        assert all(s.rpe_target == RECOVERY_RPE for s in sets)
+    elif sets:
+        room = mrv_room(inp)
+        assert room is None or len(sets) <= room[1]
+        floor = base.weight_kg * FLOOR_PCT_OF_BASE
+        rehab_capped = out.capped_by_rehab is True
+        assert sets[0].weight_kg >= floor - 2.5 or rehab_capped or sets[0].weight_kg == 0
+    if inp.intensity_type is IntensityType.DELOAD and sets:
+        assert sets[0].weight_kg <= base.weight_kg
+        assert len(sets) <= base.count
+    assert math.isfinite(out.intensity_modifier)
+    assert out.volume_modifier == len(sets) / base.count
+    if out.llm_rest_suggestion is not None:
+        assert -60 <= out.llm_rest_suggestion.delta_seconds <= 60
+
+
+@given(any_input(), any_adjustment())
+def test_the_pass_is_idempotent(inp: JITInput, adjustment: JITAdjustment) -> None:
+    once = _constrained(inp, adjustment)
+    assert enforce_hard_constraints(once, inp) == once
+
+
+@given(any_input(), any_adjustment())
+def test_constraint_warnings_are_marked(inp: JITInput, adjustment: JITAdjustment) -> None:
+    out = _constrained(inp, adjustment)
+    assert all(w.startswith("[constraint] ") for w in out.warnings)
