@@ -1,0 +1,72 @@
+"""Each deliberate departure from parakeet (docs/deviations.md), pinned by name."""
+
+from __future__ import annotations
+
+from shared_types.config import MrvMevConfig
+from tests.factories import make_input, make_logs
+from training_engine.defaults import MALE_LANDMARKS
+from training_engine.session import formula_session
+
+
+def test_d1_a_deload_is_not_moved_by_recent_rpe() -> None:
+    hard = formula_session(
+        make_input(intensity_type="deload", recent_logs=make_logs((10, 8.5), (10, 8.5)))
+    )
+    easy = formula_session(
+        make_input(intensity_type="deload", recent_logs=make_logs((6, 8.5), (6, 8.5)))
+    )
+    # parakeet: 52.5 kg (x0.95) after hard sessions, 57.5 kg (x1.05) after easy ones
+    assert [s.weight_kg for s in hard.main_lift_sets] == [55.0] * 3
+    assert [s.weight_kg for s in easy.main_lift_sets] == [55.0] * 3
+    assert hard.intensity_modifier == easy.intensity_modifier == 1.0
+
+
+def test_d2_modifiers_never_take_the_main_lift_above_the_1rm() -> None:
+    config = make_input().formula_config.model_dump()
+    config["block1"]["heavy"]["pct"] = 1.0
+    inp = make_input(
+        formula_config=config,
+        recent_logs=make_logs((6, 8.5), (6, 8.5)),
+        sleep_quality=5,
+        energy_level=5,
+    )
+    out = formula_session(inp)
+    # parakeet: 140 x 1.05 x 1.025 = 150.675 -> 150 kg, 107% of the 1RM
+    assert {s.weight_kg for s in out.main_lift_sets} == {140.0}
+    assert any("1RM" in line for line in out.rationale)
+
+
+def test_d2_a_base_the_lifter_configured_above_the_1rm_is_kept() -> None:
+    config = make_input().formula_config.model_dump()
+    config["block1"]["heavy"]["pct"] = 1.05
+    out = formula_session(make_input(formula_config=config))
+    assert {s.weight_kg for s in out.main_lift_sets} == {147.5}
+
+
+def _landmarks(quads_mrv: float) -> MrvMevConfig:
+    data = MALE_LANDMARKS.model_dump()
+    data["quads"] = {"mev": 2, "mrv": quads_mrv}
+    return MrvMevConfig.model_validate(data)
+
+
+def test_d3_less_than_one_set_of_mrv_room_is_a_declared_skip() -> None:
+    out = formula_session(
+        make_input(mrv_mev_config=_landmarks(20), weekly_volume_to_date={"quads": 19.5})
+    )
+    # parakeet: zero sets, skippedMainLift false
+    assert out.skipped_main_lift
+    assert out.main_lift_sets == ()
+    assert out.warnings == ("MRV exceeded for quads — main lift skipped",)
+
+
+def test_d4_volume_calibration_adds_whole_sets_under_fractional_mrv_room() -> None:
+    out = formula_session(
+        make_input(
+            recent_logs=make_logs((6.5, 8.5), (6.5, 8.5)),
+            sleep_quality=5,
+            energy_level=5,
+            weekly_volume_to_date={"quads": 16.5},
+        )
+    )
+    # room 3.5 sets: parakeet would plan 3.5 sets; we plan 3
+    assert len(out.main_lift_sets) == 3
