@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field
 
 from shared_types.base import Frozen
 from shared_types.config import FormulaConfig, MrvMevConfig, WarmupProtocol
@@ -169,16 +169,6 @@ class JITInput(Frozen):
     now: AwareDatetime | None = Field(
         default=None, description="The clock of this generation (anchor decay, generated_at)."
     )
-
-    @model_validator(mode="after")
-    def _consistent(self) -> JITInput:
-        if (
-            self.session_index is not None
-            and self.total_sessions_this_week
-            and self.session_index > self.total_sessions_this_week
-        ):
-            raise ValueError("session_index must not exceed total_sessions_this_week")
-        return self
 
     def soreness(self, muscle: MuscleGroup) -> int:
         """Rating for one muscle; an unrated muscle is fresh (1)."""

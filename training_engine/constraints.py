@@ -4,18 +4,21 @@
 changes nothing. Each rule warns (with a "[constraint]" prefix) only when it changed something.
 Rules, in order:
 
-1. MRV skip: a primary muscle already at its weekly MRV means no main lift.
-2. Recovery mode (ours): worst primary soreness >= 9 on a training day means the formula's
-   recovery session (3 x 5 at RPE 5, 40% of the base weight), whatever the model asked.
+1. A skip the model asked for stands.
+2. MRV skip: a primary muscle already at its weekly MRV means no main lift.
 3. Minimum sets: a main lift that is not skipped has at least one set.
-4. Rounding: every weight is a loadable multiple of the main-lift increment.
-5. Weight floor: no set below 40% of the formula base weight.
-6. Over-reaction guard: without a strong signal (any disruption, or primary soreness >= 7) a
-   cut of two or more sets *and* more than 10% load is undone to base - 1 sets at >= 95%.
-7. MRV partial cap (ours): no more sets than the muscle's remaining weekly room allows.
-8. Deload protection (ours): a deload is never heavier or longer than the formula's deload.
-9. Upper bound (ours): no set above the 1RM (rounded down to a loadable weight).
-10. Rehab cap: no set above the rehab ceiling of today's lift.
+4. Recovery mode (ours): worst primary soreness >= 9 on a training day means the formula's
+   recovery session (3 x 5 at RPE 5, 40% of the base weight), whatever the model asked.
+5. Rounding: every weight is a loadable multiple of the main-lift increment.
+6. Weight floor: no set below 40% of the formula base weight.
+7. MRV partial cap (ours): no more sets than the muscle's remaining weekly room allows (less
+   than one set of room is a skip).
+8. Over-reaction guard: without a strong signal (any disruption, or primary soreness >= 7) a
+   cut of two or more sets *and* more than 10% load is undone to base - 1 sets at >= 95%,
+   judged against what rules 7 and 10 allow.
+9. Deload protection (ours): a deload is never longer than the formula's deload.
+10. Upper bound (ours): no set above the 1RM (rounded down to a loadable weight), a deload not
+    above the formula's deload weight, and no set above the rehab ceiling of today's lift.
 11. Consistency (ours): warm-ups, main rest, volume and intensity modifiers recomputed from the
     final sets.
 """
@@ -82,15 +85,14 @@ def _main_sets(
     inp, base, inc = ctx.inp, ctx.base, ctx.increment_kg
     if out.skipped_main_lift:
         return (), False
-    sets = out.main_lift_sets
-    if not sets:
-        sets = base.sets[:1]
-        warn.append(f"{_PREFIX}Minimum 1 working set enforced")
-
     for muscle, _ in primary_contributions(inp.primary_lift):
         if inp.weekly_sets(muscle) >= inp.mrv_mev_config[muscle].mrv:
             warn.append(f"{_PREFIX}MRV exceeded for {muscle.value} — main lift forced skip")
             return (), False
+    sets = out.main_lift_sets
+    if not sets:
+        sets = base.sets[:1]
+        warn.append(f"{_PREFIX}Minimum 1 working set enforced")
 
     rehab = rehab_ceiling_kg(inp, inc)
     deload = inp.intensity_type is IntensityType.DELOAD

@@ -70,3 +70,46 @@ def test_d4_volume_calibration_adds_whole_sets_under_fractional_mrv_room() -> No
     )
     # room 3.5 sets: parakeet would plan 3.5 sets; we plan 3
     assert len(out.main_lift_sets) == 3
+
+
+def test_d5_a_cap_on_another_lift_leaves_todays_progression_alone() -> None:
+    inp = make_input(
+        active_rehab_cap={"lift": "bench", "cap_kg": 60},
+        recent_logs=make_logs((10, 8), (10, 8)),
+    )
+    out = formula_session(inp)
+    # parakeet: the bench cap freezes the squat's RPE and calibration steps -> 2 x 112.5 kg
+    assert [s.weight_kg for s in out.main_lift_sets] == [107.5]
+    assert out.capped_by_rehab is None
+
+
+def test_d6_intensity_modifier_reports_what_was_served() -> None:
+    out = formula_session(
+        make_input(
+            block_number=3,
+            one_rm_kg=200,
+            recent_logs=make_logs((6, 9.5), (6, 9.5)),
+            sleep_quality=5,
+            energy_level=5,
+            modifier_calibrations={"readiness": 0.15},
+        )
+    )
+    assert {s.weight_kg for s in out.main_lift_sets} == {200.0}
+    assert out.intensity_modifier == 200 / 180
+
+
+def test_d7_no_warmup_step_is_heavier_than_the_work() -> None:
+    config = make_input().formula_config.model_dump()
+    config["rounding_increment_kg"] = 1.25
+    out = formula_session(
+        make_input(
+            one_rm_kg=70.0,
+            formula_config=config,
+            warmup_config={"type": "custom", "steps": [{"pct": 1.0, "reps": 1}]},
+            warmup_config_explicit=True,
+        )
+    )
+    working = out.main_lift_sets[0].weight_kg
+    assert working == 56.25
+    # parakeet: 56.25 rounded to the 2.5 kg plate step = 57.5 kg, above the work
+    assert [w.weight_kg for w in out.warmup_sets] == [56.25]

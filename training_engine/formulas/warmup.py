@@ -10,10 +10,9 @@ from shared_types.trace import WarmupStepTrace, WarmupTrace
 from training_engine.defaults.warmup_presets import MINIMAL_BELOW_KG, WARMUP_PRESETS
 from training_engine.formulas.rounding import DEFAULT_INCREMENT_KG, format_kg, round_to_increment
 from training_engine.limits import bar_weight_kg
+from training_engine.pipeline.steps.soreness import SEVERE_FROM
 
-__all__ = ["RECOVERY_SORENESS", "build_warmup", "effective_protocol"]
-
-RECOVERY_SORENESS = 9
+__all__ = ["build_warmup", "effective_protocol"]
 
 
 def effective_protocol(
@@ -27,7 +26,7 @@ def effective_protocol(
         else WarmupPresetName.STANDARD
     )
     if not inp.warmup_config_explicit and (
-        worst_soreness >= RECOVERY_SORENESS or working_weight_kg < MINIMAL_BELOW_KG
+        worst_soreness >= SEVERE_FROM or working_weight_kg < MINIMAL_BELOW_KG
     ):
         config = PresetWarmup(name=WarmupPresetName.MINIMAL)
     if isinstance(config, CustomWarmup):
@@ -45,7 +44,10 @@ def build_warmup(
     traced: list[WarmupStepTrace] = []
     previous: float | None = None
     for pct, reps in steps:
-        weight = max(bar, round_to_increment(working_weight_kg * pct, increment))
+        # Never heavier than the working weight (deviation D7): warm-ups round with the plate
+        # step, which can be coarser than the main lift's and would otherwise round up past it.
+        ramp = min(round_to_increment(working_weight_kg * pct, increment), working_weight_kg)
+        weight = max(bar, ramp)
         if weight == previous:
             continue  # two steps that round to the same weight are one step
         previous = weight

@@ -37,7 +37,10 @@ def final_sets(ctx: SessionContext, state: PipelineState) -> PipelineState:
     weight = round_to_increment(ctx.base.weight_kg * state.intensity_multiplier, ctx.increment_kg)
     ceiling = weight_ceiling_kg(ctx.inp, ctx.base.weight_kg, ctx.increment_kg)
     if weight > ceiling:
-        state = state.say(f"Held at {format_kg(ceiling)} kg: adjustments never go above your 1RM")
+        # The served multiplier is what was actually prescribed (accessories follow it too).
+        state = dataclasses.replace(state, intensity_multiplier=ceiling / ctx.base.weight_kg).say(
+            f"Held at {format_kg(ceiling)} kg: adjustments never go above your 1RM"
+        )
         weight = ceiling
     if rehab is not None and weight > rehab:
         weight = rehab

@@ -12,6 +12,7 @@ import math
 
 from shared_types.enums import MismatchDirection
 from training_engine.pipeline.state import PipelineState, SessionContext
+from training_engine.pipeline.steps.soreness import HIGH_FROM, MODERATE_FROM
 
 MIN_CHANGE = -2
 MAX_CHANGE = 3
@@ -30,8 +31,8 @@ def _change(ctx: SessionContext) -> int:
     energy = inp.energy_level or 3
     readiness_high = sleep >= 4 and energy >= 4
     readiness_low = sleep <= 2 or energy <= 2
-    soreness_low = ctx.worst_soreness <= 4
-    soreness_high = ctx.worst_soreness >= 7
+    soreness_low = ctx.worst_soreness < MODERATE_FROM
+    soreness_high = ctx.worst_soreness >= HIGH_FROM
     capacity = inp.capacity_history or ()
     capacity_mean = sum(capacity) / len(capacity) if len(capacity) >= 2 else 0.0
 
