@@ -1,7 +1,5 @@
-"""The formula session: run the main-lift pipeline and assemble the full output with its trace.
-
-Accessory work (domain-reference §3.12-§3.13) is not built yet: `auxiliary_work` is empty.
-"""
+"""The formula session: run the main-lift pipeline, build the accessories, assemble the output
+and its trace."""
 
 from __future__ import annotations
 
@@ -21,6 +19,7 @@ from shared_types.trace import (
     SetTrace,
     WeightDerivation,
 )
+from training_engine.accessories.build import AccessoryPlan, accessory_context, build_accessories
 from training_engine.formulas.rest import aux_rest_seconds, main_rest
 from training_engine.formulas.warmup import build_warmup
 from training_engine.pipeline.run import run_main_lift
@@ -56,6 +55,7 @@ def _trace(
     output: JITOutput,
     rest_trace: RestTrace,
     warmup: object,
+    accessories: AccessoryPlan,
 ) -> PrescriptionTrace:
     inp = ctx.inp
     deload = inp.intensity_type is IntensityType.DELOAD
@@ -107,7 +107,7 @@ def _trace(
             is_recovery_mode=state.recovery_mode,
             is_skipped=state.skipped,
         ),
-        auxiliaries=(),
+        auxiliaries=accessories.trace,
         warmup=warmup,  # type: ignore[arg-type]
         rest=rest_trace,
     )
@@ -120,28 +120,40 @@ def formula_session(inp: JITInput) -> JITOutput:
     warmup_sets, warmup_trace = (
         build_warmup(inp, main[0].weight_kg, ctx.worst_soreness) if main else ((), None)
     )
+    accessories = build_accessories(
+        accessory_context(
+            inp,
+            main_set_count=len(main),
+            main_skipped=state.skipped,
+            worst_soreness=ctx.worst_soreness,
+            volume_ratio=state.planned_count / ctx.base.count,
+            intensity_ratio=state.intensity_multiplier,
+        )
+    )
     rest = main_rest(inp, ctx.cycled_block)
-    rest_trace = RestTrace(main_lift=rest, auxiliary_seconds=aux_rest_seconds(inp))
+    aux_rest = aux_rest_seconds(inp)
+    rest_trace = RestTrace(main_lift=rest, auxiliary_seconds=aux_rest)
     output = JITOutput(
         session_id=inp.session_id,
         generated_at=inp.now,
         main_lift_sets=main,
         warmup_sets=warmup_sets,
-        auxiliary_work=(),
+        auxiliary_work=accessories.rows,
         volume_modifier=len(main) / ctx.base.count if ctx.base.count else 1.0,
         intensity_modifier=RECOVERY_INTENSITY_MODIFIER
         if state.recovery_mode
         else state.intensity_multiplier,
-        rationale=state.rationale,
-        warnings=state.warnings,
+        rationale=(*state.rationale, *accessories.rationale),
+        warnings=(*state.warnings, *accessories.warnings),
         skipped_main_lift=state.skipped,
         rest_recommendations=RestRecommendations(
-            main_lift=tuple(rest.final_seconds for _ in main), auxiliary=()
+            main_lift=tuple(rest.final_seconds for _ in main),
+            auxiliary=tuple(aux_rest for _ in accessories.rows),
         ),
         jit_strategy=StrategyUsed.FORMULA,
         volume_reductions=_volume_reductions(ctx, state),
         capped_by_rehab=True if state.rehab_cap_kg is not None else None,
         rehab_cap_kg=state.rehab_cap_kg,
     )
-    trace = _trace(ctx, state, output, rest_trace, warmup_trace)
+    trace = _trace(ctx, state, output, rest_trace, warmup_trace, accessories)
     return output.model_copy(update={"trace": trace})

@@ -1,10 +1,10 @@
-"""Our formula strategy against parakeet's answers on the 37 shared fixtures (main lift).
+"""Our formula strategy against parakeet's answers on the 37 shared fixtures: the whole output.
 
-Compared through the parakeet adapter, by value: mainLiftSets, warmupSets, skippedMainLift,
-restRecommendations.mainLift, volumeModifier, intensityModifier, warnings, volumeReductions,
-cappedByRehab and rehabCapKg. Accessory work is a later issue, so warnings that accessory
-processing emits ("Approaching MRV for <muscle> — <accessory> skipped") are left out until then.
-Deliberate departures are listed in docs/deviations.md; none of them changes these fixtures.
+Compared through the parakeet adapter, by value, field by field. Left out, by design:
+`generatedAt` (the clock), the wording of human-readable explanations (`rationale` lines and an
+accessory anchor's `rationale`: ours are our own words, so only their count and presence are
+compared) and `jit_strategy` (we label formula output; parakeet leaves it unset, deviation A1).
+No fixture is named in docs/deviations.md, so none is exempt.
 """
 
 from __future__ import annotations
@@ -19,21 +19,20 @@ from training_engine.session import formula_session
 
 INPUTS = load_parakeet("inputs.json")
 EXPECTED = {o["sessionId"]: o for o in load_parakeet("formula-outputs.json")}
-
-MAIN_LIFT_FIELDS = (
-    "mainLiftSets",
-    "warmupSets",
-    "skippedMainLift",
-    "volumeModifier",
-    "intensityModifier",
-    "volumeReductions",
-    "cappedByRehab",
-    "rehabCapKg",
-)
+NOT_COMPARED = ("generatedAt", "jit_strategy")
 
 
-def _main_lift_warnings(warnings: list[str], accessories: list[str]) -> list[str]:
-    return [w for w in warnings if not any(w.endswith(f"— {a} skipped") for a in accessories)]
+def comparable(output: dict[str, Any]) -> dict[str, Any]:
+    """The output with wording replaced by the number of lines / the presence of a reason."""
+    out = {k: v for k, v in output.items() if k not in NOT_COMPARED}
+    out["rationale"] = len(out["rationale"])
+    out["auxiliaryWork"] = [
+        {**row, "anchor": {**row["anchor"], "rationale": bool(row["anchor"]["rationale"])}}
+        if "anchor" in row
+        else row
+        for row in out["auxiliaryWork"]
+    ]
+    return out
 
 
 def test_every_fixture_has_an_expected_output() -> None:
@@ -42,12 +41,8 @@ def test_every_fixture_has_an_expected_output() -> None:
 
 
 @pytest.mark.parametrize("raw", INPUTS, ids=[i["sessionId"] for i in INPUTS])
-def test_main_lift_matches_parakeet(raw: dict[str, Any]) -> None:
-    expected = EXPECTED[raw["sessionId"]]
-    ours = output_to_parakeet(formula_session(input_from_parakeet(raw)))
-
-    for field in MAIN_LIFT_FIELDS:
+def test_whole_output_matches_parakeet(raw: dict[str, Any]) -> None:
+    ours = comparable(output_to_parakeet(formula_session(input_from_parakeet(raw))))
+    expected = comparable(EXPECTED[raw["sessionId"]])
+    for field in sorted(set(ours) | set(expected)):
         assert ours.get(field) == expected.get(field), field
-    assert ours["restRecommendations"]["mainLift"] == expected["restRecommendations"]["mainLift"]
-    assert ours["warnings"] == _main_lift_warnings(expected["warnings"], raw["activeAuxiliaries"])
-    assert ours["sessionId"] == expected["sessionId"]

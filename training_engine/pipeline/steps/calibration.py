@@ -9,8 +9,11 @@ CALIBRATED_MAX = 1.2
 def calibrated(default: float, adjustment: float | None) -> float:
     """The multiplier after a learned offset: default + offset, clamped to 0.5-1.2.
 
-    A neutral multiplier (1.0) is never calibrated.
+    A neutral multiplier (1.0) is never calibrated, and calibration can soften or sharpen a
+    modifier but never turn a reduction into a boost or a boost into a reduction (deviation
+    D11): "poor sleep, load down" must not prescribe more load.
     """
     if adjustment is None or default == 1.0:
         return default
-    return min(CALIBRATED_MAX, max(CALIBRATED_MIN, default + adjustment))
+    value = min(CALIBRATED_MAX, max(CALIBRATED_MIN, default + adjustment))
+    return min(value, 1.0) if default < 1.0 else max(value, 1.0)

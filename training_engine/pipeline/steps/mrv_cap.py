@@ -1,4 +1,8 @@
-"""Never plan more weekly sets for a primary muscle than it can recover from (its MRV)."""
+"""Never plan more weekly sets for a primary muscle than it can recover from (its MRV).
+
+A deload is exempt (deviation D9): its sets are light, recovery is their purpose, and skipping
+a deload because the week was hard removes the very session meant to absorb it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from training_engine.pipeline.state import PipelineState, SessionContext
 
 
 def mrv_cap(ctx: SessionContext, state: PipelineState) -> PipelineState:
-    if state.recovery_mode or state.skipped:
+    if state.recovery_mode or state.skipped or ctx.is_deload:
         return state
     inp = ctx.inp
     for muscle, contribution in primary_contributions(inp.primary_lift):

@@ -1,0 +1,147 @@
+"""Assemble the accessory part of a session: configured pair, compensation, top-ups, trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared_types.enums import DisruptionType, ExerciseType, IntensityType, Sex
+from shared_types.inputs import JITInput
+from shared_types.outputs import AuxiliaryWork, PlannedSet
+from shared_types.trace import AuxiliaryTrace, AuxWeightTrace
+from training_engine.accessories.configured import (
+    DELOAD_INTENSITY_RATIO,
+    DELOAD_VOLUME_RATIO,
+    AccessoryContext,
+    configured_accessory,
+)
+from training_engine.accessories.exercises import ExerciseBook, bodyweight_pool
+from training_engine.accessories.top_up import volume_top_ups
+from training_engine.muscles import PRIMARY_MUSCLES
+
+__all__ = ["MAX_ACTIVE_ACCESSORIES", "AccessoryPlan", "accessory_context", "build_accessories"]
+
+MAX_ACTIVE_ACCESSORIES = 5  # with the main lift, six exercises at most
+COMPENSATION_SETS = 3
+COMPENSATION_RPE = 7.0
+COMPENSATION_REPS = {Sex.MALE: 10, Sex.FEMALE: 15}
+COMPENSATION_PER_SESSION = 2
+
+
+@dataclass(frozen=True)
+class AccessoryPlan:
+    rows: tuple[AuxiliaryWork, ...]
+    rationale: tuple[str, ...]
+    warnings: tuple[str, ...]
+    trace: tuple[AuxiliaryTrace, ...]
+
+
+def accessory_context(
+    inp: JITInput,
+    *,
+    main_set_count: int,
+    main_skipped: bool,
+    worst_soreness: int,
+    volume_ratio: float,
+    intensity_ratio: float,
+) -> AccessoryContext:
+    """Deload and missing equipment override the main lift's ratios (§3.12.1)."""
+    deload = inp.intensity_type is IntensityType.DELOAD
+    no_equipment = any(
+        d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE for d in inp.active_disruptions
+    )
+    if deload:
+        volume_ratio, intensity_ratio = DELOAD_VOLUME_RATIO, DELOAD_INTENSITY_RATIO
+    elif no_equipment:
+        volume_ratio, intensity_ratio = 1.0, 1.0
+    return AccessoryContext(
+        inp=inp,
+        book=ExerciseBook.for_input(inp),
+        primary_muscles=PRIMARY_MUSCLES[inp.primary_lift],
+        main_set_count=main_set_count,
+        main_skipped=main_skipped,
+        soreness=1 if deload else worst_soreness,
+        volume_ratio=volume_ratio,
+        intensity_ratio=intensity_ratio,
+        no_equipment=no_equipment,
+    )
+
+
+def _active(rows: list[AuxiliaryWork]) -> int:
+    return sum(1 for row in rows if not row.skipped)
+
+
+def _compensation(ctx: AccessoryContext, rows: list[AuxiliaryWork]) -> list[AuxiliaryWork]:
+    """Bodyweight work to replace what missing equipment takes away (any soreness)."""
+    if not ctx.no_equipment:
+        return []
+    slots = max(0, MAX_ACTIVE_ACCESSORIES - _active(rows))
+    names = bodyweight_pool(ctx.inp.primary_lift, ctx.book.sex)[:COMPENSATION_PER_SESSION][:slots]
+    reps = COMPENSATION_REPS[ctx.book.sex]
+    return [
+        AuxiliaryWork(
+            exercise=name,
+            sets=tuple(
+                PlannedSet(set_number=n, weight_kg=0.0, reps=reps, rpe_target=COMPENSATION_RPE)
+                for n in range(1, COMPENSATION_SETS + 1)
+            ),
+            skipped=False,
+            exercise_type=ExerciseType.BODYWEIGHT,
+        )
+        for name in names
+    ]
+
+
+def _trace(ctx: AccessoryContext, row: AuxiliaryWork) -> AuxiliaryTrace:
+    first = row.sets[0] if row.sets else None
+    one_rm = ctx.inp.one_rm_kg
+    weight_trace = None
+    if not row.skipped and first is not None and first.weight_kg > 0:
+        weight_trace = AuxWeightTrace(
+            one_rm_kg=one_rm,
+            catalog_pct=ctx.book.weight_pct(row.exercise),
+            scaling_method=ctx.book.scaling(row.exercise),
+            raw_weight_kg=row.anchor.anchor_base_kg
+            if row.anchor
+            else ctx.book.formula_weight_kg(row.exercise, one_rm, ctx.inp.primary_lift),
+            soreness_multiplier=1.0,
+            final_weight_kg=first.weight_kg,
+        )
+    if row.is_top_up:
+        reason = row.top_up_reason or "volume top-up"
+    elif row.skipped:
+        reason = row.skip_reason or "skipped"
+    else:
+        reason = "configured accessory"
+    return AuxiliaryTrace(
+        exercise=row.exercise,
+        selection_reason=reason,
+        weight_trace=weight_trace,
+        reps=first.reps if first else 0,
+        rep_source="top-up default" if row.is_top_up else "exercise catalog",
+        sets=len(row.sets),
+        skipped=row.skipped,
+        skip_reason=row.skip_reason,
+        anchor_source=row.anchor.source if row.anchor else None,
+    )
+
+
+def build_accessories(ctx: AccessoryContext) -> AccessoryPlan:
+    rows: list[AuxiliaryWork] = []
+    warnings: list[str] = []
+    for exercise in ctx.inp.active_auxiliaries:
+        row, raised = configured_accessory(ctx, exercise)
+        rows.append(row)
+        warnings.extend(raised)
+    rows.extend(_compensation(ctx, rows))
+    rationale: list[str] = []
+    for top_up in volume_top_ups(ctx):
+        if _active(rows) >= MAX_ACTIVE_ACCESSORIES:
+            break
+        rows.append(top_up)
+        rationale.append(f"Added {top_up.exercise}: {top_up.top_up_reason} this week")
+    return AccessoryPlan(
+        rows=tuple(rows),
+        rationale=tuple(rationale),
+        warnings=tuple(warnings),
+        trace=tuple(_trace(ctx, row) for row in rows),
+    )

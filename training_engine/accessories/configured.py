@@ -1,0 +1,172 @@
+"""The configured accessories of the day (domain-reference §3.12).
+
+Each accessory follows the main lift: its sets scale with the share of main sets kept and its
+load with the main intensity (both capped at 1, boosts never inflate accessories), it is
+discounted when the main lift already tired its muscles, and it is skipped when the main lift
+is skipped, the lifter is severely sore, or the day's primary muscles are at their MRV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared_types.enums import ExerciseType, IntensityType, Lift, MuscleGroup
+from shared_types.inputs import JITInput
+from shared_types.outputs import AuxiliaryWork, PlannedSet
+from training_engine.accessories.anchor import AnchorResult, compute_anchor, find_history
+from training_engine.accessories.exercises import ExerciseBook
+from training_engine.formulas.rounding import (
+    DEFAULT_INCREMENT_KG,
+    round_half_up,
+    round_to_increment,
+)
+from training_engine.muscles import LIFT_CONTRIBUTIONS
+
+__all__ = [
+    "AUX_RPE",
+    "BASE_SETS",
+    "DELOAD_INTENSITY_RATIO",
+    "DELOAD_VOLUME_RATIO",
+    "FATIGUE_FACTORS",
+    "SKIP_MAIN_SKIPPED",
+    "SKIP_SEVERE_SORENESS",
+    "AccessoryContext",
+    "configured_accessory",
+    "resolve_anchor",
+]
+
+BASE_SETS = 3
+AUX_RPE = 7.5
+TIMED_RPE = 7.0
+SEVERE_SORENESS = 9
+FATIGUE_OVERLAP_MIN = 0.5
+DELOAD_VOLUME_RATIO = 0.67
+DELOAD_INTENSITY_RATIO = 0.5
+
+# Share of the load kept when the accessory trains muscles the main lift just worked
+# (heavier main work tires more).
+FATIGUE_FACTORS = {
+    IntensityType.HEAVY: 0.85,
+    IntensityType.REP: 0.90,
+    IntensityType.EXPLOSIVE: 0.95,
+    IntensityType.DELOAD: 1.0,
+}
+
+SKIP_MAIN_SKIPPED = "Main lift skipped — auxiliary suppressed"
+SKIP_SEVERE_SORENESS = "Severe soreness — auxiliary exercise skipped"
+
+
+@dataclass(frozen=True)
+class AccessoryContext:
+    """What every accessory decision reads, computed once per session."""
+
+    inp: JITInput
+    book: ExerciseBook
+    primary_muscles: tuple[MuscleGroup, ...]
+    main_set_count: int
+    main_skipped: bool
+    soreness: int  # the worst primary soreness, or 1 on a deload
+    volume_ratio: float
+    intensity_ratio: float
+    no_equipment: bool
+
+    @property
+    def increment_kg(self) -> float:
+        return self.inp.weight_increment_kg or DEFAULT_INCREMENT_KG
+
+
+def resolve_anchor(
+    ctx: AccessoryContext, exercise: str, formula_weight_kg: float
+) -> AnchorResult | None:
+    history = find_history(ctx.inp.aux_history, ctx.book.slug(exercise), exercise)
+    if not history:
+        return None
+    return compute_anchor(formula_weight_kg, history, ctx.inp.now)
+
+
+def _skipped(
+    exercise: str, kind: ExerciseType, reason: str, anchor: AnchorResult | None
+) -> AuxiliaryWork:
+    return AuxiliaryWork(
+        exercise=exercise,
+        sets=(),
+        skipped=True,
+        skip_reason=reason,
+        exercise_type=kind,
+        anchor=anchor.carrier() if anchor else None,
+    )
+
+
+def _tired_by_main_lift(ctx: AccessoryContext, exercise: str, lift: Lift) -> bool:
+    main_muscles = {m for m, _ in LIFT_CONTRIBUTIONS[lift]}
+    return any(
+        c >= FATIGUE_OVERLAP_MIN and m in main_muscles for m, c in ctx.book.muscles(exercise)
+    )
+
+
+def configured_accessory(
+    ctx: AccessoryContext, exercise: str
+) -> tuple[AuxiliaryWork, tuple[str, ...]]:
+    """One configured accessory and the warnings it raises."""
+    inp, book = ctx.inp, ctx.book
+    lift = inp.primary_lift
+    kind = book.exercise_type(exercise)
+    formula_kg = book.formula_weight_kg(exercise, inp.one_rm_kg, lift)
+    anchor = resolve_anchor(ctx, exercise, formula_kg)
+
+    if ctx.main_skipped:
+        return _skipped(exercise, kind, SKIP_MAIN_SKIPPED, anchor), ()
+    if ctx.soreness >= SEVERE_SORENESS:
+        return _skipped(exercise, kind, SKIP_SEVERE_SORENESS, anchor), ()
+    if kind is not ExerciseType.TIMED:
+        for muscle in ctx.primary_muscles:
+            remaining = (
+                inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle) - ctx.main_set_count
+            )
+            if remaining < 1:
+                warning = f"Approaching MRV for {muscle.value} — {exercise} skipped"
+                return _skipped(exercise, kind, f"MRV approaching for {muscle.value}", anchor), (
+                    warning,
+                )
+    if kind is ExerciseType.TIMED:
+        timed = PlannedSet(set_number=1, weight_kg=0.0, reps=0, rpe_target=TIMED_RPE)
+        row = AuxiliaryWork(
+            exercise=exercise,
+            sets=(timed,),
+            skipped=False,
+            exercise_type=kind,
+            anchor=anchor.carrier() if anchor else None,
+        )
+        return row, ()
+
+    factor = 1.0
+    trusted = anchor is not None and anchor.replaces_formula
+    if ctx.main_set_count > 0 and not trusted and _tired_by_main_lift(ctx, exercise, lift):
+        factor *= FATIGUE_FACTORS[inp.intensity_type]
+    volume = min(1.0, max(0.0, ctx.volume_ratio))
+    factor *= min(1.0, max(0.0, ctx.intensity_ratio))
+    count = max(1, round_half_up(BASE_SETS * volume)) + (1 if ctx.no_equipment else 0)
+
+    if kind is ExerciseType.BODYWEIGHT:
+        weight = 0.0
+    else:
+        base = (
+            anchor.anchor_kg
+            if anchor is not None and anchor.source.value != "formula"
+            else formula_kg
+        )
+        inc = ctx.increment_kg
+        weight = round_to_increment(round_to_increment(base, inc) * factor, inc)
+    reps = book.reps(exercise)
+    sets = tuple(
+        PlannedSet(set_number=n, weight_kg=weight, reps=reps, rpe_target=AUX_RPE)
+        for n in range(1, count + 1)
+    )
+    row = AuxiliaryWork(
+        exercise=exercise,
+        sets=sets,
+        skipped=False,
+        exercise_type=kind,
+        anchor=anchor.carrier() if anchor else None,
+    )
+    return row, ()

@@ -1,0 +1,164 @@
+"""Volume top-up: add accessories for muscles still below their weekly minimum (§3.13).
+
+At most two muscles (core first when it is short, since no main lift trains it), never a
+primary muscle of today's lift, never on a deload. Each muscle gets the best-scoring pool
+exercise that trains it fully; sets are the deficit, at most 3, and never more than the room
+left under the MRV of any muscle the exercise fully trains (deviation D8).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from shared_types.enums import DisruptionType, ExerciseType, Lift, MuscleGroup
+from shared_types.outputs import AuxiliaryWork, PlannedSet
+from training_engine.accessories.configured import AUX_RPE, AccessoryContext, resolve_anchor
+from training_engine.accessories.exercises import movement_pattern
+from training_engine.accessories.scorer import ScoringContext, rank
+from training_engine.formulas.rounding import round_to_increment
+from training_engine.muscles import LIFT_CONTRIBUTIONS, PRIMARY_MUSCLES
+
+__all__ = ["MAX_TOP_UP_MUSCLES", "MAX_TOP_UP_SETS", "Deficit", "muscle_deficits", "volume_top_ups"]
+
+MAX_TOP_UP_MUSCLES = 2
+MAX_TOP_UP_SETS = 3
+FULL_CREDIT = 1.0
+PUSH = frozenset({MuscleGroup.CHEST, MuscleGroup.TRICEPS, MuscleGroup.SHOULDERS})
+# Disruption types whose affected lifts keep their exercises out of top-ups.
+EXCLUDING_DISRUPTIONS = frozenset({DisruptionType.INJURY, DisruptionType.UNPROGRAMMED_EVENT})
+
+
+@dataclass(frozen=True)
+class Deficit:
+    muscle: MuscleGroup
+    sets: float  # below this session's (pro-rated) MEV
+    mev: float
+
+
+def muscle_deficits(ctx: AccessoryContext) -> tuple[Deficit, ...]:
+    """Muscles that will still be short of MEV after today's main sets (canonical order)."""
+    inp = ctx.inp
+    lift = inp.primary_lift
+    credit: dict[MuscleGroup, float] = {}
+    for muscle, contribution in LIFT_CONTRIBUTIONS[lift]:
+        credit[muscle] = credit.get(muscle, 0.0) + contribution
+    found = []
+    for muscle in MuscleGroup:
+        if muscle in PRIMARY_MUSCLES[lift]:
+            continue
+        mev = inp.mrv_mev_config[muscle].mev
+        if mev <= 0:
+            continue
+        from_main = credit.get(muscle, 0.0)
+        projected = inp.weekly_sets(muscle) + math.floor(ctx.main_set_count * from_main)
+        index, total = inp.session_index, inp.total_sessions_this_week
+        if muscle in PUSH and from_main == 0:
+            target = mev  # push work is front-loaded on squat and deadlift days
+        elif index and total:
+            target = math.ceil(mev * index / total)
+        else:
+            target = mev
+        deficit = target - projected
+        if deficit > 0:
+            found.append(Deficit(muscle, deficit, mev))
+    return tuple(found)
+
+
+def _targets(deficits: tuple[Deficit, ...]) -> list[Deficit]:
+    core = next((d for d in deficits if d.muscle is MuscleGroup.CORE), None)
+    others = sorted(
+        (d for d in deficits if d.muscle is not MuscleGroup.CORE),
+        key=lambda d: -(d.sets / d.mev),
+    )
+    return [core, *others[:1]] if core else others[:MAX_TOP_UP_MUSCLES]
+
+
+def _blocked_lifts(ctx: AccessoryContext) -> set[Lift]:
+    blocked = set(ctx.inp.upcoming_lifts or ())
+    for disruption in ctx.inp.active_disruptions:
+        if disruption.disruption_type in EXCLUDING_DISRUPTIONS:
+            blocked.update(disruption.affected_lifts or ())
+    return blocked
+
+
+def volume_top_ups(ctx: AccessoryContext) -> tuple[AuxiliaryWork, ...]:
+    inp, book = ctx.inp, ctx.book
+    pool = inp.auxiliary_pool or ()
+    if not pool or inp.intensity_type.value == "deload":
+        return ()
+    deficits = muscle_deficits(ctx)
+    by_muscle = {d.muscle: d.sets for d in deficits}
+    blocked = _blocked_lifts(ctx)
+    used = list(inp.active_auxiliaries)
+    patterns: list[str] = []
+    booked: dict[MuscleGroup, float] = {}
+    rows: list[AuxiliaryWork] = []
+    for target in _targets(deficits):
+        qualifying = [
+            name
+            for name in pool
+            if name not in used
+            and book.exercise_type(name) is not ExerciseType.TIMED
+            and book.lift(name) not in blocked
+            and any(m is target.muscle and c >= FULL_CREDIT for m, c in book.muscles(name))
+        ]
+        if not qualifying:
+            continue
+        scoring = ScoringContext(
+            inp=inp,
+            book=book,
+            target=target.muscle,
+            deficits=by_muscle,
+            patterns_used=tuple(patterns),
+            selected=tuple(used),
+        )
+        name = rank(qualifying, scoring)[0]
+        trained = [m for m, c in book.muscles(name) if c >= FULL_CREDIT]
+        room = min(
+            inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0) for m in trained
+        )
+        count = math.floor(min(MAX_TOP_UP_SETS, target.sets, room))
+        used.append(name)
+        if count < 1:
+            continue  # no weekly room left: better no top-up than one past the MRV
+        entry = book.entry(name)
+        if entry is not None:
+            patterns.append(movement_pattern(entry))
+        for muscle in trained:
+            booked[muscle] = booked.get(muscle, 0.0) + count
+        rows.append(_row(ctx, name, target.muscle, count))
+    return tuple(rows)
+
+
+def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> AuxiliaryWork:
+    inp, book = ctx.inp, ctx.book
+    kind = book.exercise_type(name)
+    anchor = None
+    weight = 0.0
+    if kind is not ExerciseType.BODYWEIGHT:
+        own_lift = book.lift(name)
+        one_rm = (inp.all_one_rm_kg or {}).get(own_lift) if own_lift else None
+        formula_kg = book.formula_weight_kg(
+            name, one_rm if one_rm is not None else inp.one_rm_kg, own_lift or inp.primary_lift
+        )
+        anchor = resolve_anchor(ctx, name, formula_kg)
+        base = (
+            anchor.anchor_kg
+            if anchor is not None and anchor.source.value != "formula"
+            else formula_kg
+        )
+        weight = round_to_increment(base, ctx.increment_kg)
+    reps = book.reps(name)
+    return AuxiliaryWork(
+        exercise=name,
+        sets=tuple(
+            PlannedSet(set_number=n, weight_kg=weight, reps=reps, rpe_target=AUX_RPE)
+            for n in range(1, count + 1)
+        ),
+        skipped=False,
+        exercise_type=kind,
+        is_top_up=True,
+        top_up_reason=f"{muscle.value.replace('_', ' ')} below MEV",
+        anchor=anchor.carrier() if anchor else None,
+    )
