@@ -17,6 +17,7 @@ from shared_types.trace import (
     PrescriptionTrace,
     RestTrace,
     SetTrace,
+    WarmupTrace,
     WeightDerivation,
 )
 from training_engine.accessories.build import AccessoryPlan, accessory_context, build_accessories
@@ -52,9 +53,10 @@ def _volume_reductions(ctx: SessionContext, state: PipelineState) -> VolumeReduc
 def _trace(
     ctx: SessionContext,
     state: PipelineState,
+    *,
     output: JITOutput,
     rest_trace: RestTrace,
-    warmup: object,
+    warmup: WarmupTrace | None,
     accessories: AccessoryPlan,
 ) -> PrescriptionTrace:
     inp = ctx.inp
@@ -108,7 +110,7 @@ def _trace(
             is_skipped=state.skipped,
         ),
         auxiliaries=accessories.trace,
-        warmup=warmup,  # type: ignore[arg-type]
+        warmup=warmup,
         rest=rest_trace,
     )
 
@@ -155,5 +157,12 @@ def formula_session(inp: JITInput) -> JITOutput:
         capped_by_rehab=True if state.rehab_cap_kg is not None else None,
         rehab_cap_kg=state.rehab_cap_kg,
     )
-    trace = _trace(ctx, state, output, rest_trace, warmup_trace, accessories)
+    trace = _trace(
+        ctx,
+        state,
+        output=output,
+        rest_trace=rest_trace,
+        warmup=warmup_trace,
+        accessories=accessories,
+    )
     return output.model_copy(update={"trace": trace})
