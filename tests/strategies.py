@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from shared_types.enums import (
 )
 from shared_types.inputs import JITInput
 from training_engine.defaults import FEMALE_FORMULA_CONFIG, MALE_FORMULA_CONFIG
+from training_engine.defaults.exercise_catalog import CATALOG
 
 __all__ = ["any_adjustment", "any_input"]
 
@@ -84,6 +86,24 @@ warmups = st.one_of(
 )
 
 
+CUSTOM_EXERCISES = ("Pec Deck", "Running", "Sled Push")
+exercise_names = st.sampled_from([e.name for e in CATALOG] + list(CUSTOM_EXERCISES))
+
+history_entries = st.fixed_dictionaries(
+    {
+        "session_id": st.just("h"),
+        "completed_at": st.datetimes(
+            min_value=datetime(2025, 6, 1), max_value=datetime(2026, 3, 1), timezones=st.just(UTC)
+        ),
+        "prescribed_weight_kg": st.one_of(st.none(), st.floats(0, 200)),
+        "sets": st.lists(
+            st.fixed_dictionaries({"weight_kg": st.floats(0, 250), "reps": st.integers(0, 15)}),
+            max_size=4,
+        ),
+    }
+)
+
+
 def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
@@ -105,7 +125,7 @@ def any_input(draw: st.DrawFn) -> JITInput:
             st.dictionaries(muscles, st.one_of(st.integers(0, 32), st.floats(0, 32)))
         ),
         "mrv_mev_config": draw(landmarks()),
-        "active_auxiliaries": ("Pause Squat", "Barbell Box Squat"),
+        "active_auxiliaries": draw(st.lists(exercise_names, max_size=5, unique=True)),
         "recent_logs": draw(st.lists(logs, max_size=6)),
         "active_disruptions": draw(st.lists(disruptions, max_size=3)),
         "warmup_config": draw(warmups),
@@ -148,6 +168,28 @@ def any_input(draw: st.DrawFn) -> JITInput:
             )
         ),
     }
+    fields.update(
+        {
+            "auxiliary_pool": draw(_optional(st.lists(exercise_names, max_size=40, unique=True))),
+            "all_one_rm_kg": draw(_optional(st.dictionaries(lifts, st.floats(20, 400)))),
+            "session_index": draw(_optional(st.integers(0, 5))),
+            "total_sessions_this_week": draw(_optional(st.integers(0, 5))),
+            "upcoming_lifts": draw(_optional(st.lists(lifts, max_size=2, unique=True))),
+            "recent_aux_exercises": draw(_optional(st.lists(exercise_names, max_size=5))),
+            "custom_muscle_map": draw(
+                _optional(st.just({"Pec Deck": ["chest", "shoulders"], "Sled Push": ["quads"]}))
+            ),
+            "custom_exercise_type_map": draw(_optional(st.just({"Running": "timed"}))),
+            "aux_history": draw(
+                _optional(
+                    st.dictionaries(
+                        exercise_names, st.lists(history_entries, max_size=4), max_size=3
+                    )
+                )
+            ),
+            "now": draw(_optional(st.just(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))),
+        }
+    )
     return JITInput.model_validate(fields)
 
 

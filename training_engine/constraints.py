@@ -5,7 +5,10 @@ changes nothing. Each rule warns (with a "[constraint]" prefix) only when it cha
 Rules, in order:
 
 1. A skip the model asked for stands.
-2. MRV skip: a primary muscle already at its weekly MRV means no main lift.
+2. Major disruption (ours): a major disruption affecting today's lift means no main lift, as in
+   the formula (a deload is left as planned).
+   MRV skip: a primary muscle already at its weekly MRV means no main lift (not on a deload,
+   which the formula also keeps, deviation D9).
 3. Minimum sets: a main lift that is not skipped has at least one set.
 4. Recovery mode (ours): worst primary soreness >= 9 on a training day means the formula's
    recovery session (3 x 5 at RPE 5, 40% of the base weight), whatever the model asked.
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import math
 
-from shared_types.enums import IntensityType
+from shared_types.enums import IntensityType, Severity
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput, PlannedSet, RestRecommendations
 from training_engine.formulas.rest import main_rest
@@ -85,8 +88,21 @@ def _main_sets(
     inp, base, inc = ctx.inp, ctx.base, ctx.increment_kg
     if out.skipped_main_lift:
         return (), False
+    deload = inp.intensity_type is IntensityType.DELOAD
+    major = next(
+        (
+            d
+            for d in inp.active_disruptions
+            if d.severity is Severity.MAJOR and d.affects(inp.primary_lift)
+        ),
+        None,
+    )
+    if major is not None and not deload:
+        kind = major.disruption_type.value
+        warn.append(f"{_PREFIX}Major {kind} disruption — main lift forced skip")
+        return (), False
     for muscle, _ in primary_contributions(inp.primary_lift):
-        if inp.weekly_sets(muscle) >= inp.mrv_mev_config[muscle].mrv:
+        if not deload and inp.weekly_sets(muscle) >= inp.mrv_mev_config[muscle].mrv:
             warn.append(f"{_PREFIX}MRV exceeded for {muscle.value} — main lift forced skip")
             return (), False
     sets = out.main_lift_sets
@@ -95,7 +111,6 @@ def _main_sets(
         warn.append(f"{_PREFIX}Minimum 1 working set enforced")
 
     rehab = rehab_ceiling_kg(inp, inc)
-    deload = inp.intensity_type is IntensityType.DELOAD
     if not deload and ctx.worst_soreness >= SEVERE_FROM:
         recovery = recovery_sets(ctx, rehab)
         if sets != recovery:
@@ -107,7 +122,7 @@ def _main_sets(
     weight = max(weight, round_to_increment(base.weight_kg * FLOOR_PCT_OF_BASE, inc))
     hard_max = _hard_max(ctx, rehab)
 
-    room = mrv_room(inp)
+    room = None if deload else mrv_room(inp)
     if room is not None and room[1] < 1:
         warn.append(f"{_PREFIX}MRV exceeded for {room[0]} — main lift forced skip")
         return (), False

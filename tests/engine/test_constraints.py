@@ -182,3 +182,17 @@ def test_rest_delta_is_advisory_and_clamped() -> None:
         60,
         180,
     )
+
+
+def test_a_major_disruption_forces_a_skip_whatever_the_model_said() -> None:
+    inp = make_input(active_disruptions=(make_disruption("major"),))
+    out = constrained(inp, adjust(0.4, -1))  # parakeet serves 1 x 45 kg here (LLM fixture f20)
+    assert out.skipped_main_lift
+    assert out.warnings == ("[constraint] Major injury disruption — main lift forced skip",)
+
+
+def test_a_deload_at_mrv_is_kept_as_the_formula_keeps_it() -> None:
+    out = constrained(
+        make_input(intensity_type="deload", weekly_volume_to_date={"quads": 25}), adjust(0.9, 0)
+    )
+    assert shape(out) == (3, 50.0)

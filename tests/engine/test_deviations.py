@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared_types.config import MrvMevConfig
-from tests.factories import make_input, make_logs
+from tests.factories import make_disruption, make_input, make_logs
 from training_engine.defaults import MALE_LANDMARKS
 from training_engine.session import formula_session
 
@@ -113,3 +113,79 @@ def test_d7_no_warmup_step_is_heavier_than_the_work() -> None:
     assert working == 56.25
     # parakeet: 56.25 rounded to the 2.5 kg plate step = 57.5 kg, above the work
     assert [w.weight_kg for w in out.warmup_sets] == [56.25]
+
+
+def test_d8_top_ups_never_go_past_the_mrv() -> None:
+    data = MALE_LANDMARKS.model_dump()
+    data["shoulders"] = {"mev": 8, "mrv": 20}
+    shoulders_full = make_input(
+        mrv_mev_config=MrvMevConfig.model_validate(data),
+        weekly_volume_to_date={"shoulders": 20, "core": 4, "upper_back": 10, "biceps": 8},
+        auxiliary_pool=("Barbell Incline Bench Press",),
+    )
+    # chest is short; the only candidate also trains shoulders fully, which are at their MRV:
+    # parakeet adds 3 sets (shoulders 23/20); we add none
+    out = formula_session(shoulders_full)
+    assert [row.exercise for row in out.auxiliary_work if row.is_top_up] == []
+
+    data["chest"] = {"mev": 20, "mrv": 20}
+    half_a_set_left = make_input(
+        mrv_mev_config=MrvMevConfig.model_validate(data),
+        weekly_volume_to_date={"chest": 19.5, "core": 4, "upper_back": 10, "biceps": 8},
+        auxiliary_pool=("Dumbbell Fly",),
+    )
+    # 0.5 sets of room under the chest MRV: parakeet floors the top-up at 1 set (20.5/20)
+    assert [row for row in formula_session(half_a_set_left).auxiliary_work if row.is_top_up] == []
+
+
+def test_d9_a_deload_is_not_skipped_at_the_mrv() -> None:
+    out = formula_session(
+        make_input(intensity_type="deload", weekly_volume_to_date={"quads": 20, "glutes": 30})
+    )
+    # parakeet: skipped, "MRV exceeded for quads — main lift skipped"
+    assert not out.skipped_main_lift
+    assert [s.weight_kg for s in out.main_lift_sets] == [55.0] * 3
+
+
+def test_d10_a_major_disruption_beats_recovery_mode() -> None:
+    out = formula_session(
+        make_input(
+            soreness_ratings={"quads": 10},
+            active_disruptions=(make_disruption("major"),),
+        )
+    )
+    # parakeet: 3 x 45 kg recovery session despite the major injury
+    assert out.skipped_main_lift
+    assert out.main_lift_sets == ()
+    assert out.warmup_sets == ()
+    assert {row.skip_reason for row in out.auxiliary_work} == {
+        "Main lift skipped — auxiliary suppressed"
+    }
+
+
+def test_d11_calibration_cannot_turn_a_cut_into_a_boost() -> None:
+    out = formula_session(
+        make_input(sleep_quality=2, energy_level=3, modifier_calibrations={"readiness": 0.05})
+    )
+    # parakeet: 0.975 + 0.05 = 1.025 -> 115 kg while saying "poor sleep, load down"
+    assert [s.weight_kg for s in out.main_lift_sets] == [112.5, 112.5]
+    assert out.intensity_modifier == 1.0
+
+
+def test_d8_a_muscle_half_a_set_short_still_gets_one_set_when_there_is_room() -> None:
+    out = formula_session(
+        make_input(
+            weekly_volume_to_date={
+                "chest": 7.5,
+                "core": 4,
+                "upper_back": 10,
+                "biceps": 8,
+                "triceps": 6,
+                "shoulders": 8,
+                "hamstrings": 6,
+            },
+            auxiliary_pool=("Dumbbell Fly",),
+        )
+    )
+    top_ups = [row for row in out.auxiliary_work if row.is_top_up]
+    assert [(row.exercise, len(row.sets)) for row in top_ups] == [("Dumbbell Fly", 1)]

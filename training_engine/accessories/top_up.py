@@ -118,7 +118,8 @@ def volume_top_ups(ctx: AccessoryContext) -> tuple[AuxiliaryWork, ...]:
         room = min(
             inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0) for m in trained
         )
-        count = math.floor(min(MAX_TOP_UP_SETS, target.sets, room))
+        # At least one set for a muscle short of its minimum, but never past any MRV.
+        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room))
         used.append(name)
         if count < 1:
             continue  # no weekly room left: better no top-up than one past the MRV
