@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from shared_types.enums import ExerciseType, Lift, MuscleGroup, Sex
@@ -55,10 +56,12 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+@cache
 def _catalog(name_or_slug: str) -> CatalogEntry | None:
     return _CATALOG_BY_SLUG.get(name_or_slug) or CATALOG_BY_NAME.get(name_or_slug)
 
 
+@cache
 def movement_pattern(entry: CatalogEntry) -> str:
     if entry.movement_pattern:
         return entry.movement_pattern
@@ -77,6 +80,7 @@ def movement_pattern(entry: CatalogEntry) -> str:
     return "push"
 
 
+@cache
 def is_compound(entry: CatalogEntry) -> bool:
     if entry.is_compound is not None:
         return entry.is_compound

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import JITInput
@@ -41,9 +42,24 @@ class ScoringContext:
     patterns_used: tuple[str, ...]
     selected: tuple[str, ...]
 
+    @cached_property
+    def largest_deficit(self) -> float:
+        return max([1.0, *(d for d in self.deficits.values() if d > 0)])
+
+    @cached_property
+    def upcoming_muscles(self) -> frozenset[MuscleGroup]:
+        lifts: Sequence[Lift] = self.inp.upcoming_lifts or ()
+        return frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift])
+
+    @cached_property
+    def compound_share(self) -> float:
+        entries = [self.book.entry(s) for s in self.selected]
+        compounds = sum(1 for e in entries if e is not None and is_compound(e))
+        return compounds / len(self.selected) if self.selected else 0.0
+
 
 def _deficit(name: str, ctx: ScoringContext) -> float:
-    largest = max([1.0, *(d for d in ctx.deficits.values() if d > 0)])
+    largest = ctx.largest_deficit
     bonus, count = 0.0, 0
     for muscle, contribution in ctx.book.muscles(name):
         deficit = ctx.deficits.get(muscle)
@@ -93,10 +109,9 @@ def _fatigue(name: str, ctx: ScoringContext) -> float:
 
 
 def _upcoming(name: str, ctx: ScoringContext) -> float:
-    lifts: Sequence[Lift] = ctx.inp.upcoming_lifts or ()
-    if not lifts:
+    if not ctx.inp.upcoming_lifts:
         return 1.0
-    needed = {m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift]}
+    needed = ctx.upcoming_muscles
     shared = sum(1 for m, c in ctx.book.muscles(name) if c >= 0.5 and m in needed)
     return max(0.0, 1.0 - 0.4 * shared)
 
@@ -116,8 +131,7 @@ def _balance(name: str, ctx: ScoringContext) -> float:
         return UNKNOWN
     if not ctx.selected:
         return 0.7
-    entries = [ctx.book.entry(s) for s in ctx.selected]
-    compound_share = sum(1 for e in entries if e is not None and is_compound(e)) / len(ctx.selected)
+    compound_share = ctx.compound_share
     compound = is_compound(entry)
     if compound_share > 0.6:
         return 0.3 if compound else 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from shared_types.enums import ExerciseType, Lift, MuscleGroup, Sex
@@ -51,7 +52,7 @@ class CatalogEntry:
     complexity: Complexity | None = None
     subtitle: str | None = None
 
-    @property
+    @cached_property
     def muscle_contributions(self) -> tuple[tuple[MuscleGroup, float], ...]:
         if self.contributions is not None:
             return self.contributions
