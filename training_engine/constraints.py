@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 
-from shared_types.enums import IntensityType, Severity
+from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput, PlannedSet, RestRecommendations
 from training_engine.formulas.rest import main_rest
@@ -89,14 +89,7 @@ def _main_sets(
     if out.skipped_main_lift:
         return (), False
     deload = inp.intensity_type is IntensityType.DELOAD
-    major = next(
-        (
-            d
-            for d in inp.active_disruptions
-            if d.severity is Severity.MAJOR and d.affects(inp.primary_lift)
-        ),
-        None,
-    )
+    major = ctx.major_disruption
     if major is not None and not deload:
         kind = major.disruption_type.value
         warn.append(f"{_PREFIX}Major {kind} disruption — main lift forced skip")

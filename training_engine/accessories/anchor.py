@@ -164,4 +164,6 @@ def find_history(
     """History is keyed by catalog slug; display-name keys are accepted too."""
     if not aux_history:
         return ()
-    return aux_history.get(slug) or aux_history.get(name) or ()
+    if slug in aux_history:
+        return aux_history[slug]
+    return aux_history.get(name, ())

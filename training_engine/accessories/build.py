@@ -134,7 +134,7 @@ def build_accessories(ctx: AccessoryContext) -> AccessoryPlan:
         warnings.extend(raised)
     rows.extend(_compensation(ctx, rows))
     rationale: list[str] = []
-    for top_up in volume_top_ups(ctx):
+    for top_up in volume_top_ups(ctx, tuple(rows)):
         if _active(rows) >= MAX_ACTIVE_ACCESSORIES:
             break
         rows.append(top_up)

@@ -3,7 +3,8 @@
 At most two muscles (core first when it is short, since no main lift trains it), never a
 primary muscle of today's lift, never on a deload. Each muscle gets the best-scoring pool
 exercise that trains it fully; sets are the deficit, at most 3, and never more than the room
-left under the MRV of any muscle the exercise fully trains (deviation D8).
+left under the MRV of any muscle the exercise fully trains, counting today's main sets and the
+accessories already planned; an exercise without room for one set is not a candidate (D8).
 """
 
 from __future__ import annotations
@@ -82,7 +83,24 @@ def _blocked_lifts(ctx: AccessoryContext) -> set[Lift]:
     return blocked
 
 
-def volume_top_ups(ctx: AccessoryContext) -> tuple[AuxiliaryWork, ...]:
+def _session_load(
+    ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...]
+) -> dict[MuscleGroup, float]:
+    """Sets today already puts on each muscle: the main lift's credit and earlier accessories."""
+    load: dict[MuscleGroup, float] = {}
+    for muscle, contribution in LIFT_CONTRIBUTIONS[ctx.inp.primary_lift]:
+        load[muscle] = load.get(muscle, 0.0) + math.floor(ctx.main_set_count * contribution)
+    for row in earlier:
+        for muscle, contribution in ctx.book.muscles(row.exercise):
+            if not row.skipped and contribution >= FULL_CREDIT:
+                load[muscle] = load.get(muscle, 0.0) + len(row.sets)
+    return load
+
+
+def volume_top_ups(
+    ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...] = ()
+) -> tuple[AuxiliaryWork, ...]:
+    """Top-ups after the `earlier` rows of the session (configured and compensation work)."""
     inp, book = ctx.inp, ctx.book
     pool = inp.auxiliary_pool or ()
     if not pool or inp.intensity_type.value == "deload":
@@ -92,8 +110,20 @@ def volume_top_ups(ctx: AccessoryContext) -> tuple[AuxiliaryWork, ...]:
     blocked = _blocked_lifts(ctx)
     used = list(inp.active_auxiliaries)
     patterns: list[str] = []
-    booked: dict[MuscleGroup, float] = {}
+    booked = _session_load(ctx, earlier)
     rows: list[AuxiliaryWork] = []
+
+    def room(name: str) -> float:
+        """Sets left under the MRV of every muscle the exercise trains fully (deviation D8)."""
+        return min(
+            (
+                inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0)
+                for m, c in book.muscles(name)
+                if c >= FULL_CREDIT
+            ),
+            default=0.0,
+        )
+
     for target in _targets(deficits):
         qualifying = [
             name
@@ -102,6 +132,7 @@ def volume_top_ups(ctx: AccessoryContext) -> tuple[AuxiliaryWork, ...]:
             and book.exercise_type(name) is not ExerciseType.TIMED
             and book.lift(name) not in blocked
             and any(m is target.muscle and c >= FULL_CREDIT for m, c in book.muscles(name))
+            and room(name) >= 1
         ]
         if not qualifying:
             continue
@@ -114,20 +145,15 @@ def volume_top_ups(ctx: AccessoryContext) -> tuple[AuxiliaryWork, ...]:
             selected=tuple(used),
         )
         name = rank(qualifying, scoring)[0]
-        trained = [m for m, c in book.muscles(name) if c >= FULL_CREDIT]
-        room = min(
-            inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0) for m in trained
-        )
         # At least one set for a muscle short of its minimum, but never past any MRV.
-        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room))
+        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room(name)))
         used.append(name)
-        if count < 1:
-            continue  # no weekly room left: better no top-up than one past the MRV
         entry = book.entry(name)
         if entry is not None:
             patterns.append(movement_pattern(entry))
-        for muscle in trained:
-            booked[muscle] = booked.get(muscle, 0.0) + count
+        for muscle, contribution in book.muscles(name):
+            if contribution >= FULL_CREDIT:
+                booked[muscle] = booked.get(muscle, 0.0) + count
         rows.append(_row(ctx, name, target.muscle, count))
     return tuple(rows)
 

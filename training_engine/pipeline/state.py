@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from shared_types.enums import IntensityType, MuscleGroup, Sex
-from shared_types.inputs import JITInput, RecentSessionSummary
+from shared_types.enums import IntensityType, MuscleGroup, Severity, Sex
+from shared_types.inputs import JITInput, RecentSessionSummary, TrainingDisruption
 from shared_types.outputs import PlannedSet
 from shared_types.trace import ModifierSource, ModifierTrace, VolumeChangeSource, VolumeChangeTrace
 from training_engine.formulas.base_sets import (
@@ -48,6 +48,19 @@ class SessionContext:
     def rehab_cap_applies(self) -> bool:
         cap = self.inp.active_rehab_cap
         return cap is not None and cap.lift is self.inp.primary_lift
+
+    @property
+    def major_disruption(self) -> TrainingDisruption | None:
+        """A major disruption affecting today's lift, if any (the first reported)."""
+        lift = self.inp.primary_lift
+        return next(
+            (
+                d
+                for d in self.inp.active_disruptions
+                if d.severity is Severity.MAJOR and d.affects(lift)
+            ),
+            None,
+        )
 
     def usable_logs(self) -> tuple[RecentSessionSummary, ...]:
         """Recent logs that carry an RPE and were not done under a rehab cap (newest first)."""

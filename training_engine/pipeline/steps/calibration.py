@@ -17,3 +17,16 @@ def calibrated(default: float, adjustment: float | None) -> float:
         return default
     value = min(CALIBRATED_MAX, max(CALIBRATED_MIN, default + adjustment))
     return min(value, 1.0) if default < 1.0 else max(value, 1.0)
+
+
+def calibration_note(default: float, applied: float) -> str:
+    """What the lifter's calibration changed, for the rationale ('' when nothing)."""
+    if applied == default:
+        return ""
+    change = (applied - 1.0) * 100
+    effect = (
+        "no load change"
+        if change == 0
+        else f"load {'up' if change > 0 else 'down'} {abs(change):.1f}%"
+    )
+    return f" (calibrated to your history: {effect})"

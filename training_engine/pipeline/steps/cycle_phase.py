@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from shared_types.enums import CyclePhase
 from training_engine.pipeline.state import PipelineState, SessionContext
-from training_engine.pipeline.steps.calibration import calibrated
+from training_engine.pipeline.steps.calibration import calibrated, calibration_note
 
 # phase -> (intensity multiplier, set change, what the lifter is told)
 PHASE_EFFECTS: Mapping[CyclePhase, tuple[float, int, str]] = {
@@ -26,6 +26,7 @@ def cycle_phase(ctx: SessionContext, state: PipelineState) -> PipelineState:
     if default == 1.0 and set_change == 0:
         return state
     multiplier = calibrated(default, ctx.calibration("cycle_phase"))
+    reason += calibration_note(default, multiplier)
     before = state.planned_count
     return (
         state.set_count("cycle_phase", max(1, before + set_change), reason)

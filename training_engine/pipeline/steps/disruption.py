@@ -61,13 +61,11 @@ def disruption(ctx: SessionContext, state: PipelineState) -> PipelineState:
         if relevant:
             state = state.say("Disruption noted: a deload is already light, so it stays as planned")
         return _equipment_note(ctx, state)
-    worst = worst_disruption(relevant)
     if state.recovery_mode:
-        # Recovery mode is already lighter than any moderate or minor adjustment, but a major
-        # disruption still means no main lift (deviation D10).
-        if worst is not None and worst.severity is Severity.MAJOR:
-            state = _apply(dataclasses.replace(state, recovery_mode=False), worst)
+        # Lighter than any moderate or minor adjustment already; a major disruption never gets
+        # here (the soreness step leaves that day to this step, deviation D10).
         return state
+    worst = worst_disruption(relevant)
     if worst is not None:
         state = _apply(state, worst)
     return _equipment_note(ctx, state)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from shared_types.inputs import JITInput
 from training_engine.pipeline.state import PipelineState, SessionContext
-from training_engine.pipeline.steps.calibration import calibrated
+from training_engine.pipeline.steps.calibration import calibrated, calibration_note
 
 MAX_WEARABLE_SET_CUT = 2
 MIN_WEARABLE_MULTIPLIER = 0.85
@@ -108,15 +108,18 @@ def readiness(ctx: SessionContext, state: PipelineState) -> PipelineState:
         else subjective_readiness(inp.sleep_quality, inp.energy_level)
     )
     multiplier = calibrated(signal.multiplier, ctx.calibration("readiness"))
-    if signal.set_cut == 0 and multiplier == 1.0:
+    if signal.set_cut == 0 and signal.multiplier == 1.0:
         return state
+    # Recorded even when calibration cancels the change: the trace keeps the default so the
+    # calibration keeps learning from it.
+    reason = signal.reason + calibration_note(signal.multiplier, multiplier)
     source: Literal["wearable-readiness", "readiness"] = (
         "wearable-readiness" if wearable else "readiness"
     )
     before = state.planned_count
     return (
-        state.set_count(source, max(1, before - signal.set_cut), signal.reason)
-        .scale_intensity(source, signal.multiplier, multiplier, signal.reason)
+        state.set_count(source, max(1, before - signal.set_cut), reason)
+        .scale_intensity(source, signal.multiplier, multiplier, reason)
         .record_removed("readiness", before)
-        .say(signal.reason)
+        .say(reason)
     )

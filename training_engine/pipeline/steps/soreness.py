@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from training_engine.pipeline.state import PipelineState, SessionContext
-from training_engine.pipeline.steps.calibration import calibrated
+from training_engine.pipeline.steps.calibration import calibrated, calibration_note
 
 MODERATE_FROM = 5
 HIGH_FROM = 7
@@ -30,6 +30,8 @@ def soreness(ctx: SessionContext, state: PipelineState) -> PipelineState:
     if ctx.is_deload:
         return state
     worst = ctx.worst_soreness
+    if worst >= SEVERE_FROM and ctx.major_disruption is not None:
+        return state  # no lift today at all: the disruption step skips it (deviation D10)
     if worst >= SEVERE_FROM:
         reason = f"Severe soreness ({worst}/10): light recovery session instead"
         return dataclasses.replace(state, recovery_mode=True).say(reason)
@@ -38,6 +40,7 @@ def soreness(ctx: SessionContext, state: PipelineState) -> PipelineState:
         return state
     cut, default, reason = effect
     multiplier = calibrated(default, ctx.calibration("soreness"))
+    reason += calibration_note(default, multiplier)
     before = state.planned_count
     state = state.set_count("soreness", max(1, before - cut), reason)
     if default != 1.0:
