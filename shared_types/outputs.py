@@ -23,6 +23,7 @@ __all__ = [
     "PlannedSet",
     "RestRecommendations",
     "VolumeReductionSource",
+    "VolumeReductionSourceName",
     "VolumeReductions",
     "WarmupSet",
 ]

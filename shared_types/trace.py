@@ -13,6 +13,7 @@ from shared_types.base import Frozen
 from shared_types.enums import AnchorSource, IntensityType, Lift, OneRmSource
 
 __all__ = [
+    "AuxRepSource",
     "AuxWeightTrace",
     "AuxiliaryTrace",
     "BaseConfigTrace",
@@ -20,6 +21,7 @@ __all__ = [
     "MainRestTrace",
     "ModifierTrace",
     "PrescriptionTrace",
+    "RepSource",
     "RestTrace",
     "SetTrace",
     "VolumeChangeTrace",
@@ -47,6 +49,7 @@ VolumeChangeSource = Literal[
     "mrv_cap",
 ]
 RepSource = Literal["config", "rpe_history", "recovery"]
+AuxRepSource = Literal["exercise catalog", "sex default", "compensation default", "timed"]
 
 
 class BaseConfigTrace(Frozen):
@@ -98,11 +101,15 @@ class MainLiftTrace(Frozen):
 
 
 class AuxWeightTrace(Frozen):
+    """How an accessory load was reached: 1RM x catalog share (or an anchor), x load factor."""
+
     one_rm_kg: float
+    one_rm_lift: Lift
     catalog_pct: float
     scaling_method: Literal["linear", "sqrt"]
-    raw_weight_kg: float
-    soreness_multiplier: float
+    formula_weight_kg: float
+    base_weight_kg: float  # the anchor when history is trusted or blended, else the formula
+    load_factor: float  # post-main fatigue x main-lift intensity ratio (1 for top-ups)
     final_weight_kg: float
 
 
@@ -111,7 +118,7 @@ class AuxiliaryTrace(Frozen):
     selection_reason: str
     weight_trace: AuxWeightTrace | None
     reps: int
-    rep_source: str
+    rep_source: AuxRepSource
     sets: int
     skipped: bool
     skip_reason: str | None = None

@@ -10,11 +10,13 @@ from shared_types.outputs import (
     RestRecommendations,
     VolumeReductions,
     VolumeReductionSource,
+    VolumeReductionSourceName,
 )
 from shared_types.trace import (
     BaseConfigTrace,
     MainLiftTrace,
     PrescriptionTrace,
+    RepSource,
     RestTrace,
     SetTrace,
     WarmupTrace,
@@ -29,13 +31,18 @@ from training_engine.pipeline.state import PipelineState, SessionContext
 __all__ = ["formula_session"]
 
 RECOVERY_INTENSITY_MODIFIER = 0.4
-_REDUCTION_ORDER = ("readiness", "cycle_phase", "soreness", "disruption")
+_REDUCTION_ORDER: tuple[VolumeReductionSourceName, ...] = (
+    "readiness",
+    "cycle_phase",
+    "soreness",
+    "disruption",
+)
 
 
 def _volume_reductions(ctx: SessionContext, state: PipelineState) -> VolumeReductions | None:
     removed = dict(state.sets_removed)
     sources = tuple(
-        VolumeReductionSource(source=name, sets_removed=removed[name])  # type: ignore[arg-type]
+        VolumeReductionSource(source=name, sets_removed=removed[name])
         for name in _REDUCTION_ORDER
         if removed.get(name, 0) > 0
     )
@@ -65,7 +72,7 @@ def _trace(
     for modifier in state.modifiers:
         final_multiplier *= modifier.multiplier
     main = output.main_lift_sets
-    rep_source = (
+    rep_source: RepSource = (
         "recovery" if state.recovery_mode else ("rpe_history" if state.rep_override else "config")
     )
     derivation = WeightDerivation(
@@ -102,7 +109,7 @@ def _trace(
                     weight_kg=s.weight_kg,
                     reps=s.reps,
                     rpe_target=s.rpe_target,
-                    rep_source=rep_source,  # type: ignore[arg-type]
+                    rep_source=rep_source,
                 )
                 for s in main
             ),

@@ -625,9 +625,9 @@ def accessory_on(
         intensity_ratio=1.0,
         no_equipment=False,
     )
-    row, warnings = configured_accessory(ctx, exercise)
-    assert warnings == ()
-    return row
+    planned = configured_accessory(ctx, exercise)
+    assert planned.warnings == ()
+    return planned.row
 
 
 def test_fatigue_discount_is_deepest_after_heavy_work_and_absent_after_a_deload() -> None:

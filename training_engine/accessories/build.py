@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from shared_types.enums import DisruptionType, ExerciseType, IntensityType, Sex
 from shared_types.inputs import JITInput
 from shared_types.outputs import AuxiliaryWork, PlannedSet
-from shared_types.trace import AuxiliaryTrace, AuxWeightTrace
+from shared_types.trace import AuxiliaryTrace
 from training_engine.accessories.configured import (
     DELOAD_INTENSITY_RATIO,
     DELOAD_VOLUME_RATIO,
     AccessoryContext,
+    Planned,
     configured_accessory,
+    row_trace,
 )
 from training_engine.accessories.exercises import ExerciseBook, bodyweight_pool
 from training_engine.accessories.top_up import volume_top_ups
@@ -91,57 +93,24 @@ def _compensation(ctx: AccessoryContext, rows: list[AuxiliaryWork]) -> list[Auxi
     ]
 
 
-def _trace(ctx: AccessoryContext, row: AuxiliaryWork) -> AuxiliaryTrace:
-    first = row.sets[0] if row.sets else None
-    one_rm = ctx.inp.one_rm_kg
-    weight_trace = None
-    if not row.skipped and first is not None and first.weight_kg > 0:
-        weight_trace = AuxWeightTrace(
-            one_rm_kg=one_rm,
-            catalog_pct=ctx.book.weight_pct(row.exercise),
-            scaling_method=ctx.book.scaling(row.exercise),
-            raw_weight_kg=row.anchor.anchor_base_kg
-            if row.anchor
-            else ctx.book.formula_weight_kg(row.exercise, one_rm, ctx.inp.primary_lift),
-            soreness_multiplier=1.0,
-            final_weight_kg=first.weight_kg,
-        )
-    if row.is_top_up:
-        reason = row.top_up_reason or "volume top-up"
-    elif row.skipped:
-        reason = row.skip_reason or "skipped"
-    else:
-        reason = "configured accessory"
-    return AuxiliaryTrace(
-        exercise=row.exercise,
-        selection_reason=reason,
-        weight_trace=weight_trace,
-        reps=first.reps if first else 0,
-        rep_source="top-up default" if row.is_top_up else "exercise catalog",
-        sets=len(row.sets),
-        skipped=row.skipped,
-        skip_reason=row.skip_reason,
-        anchor_source=row.anchor.source if row.anchor else None,
-    )
-
-
 def build_accessories(ctx: AccessoryContext) -> AccessoryPlan:
-    rows: list[AuxiliaryWork] = []
-    warnings: list[str] = []
-    for exercise in ctx.inp.active_auxiliaries:
-        row, raised = configured_accessory(ctx, exercise)
-        rows.append(row)
-        warnings.extend(raised)
-    rows.extend(_compensation(ctx, rows))
+    planned = [configured_accessory(ctx, exercise) for exercise in ctx.inp.active_auxiliaries]
+    planned.extend(
+        Planned(
+            row,
+            row_trace(ctx, row, "bodyweight compensation", rep_source="compensation default"),
+        )
+        for row in _compensation(ctx, [p.row for p in planned])
+    )
     rationale: list[str] = []
-    for top_up in volume_top_ups(ctx, tuple(rows)):
-        if _active(rows) >= MAX_ACTIVE_ACCESSORIES:
+    for top_up in volume_top_ups(ctx, tuple(p.row for p in planned)):
+        if _active([p.row for p in planned]) >= MAX_ACTIVE_ACCESSORIES:
             break
-        rows.append(top_up)
-        rationale.append(f"Added {top_up.exercise}: {top_up.top_up_reason} this week")
+        planned.append(top_up)
+        rationale.append(f"Added {top_up.row.exercise}: {top_up.row.top_up_reason} this week")
     return AccessoryPlan(
-        rows=tuple(rows),
+        rows=tuple(p.row for p in planned),
         rationale=tuple(rationale),
-        warnings=tuple(warnings),
-        trace=tuple(_trace(ctx, row) for row in rows),
+        warnings=tuple(w for p in planned for w in p.warnings),
+        trace=tuple(p.trace for p in planned),
     )

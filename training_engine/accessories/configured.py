@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared_types.enums import ExerciseType, IntensityType, Lift, MuscleGroup
+from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
 from shared_types.inputs import JITInput
 from shared_types.outputs import AuxiliaryWork, PlannedSet
+from shared_types.trace import AuxiliaryTrace, AuxRepSource, AuxWeightTrace
 from training_engine.accessories.anchor import AnchorResult, compute_anchor, find_history
 from training_engine.accessories.exercises import ExerciseBook
 from training_engine.formulas.rounding import (
@@ -31,8 +32,10 @@ __all__ = [
     "SKIP_MAIN_SKIPPED",
     "SKIP_SEVERE_SORENESS",
     "AccessoryContext",
+    "Planned",
     "configured_accessory",
     "resolve_anchor",
+    "row_trace",
 ]
 
 BASE_SETS = 3
@@ -75,6 +78,68 @@ class AccessoryContext:
         return self.inp.weight_increment_kg or DEFAULT_INCREMENT_KG
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A prescribed accessory row, the warnings it raised, and why its numbers are what they are."""
+
+    row: AuxiliaryWork
+    trace: AuxiliaryTrace
+    warnings: tuple[str, ...] = ()
+
+
+def row_trace(
+    ctx: AccessoryContext,
+    row: AuxiliaryWork,
+    reason: str,
+    weight: AuxWeightTrace | None = None,
+    rep_source: AuxRepSource | None = None,
+) -> AuxiliaryTrace:
+    first = row.sets[0] if row.sets else None
+    entry = ctx.book.entry(row.exercise)
+    if rep_source is not None:
+        pass
+    elif row.exercise_type is ExerciseType.TIMED:
+        rep_source = "timed"
+    elif entry is not None and entry.rep_target is not None:
+        rep_source = "exercise catalog"
+    else:
+        rep_source = "sex default"
+    return AuxiliaryTrace(
+        exercise=row.exercise,
+        selection_reason=row.skip_reason if row.skipped and row.skip_reason else reason,
+        weight_trace=weight,
+        reps=first.reps if first else 0,
+        rep_source=rep_source,
+        sets=len(row.sets),
+        skipped=row.skipped,
+        skip_reason=row.skip_reason,
+        anchor_source=row.anchor.source if row.anchor else None,
+    )
+
+
+def weight_trace(
+    ctx: AccessoryContext,
+    exercise: str,
+    *,
+    one_rm_kg: float,
+    lift: Lift,
+    formula_kg: float,
+    base_kg: float,
+    factor: float,
+    final_kg: float,
+) -> AuxWeightTrace:
+    return AuxWeightTrace(
+        one_rm_kg=one_rm_kg,
+        one_rm_lift=lift,
+        catalog_pct=ctx.book.weight_pct(exercise),
+        scaling_method=ctx.book.scaling(exercise),
+        formula_weight_kg=formula_kg,
+        base_weight_kg=base_kg,
+        load_factor=factor,
+        final_weight_kg=final_kg,
+    )
+
+
 def resolve_anchor(
     ctx: AccessoryContext, exercise: str, formula_weight_kg: float
 ) -> AnchorResult | None:
@@ -104,20 +169,21 @@ def _tired_by_main_lift(ctx: AccessoryContext, exercise: str, lift: Lift) -> boo
     )
 
 
-def configured_accessory(
-    ctx: AccessoryContext, exercise: str
-) -> tuple[AuxiliaryWork, tuple[str, ...]]:
-    """One configured accessory and the warnings it raises."""
+def configured_accessory(ctx: AccessoryContext, exercise: str) -> Planned:
+    """One configured accessory, the warnings it raises and its trace."""
     inp, book = ctx.inp, ctx.book
     lift = inp.primary_lift
     kind = book.exercise_type(exercise)
     formula_kg = book.formula_weight_kg(exercise, inp.one_rm_kg, lift)
     anchor = resolve_anchor(ctx, exercise, formula_kg)
 
+    reason = "configured accessory"
     if ctx.main_skipped:
-        return _skipped(exercise, kind, SKIP_MAIN_SKIPPED, anchor), ()
+        row = _skipped(exercise, kind, SKIP_MAIN_SKIPPED, anchor)
+        return Planned(row, row_trace(ctx, row, reason))
     if ctx.soreness >= SEVERE_SORENESS:
-        return _skipped(exercise, kind, SKIP_SEVERE_SORENESS, anchor), ()
+        row = _skipped(exercise, kind, SKIP_SEVERE_SORENESS, anchor)
+        return Planned(row, row_trace(ctx, row, reason))
     if kind is not ExerciseType.TIMED:
         for muscle in ctx.primary_muscles:
             remaining = (
@@ -125,9 +191,8 @@ def configured_accessory(
             )
             if remaining < 1:
                 warning = f"Approaching MRV for {muscle.value} — {exercise} skipped"
-                return _skipped(exercise, kind, f"MRV approaching for {muscle.value}", anchor), (
-                    warning,
-                )
+                row = _skipped(exercise, kind, f"MRV approaching for {muscle.value}", anchor)
+                return Planned(row, row_trace(ctx, row, reason), (warning,))
     if kind is ExerciseType.TIMED:
         timed = PlannedSet(set_number=1, weight_kg=0.0, reps=0, rpe_target=TIMED_RPE)
         row = AuxiliaryWork(
@@ -137,7 +202,7 @@ def configured_accessory(
             exercise_type=kind,
             anchor=anchor.carrier() if anchor else None,
         )
-        return row, ()
+        return Planned(row, row_trace(ctx, row, reason))
 
     factor = 1.0
     trusted = anchor is not None and anchor.replaces_formula
@@ -147,16 +212,27 @@ def configured_accessory(
     factor *= min(1.0, max(0.0, ctx.intensity_ratio))
     count = max(1, round_half_up(BASE_SETS * volume)) + (1 if ctx.no_equipment else 0)
 
+    weighed: AuxWeightTrace | None = None
     if kind is ExerciseType.BODYWEIGHT:
         weight = 0.0
     else:
         base = (
             anchor.anchor_kg
-            if anchor is not None and anchor.source.value != "formula"
+            if anchor is not None and anchor.source is not AnchorSource.FORMULA
             else formula_kg
         )
         inc = ctx.increment_kg
         weight = round_to_increment(round_to_increment(base, inc) * factor, inc)
+        weighed = weight_trace(
+            ctx,
+            exercise,
+            one_rm_kg=inp.one_rm_kg,
+            lift=lift,
+            formula_kg=formula_kg,
+            base_kg=base,
+            factor=factor,
+            final_kg=weight,
+        )
     reps = book.reps(exercise)
     sets = tuple(
         PlannedSet(set_number=n, weight_kg=weight, reps=reps, rpe_target=AUX_RPE)
@@ -169,4 +245,4 @@ def configured_accessory(
         exercise_type=kind,
         anchor=anchor.carrier() if anchor else None,
     )
-    return row, ()
+    return Planned(row, row_trace(ctx, row, reason, weighed))

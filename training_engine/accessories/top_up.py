@@ -12,9 +12,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from shared_types.enums import DisruptionType, ExerciseType, Lift, MuscleGroup
+from shared_types.enums import AnchorSource, DisruptionType, ExerciseType, Lift, MuscleGroup
 from shared_types.outputs import AuxiliaryWork, PlannedSet
-from training_engine.accessories.configured import AUX_RPE, AccessoryContext, resolve_anchor
+from training_engine.accessories.configured import (
+    AUX_RPE,
+    AccessoryContext,
+    Planned,
+    resolve_anchor,
+    row_trace,
+    weight_trace,
+)
 from training_engine.accessories.exercises import movement_pattern
 from training_engine.accessories.scorer import ScoringContext, rank
 from training_engine.formulas.rounding import round_to_increment
@@ -99,7 +106,7 @@ def _session_load(
 
 def volume_top_ups(
     ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...] = ()
-) -> tuple[AuxiliaryWork, ...]:
+) -> tuple[Planned, ...]:
     """Top-ups after the `earlier` rows of the session (configured and compensation work)."""
     inp, book = ctx.inp, ctx.book
     pool = inp.auxiliary_pool or ()
@@ -111,7 +118,7 @@ def volume_top_ups(
     used = list(inp.active_auxiliaries)
     patterns: list[str] = []
     booked = _session_load(ctx, earlier)
-    rows: list[AuxiliaryWork] = []
+    rows: list[Planned] = []
 
     def room(name: str) -> float:
         """Sets left under the MRV of every muscle the exercise trains fully (deviation D8)."""
@@ -158,26 +165,39 @@ def volume_top_ups(
     return tuple(rows)
 
 
-def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> AuxiliaryWork:
+def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> Planned:
+    """A top-up row: its own lift's 1RM, its anchor if any, no fatigue or intensity scaling."""
     inp, book = ctx.inp, ctx.book
     kind = book.exercise_type(name)
     anchor = None
     weight = 0.0
+    weighed = None
     if kind is not ExerciseType.BODYWEIGHT:
         own_lift = book.lift(name)
-        one_rm = (inp.all_one_rm_kg or {}).get(own_lift) if own_lift else None
-        formula_kg = book.formula_weight_kg(
-            name, one_rm if one_rm is not None else inp.one_rm_kg, own_lift or inp.primary_lift
-        )
+        lift = own_lift or inp.primary_lift
+        own_one_rm = (inp.all_one_rm_kg or {}).get(own_lift) if own_lift else None
+        one_rm_kg = own_one_rm if own_one_rm is not None else inp.one_rm_kg
+        formula_kg = book.formula_weight_kg(name, one_rm_kg, lift)
         anchor = resolve_anchor(ctx, name, formula_kg)
         base = (
             anchor.anchor_kg
-            if anchor is not None and anchor.source.value != "formula"
+            if anchor is not None and anchor.source is not AnchorSource.FORMULA
             else formula_kg
         )
         weight = round_to_increment(base, ctx.increment_kg)
+        weighed = weight_trace(
+            ctx,
+            name,
+            one_rm_kg=one_rm_kg,
+            lift=lift,
+            formula_kg=formula_kg,
+            base_kg=base,
+            factor=1.0,
+            final_kg=weight,
+        )
     reps = book.reps(name)
-    return AuxiliaryWork(
+    reason = f"{muscle.value.replace('_', ' ')} below MEV"
+    row = AuxiliaryWork(
         exercise=name,
         sets=tuple(
             PlannedSet(set_number=n, weight_kg=weight, reps=reps, rpe_target=AUX_RPE)
@@ -186,6 +206,7 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> A
         skipped=False,
         exercise_type=kind,
         is_top_up=True,
-        top_up_reason=f"{muscle.value.replace('_', ' ')} below MEV",
+        top_up_reason=reason,
         anchor=anchor.carrier() if anchor else None,
     )
+    return Planned(row, row_trace(ctx, row, reason, weighed))

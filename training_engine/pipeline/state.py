@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from shared_types.enums import IntensityType, MuscleGroup, Severity, Sex
 from shared_types.inputs import JITInput, RecentSessionSummary, TrainingDisruption
-from shared_types.outputs import PlannedSet
+from shared_types.outputs import PlannedSet, VolumeReductionSourceName
 from shared_types.trace import ModifierSource, ModifierTrace, VolumeChangeSource, VolumeChangeTrace
 from training_engine.formulas.base_sets import (
     FormulaBase,
@@ -23,8 +23,6 @@ from training_engine.formulas.base_sets import (
 from training_engine.muscles import PRIMARY_MUSCLES
 
 __all__ = ["PipelineState", "SessionContext", "initial_state", "new_context"]
-
-ReductionSource = str  # "readiness" | "cycle_phase" | "soreness" | "disruption"
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class PipelineState:
     warnings: tuple[str, ...] = ()
     modifiers: tuple[ModifierTrace, ...] = ()
     volume_changes: tuple[VolumeChangeTrace, ...] = ()
-    sets_removed: tuple[tuple[ReductionSource, int], ...] = field(default=())
+    sets_removed: tuple[tuple[VolumeReductionSourceName, int], ...] = field(default=())
     rehab_cap_kg: float | None = None
 
     def say(self, reason: str) -> PipelineState:
@@ -137,7 +135,7 @@ class PipelineState:
             self, planned_count=count, volume_changes=(*self.volume_changes, change)
         )
 
-    def record_removed(self, source: ReductionSource, before: int) -> PipelineState:
+    def record_removed(self, source: VolumeReductionSourceName, before: int) -> PipelineState:
         """Book the sets a body-state signal removed (for the intra-session 'add back' offer)."""
         removed = before - self.planned_count
         if removed <= 0:
