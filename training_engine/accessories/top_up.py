@@ -120,26 +120,26 @@ def volume_top_ups(
     booked = _session_load(ctx, earlier)
     rows: list[Planned] = []
 
-    def room(name: str) -> float:
+    def room(trained: frozenset[MuscleGroup]) -> float:
         """Sets left under the MRV of every muscle the exercise trains fully (deviation D8)."""
         return min(
-            (
-                inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0)
-                for m, c in book.muscles(name)
-                if c >= FULL_CREDIT
-            ),
+            (inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0) for m in trained),
             default=0.0,
         )
 
+    # What does not change between targets is worked out once per pool exercise.
+    eligible = [
+        (name, trained)
+        for name in pool
+        if book.exercise_type(name) is not ExerciseType.TIMED
+        and book.lift(name) not in blocked
+        and (trained := frozenset(m for m, c in book.muscles(name) if c >= FULL_CREDIT))
+    ]
     for target in _targets(deficits):
         qualifying = [
             name
-            for name in pool
-            if name not in used
-            and book.exercise_type(name) is not ExerciseType.TIMED
-            and book.lift(name) not in blocked
-            and any(m is target.muscle and c >= FULL_CREDIT for m, c in book.muscles(name))
-            and room(name) >= 1
+            for name, trained in eligible
+            if target.muscle in trained and name not in used and room(trained) >= 1
         ]
         if not qualifying:
             continue
@@ -153,14 +153,14 @@ def volume_top_ups(
         )
         name = rank(qualifying, scoring)[0]
         # At least one set for a muscle short of its minimum, but never past any MRV.
-        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room(name)))
+        trained = next(t for n, t in eligible if n == name)
+        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room(trained)))
         used.append(name)
         entry = book.entry(name)
         if entry is not None:
             patterns.append(movement_pattern(entry))
-        for muscle, contribution in book.muscles(name):
-            if contribution >= FULL_CREDIT:
-                booked[muscle] = booked.get(muscle, 0.0) + count
+        for muscle in trained:
+            booked[muscle] = booked.get(muscle, 0.0) + count
         rows.append(_row(ctx, name, target.muscle, count))
     return tuple(rows)
 
