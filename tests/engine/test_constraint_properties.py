@@ -11,7 +11,7 @@ from shared_types.enums import IntensityType, Severity
 from shared_types.inputs import JITInput
 from tests.engine.invariants import assert_main_lift_invariants
 from tests.strategies import any_adjustment, any_input
-from training_engine.adjustment import apply_adjustment
+from training_engine.adjustment import adjusted_session
 from training_engine.constraints import FLOOR_PCT_OF_BASE, enforce_hard_constraints, mrv_room
 from training_engine.formulas.base_sets import formula_base
 from training_engine.muscles import PRIMARY_MUSCLES, primary_contributions
@@ -19,7 +19,7 @@ from training_engine.pipeline.steps.final_sets import RECOVERY_RPE, RECOVERY_SET
 
 
 def _constrained(inp: JITInput, adjustment: JITAdjustment):  # type: ignore[no-untyped-def]
-    return enforce_hard_constraints(apply_adjustment(inp, adjustment), inp)
+    return adjusted_session(inp, adjustment)
 
 
 @given(any_input(), any_adjustment())
