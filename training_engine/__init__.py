@@ -3,7 +3,7 @@
 from training_engine.adjustment import adjusted_session, apply_adjustment
 from training_engine.constraints import enforce_hard_constraints
 from training_engine.ports import AdjustmentSource, AdjustmentUnavailable, FixedAdjustmentSource
-from training_engine.prompt import PROMPT_VERSION, build_prompt
+from training_engine.prompt import build_prompt
 from training_engine.session import formula_session
 from training_engine.strategies import (
     AutoStrategy,
@@ -18,7 +18,6 @@ from training_engine.strategies import (
 )
 
 __all__ = [
-    "PROMPT_VERSION",
     "AdjustmentSource",
     "AdjustmentUnavailable",
     "AutoStrategy",
