@@ -46,10 +46,11 @@ class LlmRuntime:
     breaker: CircuitBreaker | None
     cache: AdjustmentCache
 
+    def health(self) -> ProviderHealthCheck:
+        return ProviderHealthCheck(self.breaker)
+
     def registry(self) -> StrategyRegistry:
-        return registry_for_source(
-            self.source, ProviderHealthCheck(self.breaker), shadow=self.settings.hybrid_shadow
-        )
+        return registry_for_source(self.source, self.health(), shadow=self.settings.hybrid_shadow)
 
 
 def registry_for_source(
