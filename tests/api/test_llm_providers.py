@@ -6,6 +6,7 @@ Payloads are built from the SDKs' own types; requests are asserted as sent. No n
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx2
@@ -189,8 +190,6 @@ def test_openai_compatible_servers_use_the_base_url_and_json_schema() -> None:
 
 
 def _json(document: dict[str, Any]) -> str:
-    import json
-
     return json.dumps(document)
 
 
