@@ -1,7 +1,13 @@
-"""`jit-engine`: generate sessions from JSON, and time the engine.
+"""`jit-engine`: generate sessions from JSON, show the model's prompt, and time the engine.
 
-    jit-engine generate [--strategy formula] [--format native|parakeet] [--input FILE]
+    jit-engine generate [--strategy formula|llm|hybrid|auto] [--format native|parakeet]
+                        [--input FILE] [--adjustment FILE] [--shadow] [--records FILE]
+    jit-engine prompt [--input FILE] [--format native|parakeet] [--stats]
     jit-engine bench [--input FILE] [--format auto|native|parakeet] [--iterations N]
+
+`llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
+`api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
+for every input, or an array aligned with the inputs (a stored session replayed offline).
 
 Exit codes: 0 success; 2 unusable input or arguments (each problem on stderr with its field
 path, nothing on stdout); 1 an unexpected internal error (one line on stderr, no traceback).
@@ -12,17 +18,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from api.bench import run_bench
 from api.documents import DocumentError, Format, dump_outputs, load_inputs, render_json
+from api.llm.runtime import build_runtime, registry_for_source
+from api.settings import Settings
+from shared_types.adjustment import JITAdjustment
 from shared_types.inputs import JITInput
-from shared_types.outputs import JITOutput
-from shared_types.parakeet import input_from_parakeet
-from training_engine.strategies import StrategyRegistry, UnknownStrategyError, default_registry
+from shared_types.llm import GenerationResult
+from shared_types.parakeet import adjustment_from_parakeet, input_from_parakeet
+from training_engine.ports import AlwaysAccepting, FixedAdjustmentSource
+from training_engine.prompt import build_prompt, compact_json, parakeet_context
+from training_engine.strategies import StrategyRegistry, UnknownStrategyError, run_strategy
 
 __all__ = ["main"]
 
@@ -47,11 +61,34 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     generate = commands.add_parser("generate", help="prescribe sessions from JITInput JSON")
-    generate.add_argument("--strategy", default="formula", help="strategy name (default: formula)")
+    generate.add_argument(
+        "--strategy", default="formula", help="formula | llm | hybrid | auto (default: formula)"
+    )
     generate.add_argument(
         "--format", choices=[f.value for f in Format], default=Format.NATIVE.value
     )
     generate.add_argument("--input", type=Path, help="JSON file (default: standard input)")
+    generate.add_argument(
+        "--adjustment",
+        type=Path,
+        help="a JITAdjustment (for every input) or an array aligned with the inputs, "
+        "used instead of the model",
+    )
+    generate.add_argument(
+        "--shadow", action="store_true", help="hybrid: serve the formula, record the LLM"
+    )
+    generate.add_argument(
+        "--records", type=Path, help="write each generation's call/comparison record (JSONL)"
+    )
+
+    prompt = commands.add_parser("prompt", help="print the messages the model would be sent")
+    prompt.add_argument("--input", type=Path, help="JSON file (default: standard input)")
+    prompt.add_argument("--format", choices=[f.value for f in Format], default=None)
+    prompt.add_argument(
+        "--stats",
+        action="store_true",
+        help="one line: our context size against parakeet's (default inputs: its 37 fixtures)",
+    )
 
     bench = commands.add_parser("bench", help="time in-process formula generation")
     bench.add_argument("--input", type=Path, help="JSON array of inputs (default: parakeet's)")
@@ -70,21 +107,144 @@ def _read(path: Path | None, stdin: TextIO) -> str:
 
 
 async def _generate_all(
-    registry: StrategyRegistry, name: str, inputs: Sequence[JITInput]
-) -> list[JITOutput]:
-    strategy = registry.create(name)
-    return [await strategy.generate(inp) for inp in inputs]
+    registries: Sequence[StrategyRegistry], name: str, inputs: Sequence[JITInput]
+) -> list[GenerationResult]:
+    results = []
+    for registry, inp in zip(registries, inputs, strict=True):
+        results.append(await run_strategy(registry.create(name), inp))
+    return results
+
+
+def _fixed_registries(
+    path: Path, stdin: TextIO, fmt: Format, count: int, shadow: bool
+) -> list[StrategyRegistry]:
+    """One registry per input over a fixed adjustment. Each adjustment is validated when it is
+    used, like a model's answer: one outside the schema's bounds is an `invalid_response`."""
+    try:
+        data = json.loads(_read(path, stdin))
+    except json.JSONDecodeError as exc:
+        raise _UsageError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    items = data if isinstance(data, list) else [data] * count
+    if len(items) != count or not all(isinstance(item, dict) for item in items):
+        raise _UsageError(f"{path}: expected one adjustment object or an array of {count} objects")
+    parse: Callable[[object], JITAdjustment] = (
+        adjustment_from_parakeet if fmt is Format.PARAKEET else JITAdjustment.model_validate
+    )
+    return [
+        registry_for_source(FixedAdjustmentSource(item, parse), AlwaysAccepting(), shadow=shadow)
+        for item in items
+    ]
+
+
+def _configured_registry(shadow: bool) -> StrategyRegistry:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"JIT_{'__'.join(str(p).upper() for p in e['loc'])}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+        raise _UsageError(f"invalid settings: {problems}") from None
+    runtime = build_runtime(settings.llm)
+    return registry_for_source(
+        runtime.source,
+        runtime.health(),
+        shadow=shadow or settings.llm.hybrid_shadow,
+    )
+
+
+def _write_records(path: Path, results: Sequence[GenerationResult]) -> None:
+    lines = []
+    for result in results:
+        record = result.model_dump(mode="json", exclude={"output"})
+        lines.append(compact_json({"session_id": result.output.session_id, **record}))
+    try:
+        path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    except OSError as exc:
+        raise _UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _cmd_generate(
-    args: argparse.Namespace, registry: StrategyRegistry, stdin: TextIO, stdout: TextIO
+    args: argparse.Namespace,
+    registry: StrategyRegistry | None,
+    stdin: TextIO,
+    stdout: TextIO,
 ) -> int:
     fmt = Format(args.format)
-    registry.create(args.strategy)  # fail on an unknown name before reading anything
+    if args.adjustment is None:
+        registry = registry or _configured_registry(args.shadow)
+        registry.create(args.strategy)  # fail on an unknown name before reading anything
     inputs, as_array = load_inputs(_read(args.input, stdin), fmt)
-    outputs = asyncio.run(_generate_all(registry, args.strategy, inputs))
-    stdout.write(render_json(dump_outputs(outputs, fmt, as_array)))
+    if args.adjustment is not None:
+        registries = _fixed_registries(args.adjustment, stdin, fmt, len(inputs), args.shadow)
+        registries[0].create(args.strategy)
+    else:
+        assert registry is not None
+        registries = [registry] * len(inputs)
+    results = asyncio.run(_generate_all(registries, args.strategy, inputs))
+    if args.records is not None:
+        _write_records(args.records, results)
+    stdout.write(render_json(dump_outputs([r.output for r in results], fmt, as_array)))
     return EXIT_OK
+
+
+def _prompt_document(inp: JITInput) -> dict[str, Any]:
+    prompt = build_prompt(inp)
+    reference = len(compact_json(parakeet_context(inp)))
+    return {
+        "session_id": inp.session_id,
+        "prompt_version": prompt.version,
+        "messages": prompt.messages(),
+        "chars": {
+            "system": len(prompt.system),
+            "context": len(prompt.user),
+            "total": prompt.chars,
+            "parakeet_context": reference,
+            "context_ratio": round(len(prompt.user) / reference, 4),
+        },
+    }
+
+
+def _prompt_stats(inputs: Sequence[JITInput]) -> dict[str, Any]:
+    ours = [len(build_prompt(inp).user) for inp in inputs]
+    theirs = [len(compact_json(parakeet_context(inp))) for inp in inputs]
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return {
+        "inputs": len(inputs),
+        "prompt_version": build_prompt(inputs[0]).version,
+        "context_chars": sum(ours),
+        "parakeet_context_chars": sum(theirs),
+        "ratio": round(sum(ours) / sum(theirs), 4),
+        "ratio_median": round(statistics.median(ratios), 4),
+        "ratio_max": round(max(ratios), 4),
+        "system_chars": len(build_prompt(inputs[0]).system),
+    }
+
+
+def _cmd_prompt(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    path = args.input
+    if path is None and args.stats:
+        path = _default_bench_path()
+    text = _read(path, stdin)
+    fmt = Format(args.format) if args.format else _guess_format(text)
+    inputs, as_array = load_inputs(text, fmt)
+    if args.stats:
+        stdout.write(json.dumps(_prompt_stats(inputs)) + "\n")
+        return EXIT_OK
+    documents = [_prompt_document(inp) for inp in inputs]
+    stdout.write(render_json(documents if as_array else documents[0]))
+    return EXIT_OK
+
+
+def _guess_format(text: str) -> Format:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return Format.NATIVE  # load_inputs reports the error
+    first = data[0] if isinstance(data, list) and data else data
+    return Format.PARAKEET if isinstance(first, dict) and "sessionId" in first else Format.NATIVE
 
 
 def _default_bench_path() -> Path:
@@ -132,11 +292,12 @@ def main(
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    registry = registry or default_registry()
     try:
         args = _parser().parse_args(argv)
         if args.command == "generate":
             return _cmd_generate(args, registry, stdin, stdout)
+        if args.command == "prompt":
+            return _cmd_prompt(args, stdin, stdout)
         return _cmd_bench(args, stdin, stdout)
     except DocumentError as exc:
         stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")

@@ -10,6 +10,17 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_LLM__API_KEY          provider key
     JIT_LLM__BASE_URL         base URL (OpenAI-compatible servers: Ollama, vLLM, llama.cpp)
     JIT_LLM__DEADLINE_S       one total deadline per generation, seconds (default 5.0)
+    JIT_LLM__MODE             tools | json | json_schema (default: tools; json_schema for
+                              openai_compatible)
+    JIT_LLM__MAX_REASKS       validation reasks, 0 or 1 (default 1)
+    JIT_LLM__MAX_OUTPUT_TOKENS  max tokens of the answer (default 512)
+    JIT_LLM__TOKEN_BUDGET     total tokens per generation over the reask (unset: no budget)
+    JIT_LLM__CACHE_TTL_S      adjustment cache entry life, seconds (default 3600; 0 = off)
+    JIT_LLM__CACHE_SIZE       adjustment cache entries (default 1024)
+    JIT_LLM__BREAKER_FAILURES consecutive transient failures that open the breaker (default 3)
+    JIT_LLM__BREAKER_COOLDOWN_S  open time before a half-open probe, seconds (default 30)
+    JIT_LLM__HYBRID_SHADOW    hybrid serves the formula and only records the LLM (default false)
+    JIT_LLM__PRICES           JSON {model: {"input_per_mtok": USD, "output_per_mtok": USD}}
 """
 
 from __future__ import annotations
@@ -19,9 +30,16 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["LlmSettings", "Settings"]
+__all__ = ["LlmSettings", "ModelPrice", "Settings"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./jit-engine.db"
+
+
+class ModelPrice(BaseModel):
+    """US dollars per million tokens."""
+
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float = Field(ge=0)
 
 
 class LlmSettings(BaseModel):
@@ -30,6 +48,16 @@ class LlmSettings(BaseModel):
     api_key: SecretStr | None = None
     base_url: str | None = None
     deadline_s: float = Field(default=5.0, gt=0, le=120)
+    mode: Literal["tools", "json", "json_schema"] | None = None
+    max_reasks: int = Field(default=1, ge=0, le=1)
+    max_output_tokens: int = Field(default=512, ge=64, le=8192)
+    token_budget: int | None = Field(default=None, gt=0)
+    cache_ttl_s: float = Field(default=3600.0, ge=0)
+    cache_size: int = Field(default=1024, ge=1)
+    breaker_failures: int = Field(default=3, ge=1)
+    breaker_cooldown_s: float = Field(default=30.0, gt=0)
+    hybrid_shadow: bool = False
+    prices: dict[str, ModelPrice] = Field(default_factory=dict)
 
 
 class Settings(BaseSettings):

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from shared_types.adjustment import JITAdjustment, RestAdjustments
+from shared_types.adjustment import AnchorOverride, AuxOverride, JITAdjustment, RestAdjustments
 from shared_types.config import MrvMevConfig
 from shared_types.enums import (
     CalibrationSource,
@@ -202,6 +202,30 @@ hostile_floats = st.one_of(
 )
 
 
+hostile_weights = st.one_of(
+    st.floats(0, 500),
+    st.sampled_from([0.0, 500.0, 9999.0, -50.0, 1e12]),
+    st.just(float("nan")),
+    st.just(float("inf")),
+)
+
+aux_overrides = st.builds(
+    lambda name, action, anchor: AuxOverride.model_construct(
+        exercise=name, action=action, anchor_override=anchor
+    ),
+    exercise_names,
+    st.sampled_from(["skip", "reduce", "normal"]),
+    st.one_of(
+        st.none(),
+        st.builds(
+            lambda w, r: AnchorOverride.model_construct(weight_kg=w, reason=r),
+            hostile_weights,
+            st.text(max_size=20),
+        ),
+    ),
+)
+
+
 @st.composite
 def any_adjustment(draw: st.DrawFn) -> JITAdjustment:
     """Any adjustment, including values at and beyond the schema bounds (built unvalidated)."""
@@ -214,11 +238,12 @@ def any_adjustment(draw: st.DrawFn) -> JITAdjustment:
             ),
         )
     )
+    overrides = draw(st.lists(aux_overrides, max_size=4))
     return JITAdjustment.model_construct(
         intensity_modifier=draw(hostile_floats),
         set_modifier=draw(st.one_of(st.integers(-3, 2), st.integers(-100, 100))),
         skip_main_lift=draw(st.booleans()),
-        aux_overrides=(),
+        aux_overrides=tuple(overrides),
         rationale=tuple(draw(st.lists(st.text(max_size=20), max_size=6))),
         confidence=draw(st.sampled_from(["high", "medium", "low"])),
         rest_adjustments=rest,

@@ -1,10 +1,18 @@
-"""Apply a model's `JITAdjustment` to the formula base (domain-reference §5.5), main lift part.
+"""Apply a model's `JITAdjustment` to the formula base (domain-reference §5.5).
 
-The result is a candidate only: every LLM-derived output then goes through
-`training_engine.constraints.enforce_hard_constraints`. Values outside the schema's bounds (a
-caller that skipped validation, a replayed row) are clamped here first, so nothing downstream
-ever sees them.
-Accessory overrides are applied in a later issue; `auxiliary_work` stays empty for now.
+`apply_adjustment` gives the candidate session; `adjusted_session` is what the LLM strategy
+serves: the candidate through the one hard-constraint pass
+(`training_engine.constraints.enforce_hard_constraints`), which also re-derives everything that
+follows the main lift (accessories, warm-ups, rest, modifiers).
+
+Values outside the schema's bounds (a caller that skipped validation, a replayed row) are
+clamped here first, so nothing downstream ever sees them. Where we depart from parakeet:
+
+* a positive `set_modifier` adds sets (copies of the last base set); the constraint pass bounds
+  them by the MRV room (L1);
+* the main rest is the formula's final rest, so the lifter's own rest override is kept (L4);
+* the accessories are the formula's (anchors, fatigue discount, MRV skip, catalog reps,
+  compensation, top-ups) with the model's overrides on top (`accessories/overrides.py`, L5).
 """
 
 from __future__ import annotations
@@ -17,17 +25,26 @@ from shared_types.adjustment import (
     REST_DELTA_MAX_SECONDS,
     SET_MODIFIER_MAX,
     SET_MODIFIER_MIN,
+    AuxOverride,
     JITAdjustment,
 )
 from shared_types.enums import StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput, LlmRestSuggestion, PlannedSet, RestRecommendations
-from training_engine.formulas.rest import main_rest
+from training_engine.accessories.build import follow_main_lift
+from training_engine.constraints import enforce_hard_constraints
+from training_engine.formulas.rest import aux_rest_seconds, main_rest
 from training_engine.formulas.rounding import round_half_up, round_to_increment
 from training_engine.formulas.warmup import build_warmup
 from training_engine.pipeline.state import new_context
 
-__all__ = ["apply_adjustment", "bounded_intensity", "bounded_set_modifier"]
+__all__ = [
+    "adjusted_session",
+    "apply_adjustment",
+    "bounded_intensity",
+    "bounded_set_modifier",
+    "overrides_by_name",
+]
 
 
 def bounded_intensity(value: float) -> float:
@@ -41,6 +58,11 @@ def bounded_set_modifier(value: int) -> int:
     return min(SET_MODIFIER_MAX, max(SET_MODIFIER_MIN, int(value)))
 
 
+def overrides_by_name(adjustment: JITAdjustment) -> dict[str, AuxOverride]:
+    """The model's accessory overrides by exact exercise name (a later entry wins)."""
+    return {o.exercise: o for o in adjustment.aux_overrides}
+
+
 def _rest_delta(adjustment: JITAdjustment) -> float | None:
     rest = adjustment.rest_adjustments
     if rest is None or rest.main_lift is None or not math.isfinite(rest.main_lift):
@@ -48,7 +70,19 @@ def _rest_delta(adjustment: JITAdjustment) -> float | None:
     return max(-REST_DELTA_MAX_SECONDS, min(REST_DELTA_MAX_SECONDS, rest.main_lift))
 
 
+def _main_sets(count: int, base: tuple[PlannedSet, ...], weight: float) -> tuple[PlannedSet, ...]:
+    """`count` straight sets at `weight`: the base sets, then copies of the last one."""
+    template = base[-1]
+    return tuple(
+        (base[n - 1] if n <= len(base) else template).model_copy(
+            update={"set_number": n, "weight_kg": weight}
+        )
+        for n in range(1, count + 1)
+    )
+
+
 def apply_adjustment(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
+    """The candidate session: the adjustment on the formula base, before the constraint pass."""
     ctx = new_context(inp)
     base = ctx.base
     intensity = bounded_intensity(adjustment.intensity_modifier)
@@ -56,24 +90,34 @@ def apply_adjustment(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
     if not adjustment.skip_main_lift:
         count = max(0, base.count + bounded_set_modifier(adjustment.set_modifier))
         weight = round_to_increment(base.weight_kg * intensity, ctx.increment_kg)
-        main = tuple(s.model_copy(update={"weight_kg": weight}) for s in base.sets[:count])
+        main = _main_sets(count, base.sets, weight)
     skipped = not main
+    modifier = 0.0 if skipped else intensity
     warmups = () if skipped else build_warmup(inp, main[0].weight_kg, ctx.worst_soreness)[0]
     rest = main_rest(inp, ctx.cycled_block)
+    accessories = follow_main_lift(
+        inp,
+        main,
+        base_count=base.count,
+        worst_soreness=ctx.worst_soreness,
+        intensity_modifier=modifier,
+        overrides=overrides_by_name(adjustment),
+    )
     delta = _rest_delta(adjustment)
     return JITOutput(
         session_id=inp.session_id,
         generated_at=inp.now,
         main_lift_sets=main,
         warmup_sets=warmups,
-        auxiliary_work=(),
+        auxiliary_work=accessories.rows,
         volume_modifier=len(main) / base.count,
-        intensity_modifier=0.0 if skipped else intensity,
+        intensity_modifier=modifier,
         rationale=tuple(adjustment.rationale),
         warnings=(),
         skipped_main_lift=skipped,
         rest_recommendations=RestRecommendations(
-            main_lift=tuple(rest.formula_base_seconds for _ in main), auxiliary=()
+            main_lift=tuple(rest.final_seconds for _ in main),
+            auxiliary=tuple(aux_rest_seconds(inp) for _ in accessories.rows),
         ),
         jit_strategy=StrategyUsed.LLM,
         llm_rest_suggestion=None
@@ -81,4 +125,11 @@ def apply_adjustment(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
         else LlmRestSuggestion(
             delta_seconds=round_half_up(delta), formula_base_seconds=rest.formula_base_seconds
         ),
+    )
+
+
+def adjusted_session(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
+    """What the LLM strategy serves for this adjustment: candidate, then the constraint pass."""
+    return enforce_hard_constraints(
+        apply_adjustment(inp, adjustment), inp, overrides=adjustment.aux_overrides
     )

@@ -23,17 +23,22 @@ Rules, in order:
 10. Upper bound (ours): no set above the 1RM (rounded down to a loadable weight), a deload not
     above the formula's deload weight, and no set above the rehab ceiling of today's lift.
 11. Consistency (ours): warm-ups, main rest, volume and intensity modifiers recomputed from the
-    final sets.
+    final sets, and the accessories re-derived from the final main lift by the formula's rules
+    with the model's `overrides` on top (so a skip, a recovery session or an MRV cap the pass
+    imposed reaches the accessories too).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+from shared_types.adjustment import AuxOverride
 from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput, PlannedSet, RestRecommendations
-from training_engine.formulas.rest import main_rest
+from training_engine.accessories.build import follow_main_lift
+from training_engine.formulas.rest import aux_rest_seconds, main_rest
 from training_engine.formulas.rounding import format_kg, round_to_increment
 from training_engine.formulas.warmup import build_warmup
 from training_engine.limits import rehab_ceiling_kg, weight_ceiling_kg
@@ -120,11 +125,9 @@ def _main_sets(
         warn.append(f"{_PREFIX}MRV exceeded for {room[0]} — main lift forced skip")
         return (), False
     limit = room[1] if room is not None else base.count
-    if len(sets) > limit:
+    if room is not None and len(sets) > limit:
         sets = sets[:limit]
-        warn.append(
-            f"{_PREFIX}Approaching MRV for {room[0] if room else ''} — sets capped at {limit}"
-        )
+        warn.append(f"{_PREFIX}Approaching MRV for {room[0]} — sets capped at {limit}")
 
     # The guard judges the cut against what today allows (MRV room, weight ceilings), so a cut
     # the hard limits forced is never mistaken for an over-reaction.
@@ -162,7 +165,12 @@ def _main_sets(
     return _with_weight(sets, weight), capped_now
 
 
-def enforce_hard_constraints(output: JITOutput, inp: JITInput) -> JITOutput:
+def enforce_hard_constraints(
+    output: JITOutput, inp: JITInput, overrides: Sequence[AuxOverride] = ()
+) -> JITOutput:
+    """The constrained session. `overrides` are the model's accessory overrides (pass the
+    adjustment's, as `adjustment.adjusted_session` does): the accessories are rebuilt from the
+    final main lift with them."""
     ctx = new_context(inp)
     warnings: list[str] = []
     main, capped_now = _main_sets(ctx, output, warnings)
@@ -184,6 +192,14 @@ def enforce_hard_constraints(output: JITOutput, inp: JITInput) -> JITOutput:
         intensity = main[0].weight_kg / ctx.base.weight_kg if ctx.base.weight_kg else 1.0
     else:
         intensity = output.intensity_modifier
+    accessories = follow_main_lift(
+        inp,
+        main,
+        base_count=ctx.base.count,
+        worst_soreness=ctx.worst_soreness,
+        intensity_modifier=intensity,
+        overrides={o.exercise: o for o in overrides},
+    )
     return output.model_copy(
         update={
             "main_lift_sets": main,
@@ -191,9 +207,10 @@ def enforce_hard_constraints(output: JITOutput, inp: JITInput) -> JITOutput:
             "warmup_sets": ()
             if skipped
             else build_warmup(inp, main[0].weight_kg, ctx.worst_soreness)[0],
+            "auxiliary_work": accessories.rows,
             "rest_recommendations": RestRecommendations(
                 main_lift=tuple(rest_seconds for _ in main),
-                auxiliary=output.rest_recommendations.auxiliary,
+                auxiliary=tuple(aux_rest_seconds(inp) for _ in accessories.rows),
             ),
             "volume_modifier": len(main) / ctx.base.count,
             "intensity_modifier": intensity,

@@ -11,7 +11,7 @@ from shared_types.enums import IntensityType, Severity
 from shared_types.inputs import JITInput
 from tests.engine.invariants import assert_main_lift_invariants
 from tests.strategies import any_adjustment, any_input
-from training_engine.adjustment import apply_adjustment
+from training_engine.adjustment import adjusted_session
 from training_engine.constraints import FLOOR_PCT_OF_BASE, enforce_hard_constraints, mrv_room
 from training_engine.formulas.base_sets import formula_base
 from training_engine.muscles import PRIMARY_MUSCLES, primary_contributions
@@ -19,7 +19,7 @@ from training_engine.pipeline.steps.final_sets import RECOVERY_RPE, RECOVERY_SET
 
 
 def _constrained(inp: JITInput, adjustment: JITAdjustment):  # type: ignore[no-untyped-def]
-    return enforce_hard_constraints(apply_adjustment(inp, adjustment), inp)
+    return adjusted_session(inp, adjustment)
 
 
 @given(any_input(), any_adjustment())
@@ -64,10 +64,33 @@ def test_every_hard_constraint_holds_after_the_pass(
 @given(any_input(), any_adjustment())
 def test_the_pass_is_idempotent(inp: JITInput, adjustment: JITAdjustment) -> None:
     once = _constrained(inp, adjustment)
-    assert enforce_hard_constraints(once, inp) == once
+    assert enforce_hard_constraints(once, inp, overrides=adjustment.aux_overrides) == once
 
 
 @given(any_input(), any_adjustment())
 def test_constraint_warnings_are_marked(inp: JITInput, adjustment: JITAdjustment) -> None:
     out = _constrained(inp, adjustment)
     assert all(w.startswith("[constraint] ") for w in out.warnings)
+
+
+@given(any_input(), any_adjustment())
+def test_accessories_follow_the_served_main_lift_and_stay_bounded(
+    inp: JITInput, adjustment: JITAdjustment
+) -> None:
+    out = _constrained(inp, adjustment)
+    rows = out.auxiliary_work
+    configured = [r for r in rows if not r.is_top_up][: len(inp.active_auxiliaries)]
+    assert [r.exercise for r in configured] == list(inp.active_auxiliaries)
+    assert len(out.rest_recommendations.auxiliary) == len(rows)
+    if out.skipped_main_lift:
+        assert all(r.skipped for r in configured)
+    for row in rows:
+        for s in row.sets:
+            assert math.isfinite(s.weight_kg)
+            assert s.weight_kg >= 0
+        anchor = row.anchor
+        if anchor is not None and anchor.from_llm_override:
+            assert anchor.engine_anchor_kg is not None
+            assert 0 <= anchor.anchor_base_kg <= anchor.engine_anchor_kg * 1.2 + 1e-9
+            if row.sets and anchor.engine_anchor_kg > 0:
+                assert row.sets[0].weight_kg <= anchor.engine_anchor_kg * 1.2 + 2.5

@@ -41,6 +41,7 @@ class AnchorResult:
     confidence: AnchorConfidence
     formula_weight_kg: float
     rationale: str
+    engine_anchor_kg: float | None = None  # set when a model's override replaced the engine's
 
     @property
     def replaces_formula(self) -> bool:
@@ -55,6 +56,8 @@ class AnchorResult:
             sessions_used=self.sessions_used,
             rationale=self.rationale,
             anchor_base_kg=self.anchor_kg,
+            from_llm_override=True if self.engine_anchor_kg is not None else None,
+            engine_anchor_kg=self.engine_anchor_kg,
         )
 
 

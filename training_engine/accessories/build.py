@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from shared_types.adjustment import AuxOverride
 from shared_types.enums import DisruptionType, ExerciseType, IntensityType, Sex
 from shared_types.inputs import JITInput
 from shared_types.outputs import AuxiliaryWork, PlannedSet
@@ -17,10 +19,17 @@ from training_engine.accessories.configured import (
     row_trace,
 )
 from training_engine.accessories.exercises import ExerciseBook, bodyweight_pool
+from training_engine.accessories.overrides import overridden_accessory
 from training_engine.accessories.top_up import volume_top_ups
 from training_engine.muscles import PRIMARY_MUSCLES
 
-__all__ = ["MAX_ACTIVE_ACCESSORIES", "AccessoryPlan", "accessory_context", "build_accessories"]
+__all__ = [
+    "MAX_ACTIVE_ACCESSORIES",
+    "AccessoryPlan",
+    "accessory_context",
+    "build_accessories",
+    "follow_main_lift",
+]
 
 MAX_ACTIVE_ACCESSORIES = 5  # with the main lift, six exercises at most
 COMPENSATION_SETS = 3
@@ -93,8 +102,18 @@ def _compensation(ctx: AccessoryContext, rows: list[AuxiliaryWork]) -> list[Auxi
     ]
 
 
-def build_accessories(ctx: AccessoryContext) -> AccessoryPlan:
-    planned = [configured_accessory(ctx, exercise) for exercise in ctx.inp.active_auxiliaries]
+def build_accessories(
+    ctx: AccessoryContext, overrides: Mapping[str, AuxOverride] | None = None
+) -> AccessoryPlan:
+    """The session's accessory rows. `overrides` (the LLM path) change configured accessories by
+    exact name, on top of the formula's rules (`accessories/overrides.py`)."""
+    overrides = overrides or {}
+    planned = [
+        overridden_accessory(ctx, exercise, overrides[exercise])
+        if exercise in overrides
+        else configured_accessory(ctx, exercise)
+        for exercise in ctx.inp.active_auxiliaries
+    ]
     planned.extend(
         Planned(
             row,
@@ -113,4 +132,31 @@ def build_accessories(ctx: AccessoryContext) -> AccessoryPlan:
         rationale=tuple(rationale),
         warnings=tuple(w for p in planned for w in p.warnings),
         trace=tuple(p.trace for p in planned),
+    )
+
+
+def follow_main_lift(
+    inp: JITInput,
+    main: tuple[PlannedSet, ...],
+    *,
+    base_count: int,
+    worst_soreness: int,
+    intensity_modifier: float,
+    overrides: Mapping[str, AuxOverride] | None = None,
+) -> AccessoryPlan:
+    """The accessories for a main lift that was not built by the pipeline (the LLM path).
+
+    The same rules as the formula, fed with what the served main lift is: its set count (the
+    volume ratio and the MRV skip), its skip, and its intensity modifier.
+    """
+    return build_accessories(
+        accessory_context(
+            inp,
+            main_set_count=len(main),
+            main_skipped=not main,
+            worst_soreness=worst_soreness,
+            volume_ratio=len(main) / base_count if base_count else 1.0,
+            intensity_ratio=intensity_modifier,
+        ),
+        overrides,
     )

@@ -8,6 +8,7 @@ is skipped, the lifter is severely sore, or the day's primary muscles are at the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
@@ -169,13 +170,23 @@ def _tired_by_main_lift(ctx: AccessoryContext, exercise: str, lift: Lift) -> boo
     )
 
 
-def configured_accessory(ctx: AccessoryContext, exercise: str) -> Planned:
-    """One configured accessory, the warnings it raises and its trace."""
+def configured_accessory(
+    ctx: AccessoryContext,
+    exercise: str,
+    override: Callable[[AnchorResult | None, float], AnchorResult] | None = None,
+) -> Planned:
+    """One configured accessory, the warnings it raises and its trace.
+
+    `override` (the LLM path) replaces the engine's anchor: it receives the engine's anchor (or
+    None) and the catalog load, and returns the anchor to start from.
+    """
     inp, book = ctx.inp, ctx.book
     lift = inp.primary_lift
     kind = book.exercise_type(exercise)
     formula_kg = book.formula_weight_kg(exercise, inp.one_rm_kg, lift)
     anchor = resolve_anchor(ctx, exercise, formula_kg)
+    if override is not None:
+        anchor = override(anchor, formula_kg)
 
     reason = "configured accessory"
     if ctx.main_skipped:

@@ -1,7 +1,10 @@
-"""Pluggable strategies: the contract, the registry, and the formula strategy."""
+"""Pluggable strategies: the contract, the registry, formula, llm, hybrid and auto."""
 
-from training_engine.strategies.base import Strategy
+from training_engine.strategies.auto import AutoStrategy
+from training_engine.strategies.base import RecordingStrategy, Strategy, run_strategy
 from training_engine.strategies.formula import FormulaStrategy
+from training_engine.strategies.hybrid import HybridStrategy
+from training_engine.strategies.llm import LlmStrategy, fallback_session
 from training_engine.strategies.registry import (
     StrategyRegistry,
     UnknownStrategyError,
@@ -9,9 +12,15 @@ from training_engine.strategies.registry import (
 )
 
 __all__ = [
+    "AutoStrategy",
     "FormulaStrategy",
+    "HybridStrategy",
+    "LlmStrategy",
+    "RecordingStrategy",
     "Strategy",
     "StrategyRegistry",
     "UnknownStrategyError",
     "default_registry",
+    "fallback_session",
+    "run_strategy",
 ]

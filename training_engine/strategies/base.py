@@ -2,6 +2,8 @@
 
 Strategies are async because some wait on the outside world (a model); the formula strategy
 does not. A strategy never raises for a valid input: failures become a labelled fallback.
+`run` returns the output with the records the shell stores beside it (the LLM call, the hybrid
+comparison, `auto`'s route); `run_strategy` gives that for any strategy.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from shared_types.inputs import JITInput
+from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
 
-__all__ = ["Strategy"]
+__all__ = ["RecordingStrategy", "Strategy", "run_strategy"]
 
 
 @runtime_checkable
@@ -20,3 +23,14 @@ class Strategy(Protocol):
     def name(self) -> str: ...
 
     async def generate(self, inp: JITInput) -> JITOutput: ...
+
+
+@runtime_checkable
+class RecordingStrategy(Strategy, Protocol):
+    async def run(self, inp: JITInput) -> GenerationResult: ...
+
+
+async def run_strategy(strategy: Strategy, inp: JITInput) -> GenerationResult:
+    if isinstance(strategy, RecordingStrategy):
+        return await strategy.run(inp)
+    return GenerationResult(output=await strategy.generate(inp))

@@ -1,0 +1,88 @@
+"""Wiring: settings -> client, cache, breaker, source, and the strategy registry.
+
+Built by the entry points (CLI, app factory), never at import time. One runtime holds one
+provider's breaker and cache for the life of the process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx2
+
+from api.llm.breaker import CircuitBreaker
+from api.llm.cache import AdjustmentCache, MemoryAdjustmentCache
+from api.llm.clients import StructuredClient, build_client
+from api.llm.source import DisabledSource, LlmAdjustmentSource
+from api.settings import LlmSettings
+from training_engine.ports import AdjustmentSource, ProviderHealth
+from training_engine.strategies import (
+    AutoStrategy,
+    HybridStrategy,
+    LlmStrategy,
+    StrategyRegistry,
+    default_registry,
+)
+
+__all__ = ["LlmRuntime", "ProviderHealthCheck", "build_runtime", "registry_for_source"]
+
+
+@dataclass(frozen=True)
+class ProviderHealthCheck:
+    """`auto`'s view of the provider: configured, and the breaker lets a call through."""
+
+    breaker: CircuitBreaker | None
+
+    def accepting(self) -> bool:
+        return self.breaker is not None and self.breaker.accepting()
+
+
+@dataclass(frozen=True)
+class LlmRuntime:
+    settings: LlmSettings
+    source: AdjustmentSource
+    breaker: CircuitBreaker | None
+    cache: AdjustmentCache
+
+    def health(self) -> ProviderHealthCheck:
+        return ProviderHealthCheck(self.breaker)
+
+    def registry(self) -> StrategyRegistry:
+        return registry_for_source(self.source, self.health(), shadow=self.settings.hybrid_shadow)
+
+
+def registry_for_source(
+    source: AdjustmentSource, health: ProviderHealth, *, shadow: bool = False
+) -> StrategyRegistry:
+    """formula, llm, hybrid and auto over one adjustment source."""
+    llm = LlmStrategy(source)
+    return (
+        default_registry()
+        .register("llm", lambda: llm)
+        .register("hybrid", lambda: HybridStrategy(llm, shadow=shadow))
+        .register("auto", lambda: AutoStrategy(llm, health))
+    )
+
+
+def build_runtime(
+    settings: LlmSettings,
+    *,
+    http_client: httpx2.AsyncClient | None = None,
+    client: StructuredClient | None = None,
+    cache: AdjustmentCache | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> LlmRuntime:
+    cache = cache or MemoryAdjustmentCache(settings.cache_size, settings.cache_ttl_s, clock)
+    if settings.provider == "none" and client is None:
+        return LlmRuntime(settings, DisabledSource(), None, cache)
+    breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s, clock)
+    source = LlmAdjustmentSource(
+        client or build_client(settings, http_client),
+        deadline_s=settings.deadline_s,
+        cache=cache,
+        breaker=breaker,
+        prices=settings.prices,
+    )
+    return LlmRuntime(settings, source, breaker, cache)

@@ -1,0 +1,69 @@
+"""One total deadline, honoured against a real loopback server that never answers."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from api.llm.runtime import build_runtime
+from shared_types.enums import FallbackReason, StrategyUsed
+from tests.api.llm_payloads import settings
+from tests.factories import make_input
+from training_engine.strategies import LlmStrategy
+
+DEADLINE_S = 0.3
+SLACK_S = 0.1
+
+
+@pytest.fixture
+def hanging_server() -> Iterator[str]:
+    """Accepts connections on 127.0.0.1, reads the request, never answers."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.05)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    host, port = server.getsockname()
+    yield f"http://{host}:{port}/v1"
+    stop.set()
+    thread.join(timeout=1)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_the_fallback_arrives_within_the_deadline_against_a_hanging_server(
+    hanging_server: str,
+) -> None:
+    config = settings(
+        "openai_compatible", base_url=hanging_server, deadline_s=DEADLINE_S, api_key=None
+    )
+    strategy = LlmStrategy(build_runtime(config).source)
+    started = time.perf_counter()
+    result = asyncio.run(strategy.run(make_input()))
+    elapsed = time.perf_counter() - started
+    assert result.output.jit_strategy is StrategyUsed.FORMULA_FALLBACK
+    assert result.output.fallback_reason is FallbackReason.TIMEOUT
+    assert elapsed < DEADLINE_S + SLACK_S
+    assert result.call is not None
+    assert result.call.usage_known is False
+    assert result.call.attempts == 1

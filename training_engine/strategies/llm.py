@@ -1,0 +1,61 @@
+"""The `llm` strategy: a model's bounded adjustment of the formula base, then the one
+constraint pass. Any failure serves the formula session labelled `formula_fallback` with the
+reason; nothing is ever raised to the caller (domain-reference §5).
+
+The deadline is the shell's: its `AdjustmentSource` enforces it around the model call, so the
+core never reads a clock.
+"""
+
+from __future__ import annotations
+
+from shared_types.enums import FallbackReason, StrategyUsed
+from shared_types.inputs import JITInput
+from shared_types.llm import GenerationResult
+from shared_types.outputs import JITOutput
+from training_engine.adjustment import adjusted_session
+from training_engine.ports import AdjustmentRequest, AdjustmentSource, AdjustmentUnavailable
+from training_engine.prompt import build_prompt
+from training_engine.session import formula_session
+
+__all__ = ["LlmStrategy", "fallback_session"]
+
+
+def fallback_session(inp: JITInput, reason: FallbackReason) -> JITOutput:
+    """The formula session, labelled as a fallback with its reason."""
+    return formula_session(inp).model_copy(
+        update={"jit_strategy": StrategyUsed.FORMULA_FALLBACK, "fallback_reason": reason}
+    )
+
+
+class LlmStrategy:
+    def __init__(self, source: AdjustmentSource) -> None:
+        self._source = source
+
+    @property
+    def name(self) -> str:
+        return "llm"
+
+    async def generate(self, inp: JITInput) -> JITOutput:
+        return (await self.run(inp)).output
+
+    async def run(self, inp: JITInput) -> GenerationResult:
+        request = AdjustmentRequest(inp=inp, prompt=build_prompt(inp))
+        try:
+            answer = await self._source.adjustment(request)
+        except AdjustmentUnavailable as exc:
+            return GenerationResult(output=fallback_session(inp, exc.reason), call=exc.record)
+        except Exception:  # a source that broke its contract still gets a session
+            return GenerationResult(output=fallback_session(inp, FallbackReason.PROVIDER_ERROR))
+        try:
+            output = adjusted_session(inp, answer.adjustment)
+        except (ArithmeticError, ValueError, TypeError, AttributeError):
+            # an adjustment our bounds did not foresee (e.g. a replayed, unvalidated row)
+            record = answer.record
+            if record is not None:
+                record = record.model_copy(
+                    update={"fallback_reason": FallbackReason.INVALID_RESPONSE}
+                )
+            return GenerationResult(
+                output=fallback_session(inp, FallbackReason.INVALID_RESPONSE), call=record
+            )
+        return GenerationResult(output=output, call=answer.record)
