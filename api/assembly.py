@@ -342,21 +342,18 @@ def _one_rm(state: LifterState, today: date) -> tuple[dict[str, Any], OneRmLabel
         estimate = profile_estimate_kg(
             lift, profile.sex, profile.bodyweight_kg, _age(profile.date_of_birth, today)
         )
-        note = f"No stored 1RM for {lift.value}: {format_kg(estimate)} kg estimated from the profile"
+        note = (
+            f"No stored 1RM for {lift.value}: {format_kg(estimate)} kg estimated from the profile"
+        )
         return {"one_rm_kg": estimate}, "profile_estimate", [note]
     cutoff = today - timedelta(days=RECENT_DAYS)
     sessions = [
-        s.primary_sets
-        for s in state.recent
-        if s.lift is lift and s.completed_at.date() >= cutoff
+        s.primary_sets for s in state.recent if s.lift is lift and s.completed_at.date() >= cutoff
     ][:RECENT_LOGS]
     working = working_one_rm_kg(stored, sessions)
     if working == stored:
         return {"one_rm_kg": stored, "one_rm_source": OneRmSource.STORED}, "stored", []
-    note = (
-        f"Working 1RM {format_kg(working)} kg from recent sets "
-        f"(stored {format_kg(stored)} kg)"
-    )
+    note = f"Working 1RM {format_kg(working)} kg from recent sets (stored {format_kg(stored)} kg)"
     fields = {
         "one_rm_kg": working,
         "stored_one_rm_kg": stored,
@@ -378,8 +375,7 @@ def assemble(state: LifterState, checkin: CheckIn, now: datetime) -> Assembled:
     soreness = merge_soreness(checkin.soreness, synthetic)
     if synthetic:
         notes.append(
-            "Injury soreness added for "
-            + ", ".join(m.value for m in MuscleGroup if m in synthetic)
+            "Injury soreness added for " + ", ".join(m.value for m in MuscleGroup if m in synthetic)
         )
     cutoff = today - timedelta(days=RECENT_DAYS)
     same_lift = [s for s in state.recent if s.lift is plan.lift and s.completed_at.date() >= cutoff]

@@ -26,6 +26,7 @@ from shared_types.enums import (
 from shared_types.inputs import RestOverride
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
+from training_engine.formulas.rounding import PLATES_KG
 
 __all__ = [
     "CheckIn",
@@ -81,7 +82,15 @@ Name = Annotated[Text, Field(min_length=1, max_length=120)]
 Kg = Annotated[float, Field(gt=0, le=700)]
 BodyweightKg = Annotated[float, Field(ge=20, le=400)]
 BarKg = Annotated[float, Field(gt=0, le=50)]
-PlateKg = Literal[25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25]
+
+
+def _a_plate(value: float) -> float:
+    if value not in PLATES_KG:
+        raise ValueError(f"must be one of {', '.join(str(p) for p in PLATES_KG)}")
+    return value
+
+
+PlateKg = Annotated[float, AfterValidator(_a_plate)]
 
 
 class Request(BaseModel):
@@ -385,9 +394,7 @@ class DisruptionIn(Request):
     disruption_type: DisruptionType
     severity: Severity
     affected_lifts: Annotated[list[Lift], Field(max_length=3)] | None = None
-    affected_date_start: date | None = Field(
-        default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1)
-    )
+    affected_date_start: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
     affected_date_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
     description: Annotated[Text, Field(max_length=2000)] | None = None
     event_name: Annotated[Text, Field(max_length=200)] | None = None

@@ -93,9 +93,12 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction that may write: committed on success, rolled back on any error."""
         guard = self._sqlite_writer if self.is_sqlite else nullcontext()
-        with guard, Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            guard,
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -71,12 +70,11 @@ _PRIMARY = "primary"
 
 
 def lifter_id_for_token(session: Session, token_hash: str) -> str | None:
-    row = session.exec(
+    return session.exec(
         select(ApiTokenRow.lifter_id).where(
             ApiTokenRow.token_hash == token_hash, col(ApiTokenRow.revoked_at).is_(None)
         )
     ).first()
-    return row
 
 
 OwnedRow = TypeVar("OwnedRow", SessionRow, DisruptionRow, RehabCapRow, ProgramRow)
@@ -127,15 +125,11 @@ def landmark_overrides(session: Session, lifter_id: str) -> dict[MuscleGroup, Vo
     rows = session.exec(
         select(VolumeLandmarkRow).where(VolumeLandmarkRow.lifter_id == lifter_id)
     ).all()
-    return {
-        MuscleGroup(r.muscle): VolumeLandmark(mev=r.mev_sets, mrv=r.mrv_sets) for r in rows
-    }
+    return {MuscleGroup(r.muscle): VolumeLandmark(mev=r.mev_sets, mrv=r.mrv_sets) for r in rows}
 
 
 def warmup_configs(session: Session, lifter_id: str) -> dict[Lift, WarmupConfigRow]:
-    rows = session.exec(
-        select(WarmupConfigRow).where(WarmupConfigRow.lifter_id == lifter_id)
-    ).all()
+    rows = session.exec(select(WarmupConfigRow).where(WarmupConfigRow.lifter_id == lifter_id)).all()
     return {Lift(r.lift): r for r in rows}
 
 
@@ -198,7 +192,9 @@ def session_sets(session: Session, session_id: str) -> list[SetLogRow]:
         session.exec(
             select(SetLogRow)
             .where(SetLogRow.session_id == session_id)
-            .order_by(col(SetLogRow.kind).desc(), col(SetLogRow.exercise), col(SetLogRow.set_number))
+            .order_by(
+                col(SetLogRow.kind).desc(), col(SetLogRow.exercise), col(SetLogRow.set_number)
+            )
         ).all()
     )
 
@@ -357,7 +353,9 @@ def load_state(session: Session, lifter: LifterRow, row: SessionRow) -> LifterSt
     return LifterState(
         profile=_profile(lifter),
         plan=plan,
-        stored_maxes={lift: kg(m.one_rm_grams) for lift, m in current_maxes(session, lifter.id).items()},
+        stored_maxes={
+            lift: kg(m.one_rm_grams) for lift, m in current_maxes(session, lifter.id).items()
+        },
         formula_overrides=settings.formula_overrides or {},
         landmark_overrides=landmark_overrides(session, lifter.id),
         warmup=warmup,
@@ -375,4 +373,3 @@ def load_state(session: Session, lifter: LifterRow, row: SessionRow) -> LifterSt
         disruptions=tuple(to_disruption(d) for d in active_disruptions(session, lifter.id)),
         rehab_caps=caps,
     )
-

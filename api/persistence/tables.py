@@ -109,9 +109,7 @@ class LifterSettingsRow(SQLModel, table=True):
     )
 
     lifter_id: str = Field(
-        sa_column=Column(
-            String(36), ForeignKey("lifters.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(String(36), ForeignKey("lifters.id", ondelete="CASCADE"), primary_key=True)
     )
     jit_strategy: str = Field(default="auto", max_length=10)
     formula_overrides: dict[str, Any] = _json(nullable=False)

@@ -12,7 +12,9 @@ from api.schemas import LifterCreate, LifterCreated, LifterList, LifterOut
 from api.services import lifters
 from api.state import app_state
 
-router = APIRouter(prefix="/v1/lifters", tags=["admin"], dependencies=[RequireAdmin], responses=ERRORS)
+router = APIRouter(
+    prefix="/v1/lifters", tags=["admin"], dependencies=[RequireAdmin], responses=ERRORS
+)
 
 
 @router.post("", status_code=201, response_model=LifterCreated)

@@ -15,7 +15,6 @@ from api.state import app_state
 router = APIRouter(prefix="/v1/me", tags=["disruptions"], responses=ERRORS)
 
 
-
 @router.post("/disruptions", status_code=201, response_model=DisruptionOut)
 def report(request: Request, lifter_id: CurrentLifter, body: DisruptionIn) -> DisruptionOut:
     return disruptions.report_disruption(app_state(request), lifter_id, body)

@@ -67,6 +67,7 @@ def list_programs(request: Request, lifter_id: CurrentLifter) -> list[ProgramOut
 def list_sessions(
     request: Request,
     lifter_id: CurrentLifter,
+    *,
     status: SessionStatus | None = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
@@ -96,6 +97,7 @@ def get_session(request: Request, lifter_id: CurrentLifter, session_id: Id) -> S
 )
 def generate(
     request: Request,
+    *,
     lifter_id: CurrentLifter,
     session_id: Id,
     checkin: CheckIn,
@@ -106,7 +108,12 @@ def generate(
     The response header `Idempotent-Replayed: true` marks a stored result returned again.
     """
     body, replayed = generate_session(
-        app_state(request), _run_on_loop, lifter_id, session_id, checkin, idempotency_key
+        app_state(request),
+        _run_on_loop,
+        lifter_id=lifter_id,
+        session_id=session_id,
+        checkin=checkin,
+        idempotency_key=idempotency_key,
     )
     return JSONResponse(body, headers={"Idempotent-Replayed": "true" if replayed else "false"})
 

@@ -87,7 +87,10 @@ def patch_disruption(
                 [lift.value for lift in body.affected_lifts] if body.affected_lifts else None
             )
         if "affected_date_end" in sent:
-            if body.affected_date_end is not None and body.affected_date_end < row.affected_date_start:
+            if (
+                body.affected_date_end is not None
+                and body.affected_date_end < row.affected_date_start
+            ):
                 raise Conflict("affected_date_end is before the disruption starts")
             row.affected_date_end = body.affected_date_end
         if "description" in sent:

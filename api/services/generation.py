@@ -73,6 +73,7 @@ def _repick_unending_intensity(
 def generate_session(
     state: AppState,
     run: StrategyRunner,
+    *,
     lifter_id: str,
     session_id: str,
     checkin: CheckIn,
@@ -88,7 +89,9 @@ def generate_session(
                 raise Conflict("this Idempotency-Key was already used for a different request")
             return dict(earlier.response), True
         if row.status not in OPEN_STATUSES:
-            raise Conflict(f"the session is {row.status.replace('_', ' ')}; it cannot be regenerated")
+            raise Conflict(
+                f"the session is {row.status.replace('_', ' ')}; it cannot be regenerated"
+            )
         if repo.session_sets(session, row.id):
             raise Conflict("sets are already logged for this session; it cannot be regenerated")
 
@@ -111,7 +114,9 @@ def generate_session(
             soreness={m.value: v for m, v in checkin.soreness.items()},
             sleep_quality=checkin.sleep_quality,
             energy_level=checkin.energy_level,
-            wearables=checkin.wearables.model_dump(exclude_none=True) if checkin.wearables else None,
+            wearables=checkin.wearables.model_dump(exclude_none=True)
+            if checkin.wearables
+            else None,
             strategy_override=checkin.strategy.value if checkin.strategy else None,
             recorded_at=now,
         )

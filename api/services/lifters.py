@@ -115,7 +115,10 @@ def create_lifter(state: AppState, body: LifterCreate) -> LifterCreated:
         )
         session.add(
             ApiTokenRow(
-                id=str(uuid.uuid4()), lifter_id=lifter.id, token_hash=hash_token(token), created_at=now
+                id=str(uuid.uuid4()),
+                lifter_id=lifter.id,
+                token_hash=hash_token(token),
+                created_at=now,
             )
         )
         return LifterCreated(lifter=lifter_out(lifter), token=token)
@@ -136,7 +139,10 @@ def rotate_token(state: AppState, lifter_id: str) -> LifterCreated:
             session.add(old)
         session.add(
             ApiTokenRow(
-                id=str(uuid.uuid4()), lifter_id=lifter_id, token_hash=hash_token(token), created_at=now
+                id=str(uuid.uuid4()),
+                lifter_id=lifter_id,
+                token_hash=hash_token(token),
+                created_at=now,
             )
         )
         return LifterCreated(lifter=lifter_out(lifter), token=token)
@@ -201,7 +207,8 @@ def put_max(state: AppState, lifter_id: str, lift: Lift, body: MaxIn) -> MaxOut:
     if body.one_rm_kg is not None:
         one_rm, source, weight, reps = body.one_rm_kg, "input_1rm", None, None
     else:
-        assert body.weight_kg is not None and body.reps is not None
+        assert body.weight_kg is not None
+        assert body.reps is not None
         estimate = epley_kg(body.weight_kg, body.reps)
         assert estimate is not None
         one_rm, weight, reps = estimate, body.weight_kg, body.reps

@@ -146,14 +146,18 @@ def create_program(state: AppState, lifter_id: str, body: ProgramIn) -> ProgramO
                     program.id,
                     slot,
                     monday
-                    + timedelta(days=7 * (slot.week_number - 1) + weekdays[slot.day_number - 1] - 1),
+                    + timedelta(
+                        days=7 * (slot.week_number - 1) + weekdays[slot.day_number - 1] - 1
+                    ),
                     now,
                 )
                 for slot in scheduled_program(program.total_weeks, days)
             ]
         else:
             signals = unending_signals(session, lifter_id)
-            rows = [_session_row(lifter_id, program.id, unending_slot(0, days, signals), start, now)]
+            rows = [
+                _session_row(lifter_id, program.id, unending_slot(0, days, signals), start, now)
+            ]
         session.add_all(rows)
         return program_out(program, len(rows))
 

@@ -1,7 +1,7 @@
 """The session lifecycle after generation: sets, complete, skip; listing; weekly volume.
 
     planned --generate--> generated --first set--> in_progress --complete--> completed
-       |                      |                                      
+       |                      |
        +------skip------------+--> skipped        (a session with logged sets is completed)
 
 Set logs are idempotent per (session, kind, exercise, set number): the same set sent again
@@ -106,11 +106,17 @@ def log_set(
         if body.kind == "primary" and body.exercise not in (None, row.primary_lift):
             raise InvalidRequest(
                 "a primary set is of the session's lift",
-                [ErrorDetail(path="body.exercise", message=f"must be {row.primary_lift} or left out")],
+                [
+                    ErrorDetail(
+                        path="body.exercise", message=f"must be {row.primary_lift} or left out"
+                    )
+                ],
             )
         assert exercise is not None
-        during_rehab = any(c.lift == row.primary_lift for c in repo.active_rehab_caps(session, lifter_id))
-        values = {
+        during_rehab = any(
+            c.lift == row.primary_lift for c in repo.active_rehab_caps(session, lifter_id)
+        )
+        values: dict[str, object] = {
             "weight_grams": grams(body.weight_kg),
             "reps": body.reps,
             "rpe": body.rpe,
@@ -139,10 +145,14 @@ def log_set(
             kind=body.kind,
             exercise=exercise,
             set_number=body.set_number,
+            weight_grams=grams(body.weight_kg),
+            reps=body.reps,
+            rpe=body.rpe,
+            failed=body.failed,
+            pain_limited=body.pain_limited,
             during_rehab=during_rehab,
             logged_at=now,
             updated_at=now,
-            **values,
         )
         session.add(logged)
         if row.status == "generated":
@@ -172,9 +182,7 @@ def complete_session(
         return session_out(row)
 
 
-def skip_session(
-    state: AppState, lifter_id: str, session_id: str, body: SkipRequest
-) -> SessionOut:
+def skip_session(state: AppState, lifter_id: str, session_id: str, body: SkipRequest) -> SessionOut:
     now = state.clock()
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)

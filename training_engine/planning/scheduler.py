@@ -23,7 +23,13 @@ from dataclasses import dataclass
 
 from shared_types.enums import IntensityType, Lift
 
-__all__ = ["DEFAULT_WEEKDAYS", "PlannedSlot", "UnendingSignals", "scheduled_program", "unending_slot"]
+__all__ = [
+    "DEFAULT_WEEKDAYS",
+    "PlannedSlot",
+    "UnendingSignals",
+    "scheduled_program",
+    "unending_slot",
+]
 
 LIFT_ORDER: tuple[Lift, ...] = (Lift.SQUAT, Lift.BENCH, Lift.DEADLIFT)
 TYPE_ORDER: tuple[IntensityType, ...] = (
@@ -31,11 +37,11 @@ TYPE_ORDER: tuple[IntensityType, ...] = (
     IntensityType.EXPLOSIVE,
     IntensityType.REP,
 )
-I = IntensityType
+_T = IntensityType
 CUBE: Mapping[int, Mapping[Lift, IntensityType]] = {
-    1: {Lift.SQUAT: I.HEAVY, Lift.BENCH: I.REP, Lift.DEADLIFT: I.EXPLOSIVE},
-    2: {Lift.SQUAT: I.EXPLOSIVE, Lift.BENCH: I.HEAVY, Lift.DEADLIFT: I.REP},
-    3: {Lift.SQUAT: I.REP, Lift.BENCH: I.EXPLOSIVE, Lift.DEADLIFT: I.HEAVY},
+    1: {Lift.SQUAT: _T.HEAVY, Lift.BENCH: _T.REP, Lift.DEADLIFT: _T.EXPLOSIVE},
+    2: {Lift.SQUAT: _T.EXPLOSIVE, Lift.BENCH: _T.HEAVY, Lift.DEADLIFT: _T.REP},
+    3: {Lift.SQUAT: _T.REP, Lift.BENCH: _T.EXPLOSIVE, Lift.DEADLIFT: _T.HEAVY},
 }
 # ISO weekday numbers (Monday = 1) per training days a week.
 DEFAULT_WEEKDAYS: Mapping[int, tuple[int, ...]] = {
@@ -86,7 +92,7 @@ def scheduled_program(total_weeks: int, days_per_week: int) -> tuple[PlannedSlot
         block, week_in_block = _scheduled_week(week, total_weeks)
         for day in range(1, days_per_week + 1):
             lift = LIFT_ORDER[(day - 1) % len(LIFT_ORDER)]
-            intensity = I.DELOAD if week_in_block is None else CUBE[week_in_block][lift]
+            intensity = _T.DELOAD if week_in_block is None else CUBE[week_in_block][lift]
             slots.append(PlannedSlot(week, day, block, lift, intensity))
     return tuple(slots)
 
@@ -108,16 +114,16 @@ def _next_after(order: tuple[Lift, ...], last: Lift | None) -> Lift:
 
 def _unending_intensity(week: int, signals: UnendingSignals) -> IntensityType:
     if week % DELOAD_EVERY_WEEKS == 0:
-        return I.DELOAD
+        return _T.DELOAD
     if signals.primary_soreness is not None and signals.primary_soreness >= SORE_FOR_REP_DAY:
-        return I.REP
+        return _T.REP
     if signals.days_since_last is not None and signals.days_since_last >= LONG_BREAK_DAYS:
-        return I.HEAVY
+        return _T.HEAVY
     if signals.mean_recent_rpe is not None and signals.mean_recent_rpe >= HARD_RECENT_RPE:
-        return I.EXPLOSIVE
+        return _T.EXPLOSIVE
     last = signals.last_intensity
     if last is None or last not in TYPE_ORDER:
-        return I.HEAVY
+        return _T.HEAVY
     return TYPE_ORDER[(TYPE_ORDER.index(last) + 1) % len(TYPE_ORDER)]
 
 

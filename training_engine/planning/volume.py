@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from itertools import pairwise
 
 from shared_types.config import MrvMevConfig
 from shared_types.enums import MuscleGroup
 
 __all__ = ["VolumeStatus", "rpe_set_multiplier", "volume_status", "weekly_volume"]
 
-_POINTS: tuple[tuple[float, float], ...] = ((6.0, 0.15), (6.5, 0.30), (7.0, 0.65), (8.0, 0.85), (9.0, 1.0))
+_POINTS: tuple[tuple[float, float], ...] = (
+    (6.0, 0.15),
+    (6.5, 0.30),
+    (7.0, 0.65),
+    (8.0, 0.85),
+    (9.0, 1.0),
+)
 APPROACHING_WITHIN_SETS = 2
 
 
@@ -26,7 +33,7 @@ def rpe_set_multiplier(rpe: float | None) -> float:
         return 0.0
     if rpe >= _POINTS[-1][0]:
         return 1.0
-    for (x0, y0), (x1, y1) in zip(_POINTS, _POINTS[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(_POINTS):
         if x0 <= rpe < x1:
             return y0 + (y1 - y0) * (rpe - x0) / (x1 - x0)
     return 1.0  # pragma: no cover - the table covers [6, 9)
