@@ -12,7 +12,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from api.persistence.types import JsonColumn, UtcDateTime
@@ -234,8 +243,9 @@ class CheckInRow(SQLModel, table=True):
 class GenerationRow(SQLModel, table=True):
     """One served generation, keyed by the client's Idempotency-Key (unique per lifter).
 
-    The response is stored whole, so a repeated key returns it byte for byte. A later LLM call
-    record or comparison log references `generations.id`.
+    The response is stored as the exact JSON text that was sent (not JSONB, which reorders keys),
+    so a repeated key returns it byte for byte. A later LLM call record or comparison log
+    references `generations.id`.
     """
 
     __tablename__ = "generations"
@@ -260,7 +270,7 @@ class GenerationRow(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     jit_strategy: str = Field(max_length=20)
     fallback_reason: str | None = Field(default=None, max_length=20)
-    response: dict[str, Any] = _json(nullable=False)
+    response_json: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc()
 
 

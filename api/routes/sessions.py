@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 import anyio.from_thread
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from api.auth import CurrentLifter
 from api.routes.common import ERRORS, Id
@@ -115,7 +114,11 @@ def generate(
         checkin=checkin,
         idempotency_key=idempotency_key,
     )
-    return JSONResponse(body, headers={"Idempotent-Replayed": "true" if replayed else "false"})
+    return Response(
+        content=body,
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true" if replayed else "false"},
+    )
 
 
 @router.post(

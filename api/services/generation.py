@@ -19,7 +19,6 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from sqlmodel import Session
 
@@ -78,8 +77,8 @@ def generate_session(
     session_id: str,
     checkin: CheckIn,
     idempotency_key: str,
-) -> tuple[dict[str, Any], bool]:
-    """The response body, and whether it was replayed from an earlier request with the key."""
+) -> tuple[str, bool]:
+    """The response body (JSON text), and whether it was replayed from an earlier request."""
     fingerprint = request_hash(session_id, checkin)
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)
@@ -87,7 +86,7 @@ def generate_session(
         if earlier is not None:
             if earlier.request_hash != fingerprint:
                 raise Conflict("this Idempotency-Key was already used for a different request")
-            return dict(earlier.response), True
+            return earlier.response_json, True
         if row.status not in OPEN_STATUSES:
             raise Conflict(
                 f"the session is {row.status.replace('_', ' ')}; it cannot be regenerated"
@@ -146,7 +145,8 @@ def generate_session(
             reasons=list(output.rationale),
             warnings=list(output.warnings),
             notes=list(assembled.notes),
-        ).model_dump(mode="json")
+        )
+        text = body.model_dump_json()
         session.add(check_in)
         session.flush()
         session.add(
@@ -157,11 +157,11 @@ def generate_session(
                 check_in_id=check_in.id,
                 idempotency_key=idempotency_key,
                 request_hash=fingerprint,
-                jit_strategy=body["jit_strategy"],
+                jit_strategy=body.jit_strategy,
                 fallback_reason=row.fallback_reason,
-                response=body,
+                response_json=text,
                 created_at=now,
             )
         )
         session.add(row)
-    return body, False
+    return text, False

@@ -170,7 +170,7 @@ def list_programs(state: AppState, lifter_id: str) -> list[ProgramOut]:
             .order_by(col(ProgramRow.created_at).desc(), col(ProgramRow.id))
         ).all()
         out = []
-        for p in programs:
+        for p in sorted(programs, key=lambda p: p.status != "active"):  # the active one first
             count = len(
                 session.exec(select(SessionRow.id).where(SessionRow.program_id == p.id)).all()
             )
