@@ -19,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 __all__ = ["MIGRATIONS_DIR", "Database", "alembic_config", "normalise_url"]
@@ -36,12 +37,12 @@ def normalise_url(url: str) -> str:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        pool_size=20,
-        max_overflow=40,
-    )
+    connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    if make_url(url).database in (None, "", ":memory:"):
+        # One shared connection: every unit of work must see the same in-memory database.
+        engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
+    else:
+        engine = create_engine(url, connect_args=connect_args, pool_size=20, max_overflow=40)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -10,6 +10,7 @@ from api.persistence.tables import CheckInRow, GenerationRow, SessionRow, SetLog
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput
 from tests.api.client import Api
+from tests.factories import make_input
 from training_engine.strategies import StrategyRegistry
 
 
@@ -55,11 +56,15 @@ def test_generation_stores_strategy_snapshot_full_output_and_trace(api: Api) -> 
     assert row.jit_strategy == "formula_fallback"
     assert row.fallback_reason == "disabled"
     snapshot = JITInput.model_validate(row.jit_input_snapshot)
-    assert snapshot.now is not None and snapshot.now.isoformat() == "2026-03-02T09:00:00+00:00"
+    assert snapshot.now is not None
+    assert snapshot.now.isoformat() == "2026-03-02T09:00:00+00:00"
     assert snapshot.soreness_ratings == {"quads": 4}
     stored = JITOutput.model_validate(row.jit_output)
-    assert stored.auxiliary_work and stored.warmup_sets and stored.rest_recommendations.main_lift
-    assert row.jit_output_trace is not None and row.jit_output_trace["primary_lift"] == "squat"
+    assert stored.auxiliary_work
+    assert stored.warmup_sets
+    assert stored.rest_recommendations.main_lift
+    assert row.jit_output_trace is not None
+    assert row.jit_output_trace["primary_lift"] == "squat"
     assert row.target_rpe == stored.main_lift_sets[0].rpe_target
     detail = api.get(who, f"/v1/me/sessions/{sid}").json()
     assert detail["prescription"]["main_lift_sets"] == body["prescription"]["main_lift_sets"]
@@ -183,7 +188,8 @@ def test_a_new_program_archives_the_old_one(api: Api) -> None:
         (True, "archived"),
     ]
     replaced = api.sessions(who, status="skipped")
-    assert len(replaced) == 12 and {s["skip_reason"] for s in replaced} == {"program replaced"}
+    assert len(replaced) == 12
+    assert {s["skip_reason"] for s in replaced} == {"program replaced"}
 
 
 class _Broken:
@@ -205,7 +211,8 @@ def test_a_failed_generation_writes_nothing_and_shows_no_trace(make_api: object)
             "details": [],
         }
     }
-    assert "boom" not in response.text and "Traceback" not in response.text
+    assert "boom" not in response.text
+    assert "Traceback" not in response.text
     [row] = api.rows(SessionRow, id=sid)
     assert (row.status, row.jit_output, row.jit_input_snapshot) == ("planned", None, None)
     assert api.rows(CheckInRow, session_id=sid) == []
@@ -215,8 +222,6 @@ def test_a_failed_generation_writes_nothing_and_shows_no_trace(make_api: object)
 @pytest.mark.parametrize("strategy", ["auto", "hybrid"])
 def test_stateless_generation_stores_nothing(api: Api, strategy: str) -> None:
     who = api.lifter()
-    from tests.factories import make_input
-
     before = len(api.rows(SessionRow, lifter_id=who.id))
     response = api.client.post(
         "/v1/generate",
