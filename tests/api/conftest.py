@@ -65,7 +65,9 @@ def make_api(database_urls: dict[str, str], db_kind: str, clock: FixedClock) -> 
 
         def build(registry: StrategyRegistry | None = None, **settings: Any) -> Api:
             app = create_app(
-                Settings(database_url=database_urls[db_kind], **{"admin_token": ADMIN_TOKEN, **settings}),
+                Settings(
+                    database_url=database_urls[db_kind], **{"admin_token": ADMIN_TOKEN, **settings}
+                ),
                 clock=clock,
                 registry=registry,
                 migrate=False,
