@@ -21,6 +21,7 @@ def _do(
     session: dict[str, Any],
     key: str,
     sets: list[dict[str, Any]],
+    *,
     session_rpe: float | None = None,
 ) -> dict[str, Any]:
     generated = api.generate(who, session["id"], key=key, body={"strategy": "formula"})
@@ -43,7 +44,8 @@ def test_a_female_lifter_gets_the_female_defaults(api: Api) -> None:
     inp = _snapshot(api, sid)
     assert inp.formula_config == FEMALE_FORMULA_CONFIG
     assert inp.mrv_mev_config == FEMALE_LANDMARKS
-    assert inp.warmup_config is not None and inp.warmup_config.model_dump() == {
+    assert inp.warmup_config is not None
+    assert inp.warmup_config.model_dump() == {
         "type": "preset",
         "name": "standard_female",
     }
@@ -210,7 +212,8 @@ def test_disruptions_injury_soreness_and_the_rehab_cap(api: Api) -> None:
         "lower_back": 7,
         "chest": 8,
     }
-    assert inp.active_rehab_cap is not None and inp.active_rehab_cap.cap_kg == 80
+    assert inp.active_rehab_cap is not None
+    assert inp.active_rehab_cap.cap_kg == 80
     assert all(s["weight_kg"] <= 80 for s in body["prescription"]["main_lift_sets"])
     assert "Injury soreness added for quads, hamstrings, glutes, lower_back" in body["notes"]
     logged = api.log_set(who, sid, set_number=1, weight_kg=60, reps=5).json()

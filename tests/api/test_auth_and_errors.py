@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
@@ -141,8 +142,6 @@ def test_health_and_readiness(api: Api) -> None:
 
 
 def test_readiness_reports_an_unreachable_database(tmp_path: Any) -> None:
-    from fastapi.testclient import TestClient
-
     url = f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}"
     with TestClient(create_app(Settings(database_url=url), migrate=False)) as client:
         response = client.get("/readyz")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -23,8 +24,6 @@ MAX_EXAMPLES = 12
 
 @pytest.fixture(scope="module", params=DB_KINDS)
 def fuzz_app(request: pytest.FixtureRequest, database_urls: dict[str, str]) -> Any:
-    from fastapi.testclient import TestClient
-
     app = create_app(
         Settings(database_url=database_urls[request.param], admin_token=ADMIN_TOKEN),
         migrate=False,
