@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from api.errors import Conflict
+from api.errors import Conflict, ErrorDetail, InvalidRequest
 from api.persistence import repositories as repo
 from api.persistence.mappers import disruption_out, rehab_cap_out
 from api.persistence.tables import DisruptionRow, RehabCapRow
@@ -31,11 +31,18 @@ __all__ = [
 ]
 
 
+def _ends_before_start() -> InvalidRequest:
+    return InvalidRequest(
+        "the disruption ends before it starts",
+        [ErrorDetail(path="body.affected_date_end", message="is before the start date")],
+    )
+
+
 def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> DisruptionOut:
     now = state.clock()
     start = body.affected_date_start or now.date()
     if body.affected_date_end is not None and body.affected_date_end < start:
-        raise Conflict("affected_date_end is before the disruption starts")
+        raise _ends_before_start()
     with state.db.write() as session:
         program = repo.active_program(session, lifter_id)
         row = DisruptionRow(
@@ -91,7 +98,7 @@ def patch_disruption(
                 body.affected_date_end is not None
                 and body.affected_date_end < row.affected_date_start
             ):
-                raise Conflict("affected_date_end is before the disruption starts")
+                raise _ends_before_start()
             row.affected_date_end = body.affected_date_end
         if "description" in sent:
             row.description = body.description

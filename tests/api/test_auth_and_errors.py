@@ -148,3 +148,23 @@ def test_readiness_reports_an_unreachable_database(tmp_path: Any) -> None:
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_disruption_cannot_end_before_it_starts(api: Api) -> None:
+    who = api.lifter()
+    made = api.post(
+        who,
+        "/v1/me/disruptions",
+        {"disruption_type": "travel", "severity": "minor", "affected_date_end": "2026-03-01"},
+    )
+    assert made.status_code == 422
+    assert made.json()["error"]["details"][0]["path"] == "body.affected_date_end"
+    ok = api.post(who, "/v1/me/disruptions", {"disruption_type": "travel", "severity": "minor"})
+    patched = api.patch(
+        who, f"/v1/me/disruptions/{ok.json()['id']}", {"affected_date_end": "2026-02-01"}
+    )
+    assert patched.status_code == 422
+    resolved = api.post(who, f"/v1/me/disruptions/{ok.json()['id']}/resolve")
+    assert resolved.json()["status"] == "resolved"
+    late = api.patch(who, f"/v1/me/disruptions/{ok.json()['id']}", {"severity": "major"})
+    assert late.status_code == 409
