@@ -4,6 +4,11 @@
                         [--input FILE] [--adjustment FILE] [--shadow] [--records FILE]
     jit-engine prompt [--input FILE] [--format native|parakeet] [--stats]
     jit-engine bench [--input FILE] [--format auto|native|parakeet] [--iterations N]
+    jit-engine serve [--host 127.0.0.1] [--port 8000]
+    jit-engine bench-api [--db sqlite|postgres] [--clients 20] [--seconds 10] [--database-url URL]
+
+`serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
+the database is created and migrated on start. `bench-api` measures it on loopback.
 
 `llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
 `api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
@@ -24,9 +29,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import uvicorn
 from pydantic import ValidationError
 
+from api.app import create_app
 from api.bench import run_bench
+from api.bench_api import bench_api
 from api.documents import DocumentError, Format, dump_outputs, load_inputs, render_json
 from api.llm.runtime import build_runtime, registry_for_source
 from api.settings import Settings
@@ -94,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--input", type=Path, help="JSON array of inputs (default: parakeet's)")
     bench.add_argument("--format", choices=["auto", "native", "parakeet"], default="auto")
     bench.add_argument("--iterations", type=int, default=200)
+
+    serve = commands.add_parser("serve", help="run the HTTP API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--quiet", action="store_true", help="no access log")
+
+    bench_api = commands.add_parser("bench-api", help="load-test the HTTP API on loopback")
+    bench_api.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    bench_api.add_argument("--clients", type=int, default=20)
+    bench_api.add_argument("--seconds", type=float, default=10.0)
+    bench_api.add_argument("--database-url", help="PostgreSQL server to use (loopback only)")
     return parser
 
 
@@ -281,6 +300,30 @@ def _cmd_bench(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        raise _UsageError("--port must be 1-65535")
+    uvicorn.run(
+        create_app(Settings()),
+        host=args.host,
+        port=args.port,
+        log_level="warning" if args.quiet else "info",
+        access_log=not args.quiet,
+    )
+    return EXIT_OK
+
+
+def _cmd_bench_api(args: argparse.Namespace, stdout: TextIO) -> int:
+    if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 600:
+        raise _UsageError("--clients must be 1-200 and --seconds 0-600")
+    try:
+        result = bench_api(args.db, args.clients, args.seconds, args.database_url)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    stdout.write(json.dumps(result) + "\n")
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -298,6 +341,10 @@ def main(
             return _cmd_generate(args, registry, stdin, stdout)
         if args.command == "prompt":
             return _cmd_prompt(args, stdin, stdout)
+        if args.command == "serve":
+            return _cmd_serve(args)
+        if args.command == "bench-api":
+            return _cmd_bench_api(args, stdout)
         return _cmd_bench(args, stdin, stdout)
     except DocumentError as exc:
         stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")

@@ -1,0 +1,60 @@
+"""`create_app(settings)`: the HTTP service (FastAPI). Nothing is built at import time.
+
+The app owns one `Database` (migrated to the newest revision on start), the injected clock and
+the strategy registry, kept in `app.state.jit` (`api.state.AppState`). Routes live in
+`api/routes/`, use cases in `api/services/`, SQL in `api/persistence/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from api.clock import Clock, system_clock
+from api.errors import install_error_handlers
+from api.persistence.db import Database
+from api.routes import admin, disruptions, engine, health, me, sessions
+from api.settings import Settings
+from api.state import AppState
+from training_engine.strategies import StrategyRegistry, default_registry
+
+__all__ = ["create_app"]
+
+API_VERSION = "1.0.0"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    registry: StrategyRegistry | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    settings = settings or Settings()
+    db = Database(settings.database_url)
+    state = AppState(settings=settings, db=db, clock=clock, registry=registry or default_registry())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await run_in_threadpool(db.migrate)
+        try:
+            yield
+        finally:
+            db.dispose()
+
+    app = FastAPI(
+        title="jit-session-engine",
+        version=API_VERSION,
+        description="Strength-training sessions written just in time, with a reason for every "
+        "number. Bearer tokens: one per lifter; the admin token provisions lifters.",
+        lifespan=lifespan,
+    )
+    app.state.jit = state
+    install_error_handlers(app)
+    for module in (health, admin, me, sessions, disruptions, engine):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,164 @@
+"""Rows -> API response models (grams become kilograms here and nowhere else)."""
+
+from __future__ import annotations
+
+from api.persistence.tables import (
+    DisruptionRow,
+    LifterRow,
+    MaxRow,
+    ProgramRow,
+    RehabCapRow,
+    SessionRow,
+    SetLogRow,
+)
+from api.persistence.units import kg
+from api.schemas import (
+    DisruptionOut,
+    LifterOut,
+    MaxOut,
+    ProgramOut,
+    RehabCapOut,
+    SessionDetail,
+    SessionOut,
+    SetLogOut,
+)
+from shared_types.enums import DisruptionType, IntensityType, Lift, Severity, Sex
+from shared_types.outputs import JITOutput
+from shared_types.trace import PrescriptionTrace
+
+__all__ = [
+    "disruption_out",
+    "lifter_out",
+    "max_out",
+    "program_out",
+    "rehab_cap_out",
+    "session_detail",
+    "session_out",
+    "set_out",
+]
+
+
+def lifter_out(row: LifterRow) -> LifterOut:
+    return LifterOut(
+        id=row.id,
+        name=row.name,
+        biological_sex=Sex(row.biological_sex) if row.biological_sex else None,
+        date_of_birth=row.date_of_birth,
+        bodyweight_kg=kg(row.bodyweight_grams) if row.bodyweight_grams else None,
+        bar_weight_kg=kg(row.bar_weight_grams) if row.bar_weight_grams else None,
+        available_plates_kg=[kg(g) for g in row.plates_grams] if row.plates_grams else None,
+        created_at=row.created_at,
+    )
+
+
+def max_out(row: MaxRow) -> MaxOut:
+    return MaxOut(
+        lift=Lift(row.lift),
+        one_rm_kg=kg(row.one_rm_grams),
+        source=row.source,
+        input_weight_kg=kg(row.input_weight_grams) if row.input_weight_grams else None,
+        input_reps=row.input_reps,
+        recorded_at=row.recorded_at,
+    )
+
+
+def program_out(row: ProgramRow, sessions_created: int) -> ProgramOut:
+    return ProgramOut(
+        id=row.id,
+        mode=row.mode,
+        status=row.status,
+        training_days_per_week=row.training_days_per_week,
+        total_weeks=row.total_weeks,
+        start_date=row.start_date,
+        weekdays=list(row.weekdays),
+        sessions_created=sessions_created,
+        created_at=row.created_at,
+    )
+
+
+def _session_fields(row: SessionRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "program_id": row.program_id,
+        "week_number": row.week_number,
+        "day_number": row.day_number,
+        "block_number": row.block_number,
+        "planned_date": row.planned_date,
+        "primary_lift": Lift(row.primary_lift),
+        "intensity_type": IntensityType(row.intensity_type),
+        "is_deload": row.is_deload,
+        "status": row.status,
+        "jit_strategy": row.jit_strategy,
+        "fallback_reason": row.fallback_reason,
+        "jit_generated_at": row.jit_generated_at,
+        "session_rpe": row.session_rpe,
+        "started_at": row.started_at,
+        "completed_at": row.completed_at,
+        "skip_reason": row.skip_reason,
+    }
+
+
+def session_out(row: SessionRow) -> SessionOut:
+    return SessionOut.model_validate(_session_fields(row))
+
+
+def set_out(row: SetLogRow) -> SetLogOut:
+    return SetLogOut(
+        id=row.id,
+        kind=row.kind,
+        exercise=row.exercise,
+        set_number=row.set_number,
+        weight_kg=kg(row.weight_grams),
+        reps=row.reps,
+        rpe=row.rpe,
+        failed=row.failed,
+        pain_limited=row.pain_limited,
+        during_rehab=row.during_rehab,
+        logged_at=row.logged_at,
+    )
+
+
+def session_detail(row: SessionRow, sets: list[SetLogRow]) -> SessionDetail:
+    return SessionDetail.model_validate(
+        {
+            **_session_fields(row),
+            "prescription": (
+                JITOutput.model_validate(row.jit_output) if row.jit_output is not None else None
+            ),
+            "trace": (
+                PrescriptionTrace.model_validate(row.jit_output_trace)
+                if row.jit_output_trace is not None
+                else None
+            ),
+            "jit_input_snapshot": row.jit_input_snapshot,
+            "sets": [set_out(s) for s in sets],
+        }
+    )
+
+
+def disruption_out(row: DisruptionRow) -> DisruptionOut:
+    return DisruptionOut(
+        id=row.id,
+        disruption_type=DisruptionType(row.disruption_type),
+        severity=Severity(row.severity),
+        affected_lifts=[Lift(x) for x in row.affected_lifts] if row.affected_lifts else None,
+        affected_date_start=row.affected_date_start,
+        affected_date_end=row.affected_date_end,
+        description=row.description,
+        event_name=row.event_name,
+        status=row.status,
+        reported_at=row.reported_at,
+        resolved_at=row.resolved_at,
+    )
+
+
+def rehab_cap_out(row: RehabCapRow) -> RehabCapOut:
+    return RehabCapOut(
+        id=row.id,
+        lift=Lift(row.lift),
+        cap_kg=kg(row.cap_grams),
+        note=row.note,
+        planned_end_date=row.planned_end_date,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+    )

@@ -1,0 +1,351 @@
+"""The tables (SQLModel). They live in the shell and never reach the core: repositories map rows
+to plain values (`api.persistence.records`) before anything else sees them.
+
+Conventions: weights are integer grams (`*_grams`), as parakeet stores them; times are aware UTC
+(`UtcDateTime`); whole documents (input snapshot, output, trace, configs) are JSON (JSONB on
+PostgreSQL). Every row belongs to one lifter and goes with it (ON DELETE CASCADE).
+ADR 0009 explains the choices.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlmodel import Field, SQLModel
+
+from api.persistence.types import JsonColumn, UtcDateTime
+
+__all__ = [
+    "ApiTokenRow",
+    "CheckInRow",
+    "DisruptionRow",
+    "GenerationRow",
+    "LifterRow",
+    "LifterSettingsRow",
+    "MaxRow",
+    "ProgramRow",
+    "RehabCapRow",
+    "RestOverrideRow",
+    "SessionRow",
+    "SetLogRow",
+    "VolumeLandmarkRow",
+    "WarmupConfigRow",
+    "metadata",
+]
+
+metadata = SQLModel.metadata
+
+SESSION_STATUSES = ("planned", "generated", "in_progress", "completed", "skipped")
+STRATEGIES_USED = ("formula", "llm", "hybrid", "formula_fallback")
+
+
+def _lifter_fk() -> Any:
+    return Field(
+        sa_column=Column(
+            String(36), ForeignKey("lifters.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+
+
+def _utc(*, nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable))
+
+
+def _json(*, nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(JsonColumn, nullable=nullable))
+
+
+class LifterRow(SQLModel, table=True):
+    __tablename__ = "lifters"
+    __table_args__ = (
+        CheckConstraint("biological_sex IN ('female', 'male')", name="ck_lifters_sex"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(max_length=120)
+    biological_sex: str | None = Field(default=None, max_length=6)
+    date_of_birth: date | None = None
+    bodyweight_grams: int | None = None
+    bar_weight_grams: int | None = None
+    plates_grams: list[int] | None = _json()  # available plates; None = the full default set
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class ApiTokenRow(SQLModel, table=True):
+    __tablename__ = "api_tokens"
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the bearer token
+    created_at: datetime = _utc()
+    revoked_at: datetime | None = _utc(nullable=True)
+
+
+class MaxRow(SQLModel, table=True):
+    """Append-only: the newest row per lift is the current 1RM."""
+
+    __tablename__ = "lifter_maxes"
+    __table_args__ = (Index("ix_lifter_maxes_lifter_lift", "lifter_id", "lift", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lifter_id: str = _lifter_fk()
+    lift: str = Field(max_length=10)
+    one_rm_grams: int
+    source: str = Field(max_length=20)
+    input_weight_grams: int | None = None
+    input_reps: int | None = None
+    recorded_at: datetime = _utc()
+
+
+class LifterSettingsRow(SQLModel, table=True):
+    __tablename__ = "lifter_settings"
+    __table_args__ = (
+        CheckConstraint(
+            "jit_strategy IN ('auto', 'formula', 'llm', 'hybrid')", name="ck_settings_strategy"
+        ),
+    )
+
+    lifter_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("lifters.id", ondelete="CASCADE"), primary_key=True)
+    )
+    jit_strategy: str = Field(default="auto", max_length=10)
+    formula_overrides: dict[str, Any] = _json(nullable=False)
+    formula_version: int = 0
+    updated_at: datetime = _utc()
+
+
+class VolumeLandmarkRow(SQLModel, table=True):
+    __tablename__ = "muscle_volume_configs"
+    __table_args__ = (UniqueConstraint("lifter_id", "muscle", name="uq_volume_lifter_muscle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lifter_id: str = _lifter_fk()
+    muscle: str = Field(max_length=12)
+    mev_sets: float
+    mrv_sets: float
+
+
+class WarmupConfigRow(SQLModel, table=True):
+    __tablename__ = "warmup_configs"
+    __table_args__ = (UniqueConstraint("lifter_id", "lift", name="uq_warmup_lifter_lift"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lifter_id: str = _lifter_fk()
+    lift: str = Field(max_length=10)
+    protocol: dict[str, Any] = _json(nullable=False)
+
+
+class RestOverrideRow(SQLModel, table=True):
+    __tablename__ = "rest_configs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lifter_id: str = _lifter_fk()
+    lift: str | None = Field(default=None, max_length=10)
+    intensity_type: str | None = Field(default=None, max_length=10)
+    rest_seconds: int
+
+
+class ProgramRow(SQLModel, table=True):
+    __tablename__ = "programs"
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    mode: str = Field(max_length=10)  # scheduled | unending
+    training_days_per_week: int
+    total_weeks: int | None = None
+    start_date: date
+    weekdays: list[int] = _json(nullable=False)
+    status: str = Field(default="active", max_length=10)  # active | archived
+    session_counter: int = 0  # unending: sessions finished so far
+    created_at: datetime = _utc()
+    archived_at: datetime | None = _utc(nullable=True)
+
+
+class SessionRow(SQLModel, table=True):
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        Index("ix_sessions_lifter_date", "lifter_id", "planned_date"),
+        Index("ix_sessions_program_week", "program_id", "week_number"),
+        CheckConstraint(
+            "status IN ('planned', 'generated', 'in_progress', 'completed', 'skipped')",
+            name="ck_sessions_status",
+        ),
+        CheckConstraint(
+            "jit_strategy IS NULL OR jit_strategy IN "
+            "('formula', 'llm', 'hybrid', 'formula_fallback')",
+            name="ck_sessions_strategy",
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    program_id: str | None = Field(
+        default=None,
+        sa_column=Column(String(36), ForeignKey("programs.id", ondelete="SET NULL")),
+    )
+    week_number: int
+    day_number: int
+    block_number: int
+    planned_date: date
+    primary_lift: str = Field(max_length=10)
+    intensity_type: str = Field(max_length=10)
+    is_deload: bool = False
+    status: str = Field(default="planned", max_length=12)
+    jit_strategy: str | None = Field(default=None, max_length=20)
+    fallback_reason: str | None = Field(default=None, max_length=20)
+    jit_generated_at: datetime | None = _utc(nullable=True)
+    jit_input_snapshot: dict[str, Any] | None = _json()
+    jit_output: dict[str, Any] | None = _json()  # the whole JITOutput (trace held apart)
+    jit_output_trace: dict[str, Any] | None = _json()
+    target_rpe: float | None = None  # the prescription's own main-set RPE target
+    planned_weight_grams: int | None = None  # the prescribed main-set weight
+    session_rpe: float | None = None
+    started_at: datetime | None = _utc(nullable=True)
+    completed_at: datetime | None = _utc(nullable=True)
+    skip_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class CheckInRow(SQLModel, table=True):
+    __tablename__ = "check_ins"
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    session_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    soreness: dict[str, int] = _json(nullable=False)
+    sleep_quality: int | None = None
+    energy_level: int | None = None
+    wearables: dict[str, float] | None = _json()
+    strategy_override: str | None = Field(default=None, max_length=10)
+    recorded_at: datetime = _utc()
+
+
+class GenerationRow(SQLModel, table=True):
+    """One served generation, keyed by the client's Idempotency-Key (unique per lifter).
+
+    The response is stored as the exact JSON text that was sent (not JSONB, which reorders keys),
+    so a repeated key returns it byte for byte. A later LLM call record or comparison log
+    references `generations.id`.
+    """
+
+    __tablename__ = "generations"
+    __table_args__ = (
+        UniqueConstraint("lifter_id", "idempotency_key", name="uq_generations_lifter_key"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    session_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    check_in_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("check_ins.id", ondelete="CASCADE"))
+    )
+    idempotency_key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    jit_strategy: str = Field(max_length=20)
+    fallback_reason: str | None = Field(default=None, max_length=20)
+    response_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()
+
+
+class SetLogRow(SQLModel, table=True):
+    __tablename__ = "set_logs"
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id", "kind", "exercise", "set_number", name="uq_set_logs_natural_key"
+        ),
+        CheckConstraint("kind IN ('primary', 'auxiliary')", name="ck_set_logs_kind"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    session_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    kind: str = Field(max_length=10)
+    exercise: str = Field(max_length=120)
+    set_number: int
+    weight_grams: int
+    reps: int
+    rpe: float | None = None
+    failed: bool = False
+    pain_limited: bool = False
+    during_rehab: bool = False
+    logged_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class DisruptionRow(SQLModel, table=True):
+    __tablename__ = "disruptions"
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    program_id: str | None = Field(
+        default=None,
+        sa_column=Column(String(36), ForeignKey("programs.id", ondelete="SET NULL")),
+    )
+    disruption_type: str = Field(max_length=24)
+    severity: str = Field(max_length=10)
+    affected_lifts: list[str] | None = _json()
+    affected_date_start: date
+    affected_date_end: date | None = None
+    description: str | None = Field(default=None, max_length=2000)
+    event_name: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="active", max_length=12)
+    reported_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    resolved_at: datetime | None = _utc(nullable=True)
+
+
+class RehabCapRow(SQLModel, table=True):
+    __tablename__ = "rehab_caps"
+    __table_args__ = (
+        Index(
+            "uq_rehab_caps_one_active",
+            "lifter_id",
+            "lift",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    lift: str = Field(max_length=10)
+    cap_grams: int
+    note: str | None = Field(default=None, max_length=500)
+    planned_end_date: date | None = None
+    started_at: datetime = _utc()
+    ended_at: datetime | None = _utc(nullable=True)

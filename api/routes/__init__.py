@@ -1,0 +1,1 @@
+"""Thin HTTP handlers: parse, call one service, return. No SQL and no rules here."""

@@ -1,0 +1,43 @@
+"""Provisioning and admin views (admin token)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api.auth import RequireAdmin
+from api.routes.common import ERRORS, Id
+from api.schemas import LifterCreate, LifterCreated, LifterList, LifterOut
+from api.services import lifters
+from api.state import app_state
+
+router = APIRouter(
+    prefix="/v1/lifters", tags=["admin"], dependencies=[RequireAdmin], responses=ERRORS
+)
+
+
+@router.post("", status_code=201, response_model=LifterCreated)
+def create_lifter(request: Request, body: LifterCreate) -> LifterCreated:
+    """A new lifter and its bearer token (shown once)."""
+    return lifters.create_lifter(app_state(request), body)
+
+
+@router.get("", response_model=LifterList)
+def list_lifters(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> LifterList:
+    return lifters.list_lifters(app_state(request), limit, offset)
+
+
+@router.get("/{lifter_id}", response_model=LifterOut)
+def get_lifter(request: Request, lifter_id: Id) -> LifterOut:
+    return lifters.get_lifter(app_state(request), lifter_id)
+
+
+@router.post("/{lifter_id}/token", response_model=LifterCreated)
+def rotate_token(request: Request, lifter_id: Id) -> LifterCreated:
+    """A new token for the lifter; the old ones stop working."""
+    return lifters.rotate_token(app_state(request), lifter_id)

@@ -1,0 +1,58 @@
+"""Disruptions and rehab caps."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+
+from api.auth import CurrentLifter
+from api.routes.common import ERRORS, Id
+from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
+from api.services import disruptions
+from api.state import app_state
+
+router = APIRouter(prefix="/v1/me", tags=["disruptions"], responses=ERRORS)
+
+
+@router.post("/disruptions", status_code=201, response_model=DisruptionOut)
+def report(request: Request, lifter_id: CurrentLifter, body: DisruptionIn) -> DisruptionOut:
+    return disruptions.report_disruption(app_state(request), lifter_id, body)
+
+
+@router.get("/disruptions", response_model=list[DisruptionOut])
+def list_all(
+    request: Request,
+    lifter_id: CurrentLifter,
+    status: Literal["active", "monitoring", "resolved"] | None = None,
+) -> list[DisruptionOut]:
+    return disruptions.list_disruptions(app_state(request), lifter_id, status)
+
+
+@router.patch("/disruptions/{disruption_id}", response_model=DisruptionOut)
+def update(
+    request: Request, lifter_id: CurrentLifter, disruption_id: Id, body: DisruptionPatch
+) -> DisruptionOut:
+    return disruptions.patch_disruption(app_state(request), lifter_id, disruption_id, body)
+
+
+@router.post("/disruptions/{disruption_id}/resolve", response_model=DisruptionOut)
+def resolve(request: Request, lifter_id: CurrentLifter, disruption_id: Id) -> DisruptionOut:
+    return disruptions.resolve_disruption(app_state(request), lifter_id, disruption_id)
+
+
+@router.post("/rehab-caps", status_code=201, response_model=RehabCapOut)
+def set_cap(request: Request, lifter_id: CurrentLifter, body: RehabCapIn) -> RehabCapOut:
+    return disruptions.set_rehab_cap(app_state(request), lifter_id, body)
+
+
+@router.get("/rehab-caps", response_model=list[RehabCapOut])
+def list_caps(
+    request: Request, lifter_id: CurrentLifter, active: bool | None = None
+) -> list[RehabCapOut]:
+    return disruptions.list_rehab_caps(app_state(request), lifter_id, active)
+
+
+@router.post("/rehab-caps/{cap_id}/end", response_model=RehabCapOut)
+def end_cap(request: Request, lifter_id: CurrentLifter, cap_id: Id) -> RehabCapOut:
+    return disruptions.end_rehab_cap(app_state(request), lifter_id, cap_id)

@@ -1,0 +1,35 @@
+"""Stateless generation: a full `JITInput` in, a prescription out, nothing stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api.auth import AnyCaller
+from api.errors import GenerationFailed
+from api.routes.common import ERRORS
+from api.state import app_state
+from api.strategy import label, resolve
+from shared_types.enums import StrategyName
+from shared_types.inputs import JITInput
+from shared_types.outputs import JITOutput
+
+router = APIRouter(prefix="/v1", tags=["engine"], responses=ERRORS)
+
+
+@router.post("/generate", response_model=JITOutput)
+async def generate(
+    request: Request,
+    _caller: AnyCaller,
+    body: JITInput,
+    strategy: Annotated[StrategyName, Query()] = StrategyName.FORMULA,
+) -> JITOutput:
+    """Any valid token. Without `now` in the input, the server's clock is used."""
+    state = app_state(request)
+    inp = body if body.now is not None else body.model_copy(update={"now": state.clock()})
+    resolved = resolve(strategy, state.registry)
+    try:
+        return label(resolved, await resolved.strategy.generate(inp))
+    except Exception as exc:
+        raise GenerationFailed("the prescription could not be generated") from exc

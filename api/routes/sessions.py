@@ -1,0 +1,165 @@
+"""Programs, sessions, generation and the session lifecycle, weekly volume."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import anyio.from_thread
+from fastapi import APIRouter, Header, Query, Request, Response
+
+from api.auth import CurrentLifter
+from api.routes.common import ERRORS, Id
+from api.schemas import (
+    CheckIn,
+    CompleteRequest,
+    GenerationOut,
+    ProgramIn,
+    ProgramOut,
+    SessionDetail,
+    SessionOut,
+    SessionPage,
+    SetLogIn,
+    SetLogOut,
+    SkipRequest,
+    VolumeOut,
+)
+from api.services import programs, sessions
+from api.services.generation import generate_session
+from api.state import app_state
+from api.strategy import Resolved
+from shared_types.inputs import JITInput
+from shared_types.outputs import JITOutput
+
+router = APIRouter(prefix="/v1/me", tags=["sessions"], responses=ERRORS)
+
+SessionStatus = Literal["planned", "generated", "in_progress", "completed", "skipped"]
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="The same key returns the same result; a new key regenerates.",
+    ),
+]
+
+
+def _run_on_loop(resolved: Resolved, inp: JITInput) -> JITOutput:
+    """Runs the strategy's coroutine on the event loop from this worker thread."""
+    return anyio.from_thread.run(resolved.strategy.generate, inp)
+
+
+@router.post("/programs", status_code=201, response_model=ProgramOut)
+def create_program(request: Request, lifter_id: CurrentLifter, body: ProgramIn) -> ProgramOut:
+    """Starts a program (archiving the active one) and writes its planned sessions."""
+    return programs.create_program(app_state(request), lifter_id, body)
+
+
+@router.get("/programs", response_model=list[ProgramOut])
+def list_programs(request: Request, lifter_id: CurrentLifter) -> list[ProgramOut]:
+    return programs.list_programs(app_state(request), lifter_id)
+
+
+@router.get("/sessions", response_model=SessionPage)
+def list_sessions(
+    request: Request,
+    lifter_id: CurrentLifter,
+    *,
+    status: SessionStatus | None = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> SessionPage:
+    return sessions.list_sessions(
+        app_state(request),
+        lifter_id,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/sessions/{session_id}", response_model=SessionDetail)
+def get_session(request: Request, lifter_id: CurrentLifter, session_id: Id) -> SessionDetail:
+    return sessions.get_session(app_state(request), lifter_id, session_id)
+
+
+@router.post(
+    "/sessions/{session_id}/generate",
+    response_model=GenerationOut,
+    responses={500: {"description": "The strategy failed; nothing was stored"}},
+)
+def generate(
+    request: Request,
+    *,
+    lifter_id: CurrentLifter,
+    session_id: Id,
+    checkin: CheckIn,
+    idempotency_key: IdempotencyKey,
+) -> Response:
+    """Today's prescription from the stored state and this check-in, in one transaction.
+
+    The response header `Idempotent-Replayed: true` marks a stored result returned again.
+    """
+    body, replayed = generate_session(
+        app_state(request),
+        _run_on_loop,
+        lifter_id=lifter_id,
+        session_id=session_id,
+        checkin=checkin,
+        idempotency_key=idempotency_key,
+    )
+    return Response(
+        content=body,
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true" if replayed else "false"},
+    )
+
+
+@router.post(
+    "/sessions/{session_id}/sets",
+    response_model=SetLogOut,
+    status_code=201,
+    responses={200: {"model": SetLogOut, "description": "The set was already logged"}},
+)
+def log_set(
+    request: Request,
+    response: Response,
+    lifter_id: CurrentLifter,
+    session_id: Id,
+    body: SetLogIn,
+) -> SetLogOut:
+    """Logs (or corrects) one set; 201 when new, 200 when that set was already logged."""
+    logged, created = sessions.log_set(app_state(request), lifter_id, session_id, body)
+    if not created:
+        response.status_code = 200
+    return logged
+
+
+@router.post("/sessions/{session_id}/complete", response_model=SessionOut)
+def complete(
+    request: Request, lifter_id: CurrentLifter, session_id: Id, body: CompleteRequest
+) -> SessionOut:
+    return sessions.complete_session(app_state(request), lifter_id, session_id, body)
+
+
+@router.post("/sessions/{session_id}/skip", response_model=SessionOut)
+def skip(
+    request: Request, lifter_id: CurrentLifter, session_id: Id, body: SkipRequest
+) -> SessionOut:
+    return sessions.skip_session(app_state(request), lifter_id, session_id, body)
+
+
+@router.get("/volume", response_model=VolumeOut)
+def volume(
+    request: Request,
+    lifter_id: CurrentLifter,
+    week: Annotated[int | None, Query(ge=1, le=1000)] = None,
+) -> VolumeOut:
+    """Effective sets per muscle in a program week against MEV and MRV (default: this week)."""
+    return sessions.weekly_volume_report(app_state(request), lifter_id, week)

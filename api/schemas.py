@@ -1,0 +1,467 @@
+"""Request and response bodies of HTTP API v1 (JSON, kilograms, ISO dates).
+
+Requests forbid unknown keys and bound every number, so a bad request is a 422 with field paths
+before anything touches the database. Strings refuse NUL characters (PostgreSQL cannot store
+them). Responses are plain models built by the mappers from stored rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from shared_types.config import VolumeLandmark, WarmupProtocol
+from shared_types.enums import (
+    CyclePhase,
+    DisruptionType,
+    IntensityType,
+    Lift,
+    MuscleGroup,
+    Severity,
+    Sex,
+    StrategyName,
+)
+from shared_types.inputs import RestOverride
+from shared_types.outputs import JITOutput
+from shared_types.trace import PrescriptionTrace
+from training_engine.formulas.rounding import PLATES_KG
+
+__all__ = [
+    "CheckIn",
+    "CompleteRequest",
+    "DisruptionIn",
+    "DisruptionOut",
+    "DisruptionPatch",
+    "FormulaConfigIn",
+    "FormulaConfigOut",
+    "GenerationOut",
+    "Health",
+    "LifterCreate",
+    "LifterCreated",
+    "LifterList",
+    "LifterOut",
+    "LifterPatch",
+    "MaxIn",
+    "MaxOut",
+    "MaxesOut",
+    "MuscleVolume",
+    "PlatesConfig",
+    "PlatesOut",
+    "ProgramIn",
+    "ProgramOut",
+    "RehabCapIn",
+    "RehabCapOut",
+    "RestConfig",
+    "SessionDetail",
+    "SessionOut",
+    "SessionPage",
+    "SetLogIn",
+    "SetLogOut",
+    "SettingsIn",
+    "SettingsOut",
+    "SkipRequest",
+    "VolumeLandmarksIn",
+    "VolumeLandmarksOut",
+    "VolumeOut",
+    "WarmupsIn",
+    "WarmupsOut",
+    "Wearables",
+]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Name = Annotated[Text, Field(min_length=1, max_length=120)]
+Kg = Annotated[float, Field(gt=0, le=700)]
+BodyweightKg = Annotated[float, Field(ge=20, le=400)]
+BarKg = Annotated[float, Field(gt=0, le=50)]
+
+
+def _a_plate(value: float) -> float:
+    if value not in PLATES_KG:
+        raise ValueError(f"must be one of {', '.join(str(p) for p in PLATES_KG)}")
+    return value
+
+
+PlateKg = Annotated[float, AfterValidator(_a_plate)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- lifters ---------------------------------------------------------------------------------
+
+
+class LifterCreate(Request):
+    name: Name
+    biological_sex: Sex | None = None
+    date_of_birth: date | None = Field(default=None, ge=date(1900, 1, 1), le=date(2100, 1, 1))
+    bodyweight_kg: BodyweightKg | None = None
+    bar_weight_kg: BarKg | None = None
+    available_plates_kg: Annotated[list[PlateKg], Field(min_length=1, max_length=7)] | None = None
+
+
+class LifterPatch(Request):
+    """Only the fields sent are changed; `null` clears an optional field."""
+
+    name: Name | None = None
+    biological_sex: Sex | None = None
+    date_of_birth: date | None = Field(default=None, ge=date(1900, 1, 1), le=date(2100, 1, 1))
+    bodyweight_kg: BodyweightKg | None = None
+
+
+class LifterOut(BaseModel):
+    id: str
+    name: str
+    biological_sex: Sex | None
+    date_of_birth: date | None
+    bodyweight_kg: float | None
+    bar_weight_kg: float | None
+    available_plates_kg: list[float] | None
+    created_at: datetime
+
+
+class LifterCreated(BaseModel):
+    lifter: LifterOut
+    token: str = Field(description="The lifter's bearer token. Shown once; only a hash is kept.")
+
+
+class LifterList(BaseModel):
+    items: list[LifterOut]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- maxes, settings, configs ----------------------------------------------------------------
+
+
+class MaxIn(Request):
+    """Either a tested 1RM, or a weight lifted for some reps (Epley estimate)."""
+
+    one_rm_kg: Kg | None = None
+    weight_kg: Kg | None = None
+    reps: Annotated[int, Field(ge=1, le=20)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> MaxIn:
+        lifted = (self.weight_kg is not None, self.reps is not None)
+        if (self.one_rm_kg is not None and any(lifted)) or (
+            self.one_rm_kg is None and not all(lifted)
+        ):
+            raise ValueError("give either one_rm_kg, or weight_kg with reps")
+        return self
+
+
+class MaxOut(BaseModel):
+    lift: Lift
+    one_rm_kg: float
+    source: str
+    input_weight_kg: float | None
+    input_reps: int | None
+    recorded_at: datetime
+
+
+class MaxesOut(BaseModel):
+    current: dict[Lift, MaxOut]
+    history: list[MaxOut]
+
+
+class SettingsIn(Request):
+    jit_strategy: StrategyName
+
+
+class SettingsOut(BaseModel):
+    jit_strategy: StrategyName
+    available_strategies: list[str] = Field(
+        description="What this server can run now; others are served by the formula, "
+        "labelled formula_fallback."
+    )
+
+
+class FormulaConfigIn(Request):
+    overrides: dict[str, Any] = Field(
+        description="A partial FormulaConfig, deep-merged onto the sex default."
+    )
+
+
+class FormulaConfigOut(BaseModel):
+    overrides: dict[str, Any]
+    version: int
+    effective: dict[str, Any]
+
+
+class VolumeLandmarksIn(Request):
+    overrides: dict[MuscleGroup, VolumeLandmark]
+
+
+class VolumeLandmarksOut(BaseModel):
+    overrides: dict[MuscleGroup, VolumeLandmark]
+    effective: dict[MuscleGroup, VolumeLandmark]
+
+
+class WarmupsIn(Request):
+    warmups: dict[Lift, WarmupProtocol]
+
+
+class WarmupsOut(BaseModel):
+    warmups: dict[Lift, WarmupProtocol]
+    default: WarmupProtocol
+
+
+class RestConfig(Request):
+    overrides: Annotated[list[RestOverride], Field(max_length=30)]
+
+
+class PlatesConfig(Request):
+    bar_weight_kg: BarKg | None = None
+    available_plates_kg: Annotated[list[PlateKg], Field(min_length=1, max_length=7)] | None = None
+
+
+class PlatesOut(BaseModel):
+    bar_weight_kg: float
+    available_plates_kg: list[float]
+    weight_increment_kg: float
+
+
+# --- programs and sessions ---------------------------------------------------------------------
+
+
+class ProgramIn(Request):
+    mode: Literal["scheduled", "unending"] = "scheduled"
+    training_days_per_week: Annotated[int, Field(ge=1, le=7)] = 3
+    total_weeks: Annotated[int, Field(ge=1, le=52)] | None = Field(
+        default=None, description="Scheduled programs only (default 12)."
+    )
+    start_date: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
+    weekdays: Annotated[list[Annotated[int, Field(ge=1, le=7)]], Field(max_length=7)] | None = (
+        Field(default=None, description="ISO weekdays (Monday 1), one per training day.")
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgramIn:
+        if self.mode == "unending" and self.total_weeks is not None:
+            raise ValueError("an unending program has no total_weeks")
+        if self.weekdays is not None and (
+            len(set(self.weekdays)) != len(self.weekdays)
+            or len(self.weekdays) != self.training_days_per_week
+        ):
+            raise ValueError("weekdays must be distinct, one per training day")
+        return self
+
+
+class ProgramOut(BaseModel):
+    id: str
+    mode: str
+    status: str
+    training_days_per_week: int
+    total_weeks: int | None
+    start_date: date
+    weekdays: list[int]
+    sessions_created: int
+    created_at: datetime
+
+
+class SessionOut(BaseModel):
+    id: str
+    program_id: str | None
+    week_number: int
+    day_number: int
+    block_number: int
+    planned_date: date
+    primary_lift: Lift
+    intensity_type: IntensityType
+    is_deload: bool
+    status: str
+    jit_strategy: str | None
+    fallback_reason: str | None
+    jit_generated_at: datetime | None
+    session_rpe: float | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    skip_reason: str | None
+
+
+class SessionPage(BaseModel):
+    items: list[SessionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SetLogIn(Request):
+    kind: Literal["primary", "auxiliary"] = "primary"
+    exercise: Name | None = Field(
+        default=None, description="Required for auxiliary sets; primary sets use the lift."
+    )
+    set_number: Annotated[int, Field(ge=1, le=50)]
+    weight_kg: Annotated[float, Field(ge=0, le=700)]
+    reps: Annotated[int, Field(ge=0, le=100)]
+    rpe: Annotated[float, Field(ge=1, le=10)] | None = None
+    failed: bool = False
+    pain_limited: bool = False
+
+    @model_validator(mode="after")
+    def _exercise_named(self) -> SetLogIn:
+        if self.kind == "auxiliary" and self.exercise is None:
+            raise ValueError("auxiliary sets need an exercise")
+        return self
+
+
+class SetLogOut(BaseModel):
+    id: str
+    kind: str
+    exercise: str
+    set_number: int
+    weight_kg: float
+    reps: int
+    rpe: float | None
+    failed: bool
+    pain_limited: bool
+    during_rehab: bool
+    logged_at: datetime
+
+
+class SessionDetail(SessionOut):
+    prescription: JITOutput | None = Field(description="The full stored output (trace apart).")
+    trace: PrescriptionTrace | None
+    jit_input_snapshot: dict[str, Any] | None
+    sets: list[SetLogOut]
+
+
+class CompleteRequest(Request):
+    session_rpe: Annotated[float, Field(ge=1, le=10)] | None = None
+
+
+class SkipRequest(Request):
+    reason: Annotated[Text, Field(max_length=500)] | None = None
+
+
+# --- generation --------------------------------------------------------------------------------
+
+
+class Wearables(Request):
+    hrv_pct_change: Annotated[float, Field(ge=-100, le=500)] | None = None
+    resting_hr_pct_change: Annotated[float, Field(ge=-100, le=500)] | None = None
+    sleep_duration_min: Annotated[float, Field(ge=0, le=1440)] | None = None
+    deep_sleep_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+    spo2_avg: Annotated[float, Field(ge=0, le=100)] | None = None
+    non_training_load: Annotated[int, Field(ge=0, le=3)] | None = None
+    readiness_score: Annotated[float, Field(ge=0, le=100)] | None = None
+
+
+class CheckIn(Request):
+    """Today's check-in, sent with a generation request."""
+
+    soreness: dict[MuscleGroup, Annotated[int, Field(ge=1, le=10)]] = Field(
+        default_factory=dict, description="1 fresh .. 10 very sore; unrated muscles are fresh."
+    )
+    sleep_quality: Annotated[int, Field(ge=1, le=5)] | None = None
+    energy_level: Annotated[int, Field(ge=1, le=5)] | None = None
+    wearables: Wearables | None = None
+    cycle_phase: CyclePhase | None = None
+    strategy: StrategyName | None = Field(
+        default=None, description="Overrides the lifter's jit_strategy setting for this call."
+    )
+
+
+class GenerationOut(BaseModel):
+    session_id: str
+    generation_id: str
+    jit_strategy: str
+    fallback_reason: str | None
+    generated_at: datetime
+    one_rm_kg: float
+    one_rm_source: Literal["stored", "working", "profile_estimate"]
+    prescription: JITOutput
+    reasons: list[str]
+    warnings: list[str]
+    notes: list[str] = Field(description="How the input was assembled (1RM source, injuries).")
+
+
+# --- disruptions and rehab caps ------------------------------------------------------------------
+
+
+class DisruptionIn(Request):
+    disruption_type: DisruptionType
+    severity: Severity
+    affected_lifts: Annotated[list[Lift], Field(max_length=3)] | None = None
+    affected_date_start: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
+    affected_date_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
+    description: Annotated[Text, Field(max_length=2000)] | None = None
+    event_name: Annotated[Text, Field(max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DisruptionIn:
+        start, end = self.affected_date_start, self.affected_date_end
+        if start is not None and end is not None and end < start:
+            raise ValueError("affected_date_end is before affected_date_start")
+        return self
+
+
+class DisruptionPatch(Request):
+    severity: Severity | None = None
+    status: Literal["active", "monitoring"] | None = None
+    affected_lifts: Annotated[list[Lift], Field(max_length=3)] | None = None
+    affected_date_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
+    description: Annotated[Text, Field(max_length=2000)] | None = None
+
+
+class DisruptionOut(BaseModel):
+    id: str
+    disruption_type: DisruptionType
+    severity: Severity
+    affected_lifts: list[Lift] | None
+    affected_date_start: date
+    affected_date_end: date | None
+    description: str | None
+    event_name: str | None
+    status: str
+    reported_at: datetime
+    resolved_at: datetime | None
+
+
+class RehabCapIn(Request):
+    lift: Lift
+    cap_kg: Kg
+    note: Annotated[Text, Field(max_length=500)] | None = None
+    planned_end_date: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
+
+
+class RehabCapOut(BaseModel):
+    id: str
+    lift: Lift
+    cap_kg: float
+    note: str | None
+    planned_end_date: date | None
+    started_at: datetime
+    ended_at: datetime | None
+
+
+# --- volume and health -------------------------------------------------------------------------
+
+
+class MuscleVolume(BaseModel):
+    muscle: MuscleGroup
+    sets: float
+    mev: float
+    mrv: float
+    status: str
+
+
+class VolumeOut(BaseModel):
+    program_id: str
+    week: int
+    muscles: list[MuscleVolume]
+
+
+class Health(BaseModel):
+    status: str

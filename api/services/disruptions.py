@@ -1,0 +1,163 @@
+"""Disruptions (report, update, resolve) and rehab caps (set, end).
+
+A disruption is active or monitoring until resolved; a resolved one is history and cannot be
+changed. A rehab cap lasts until ended; one lift has at most one active cap (a partial unique
+index enforces it, so two concurrent requests cannot both win).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from api.errors import Conflict, ErrorDetail, InvalidRequest
+from api.persistence import repositories as repo
+from api.persistence.mappers import disruption_out, rehab_cap_out
+from api.persistence.tables import DisruptionRow, RehabCapRow
+from api.persistence.units import grams
+from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
+from api.state import AppState
+
+__all__ = [
+    "end_rehab_cap",
+    "list_disruptions",
+    "list_rehab_caps",
+    "patch_disruption",
+    "report_disruption",
+    "resolve_disruption",
+    "set_rehab_cap",
+]
+
+
+def _ends_before_start() -> InvalidRequest:
+    return InvalidRequest(
+        "the disruption ends before it starts",
+        [ErrorDetail(path="body.affected_date_end", message="is before the start date")],
+    )
+
+
+def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> DisruptionOut:
+    now = state.clock()
+    start = body.affected_date_start or now.date()
+    if body.affected_date_end is not None and body.affected_date_end < start:
+        raise _ends_before_start()
+    with state.db.write() as session:
+        program = repo.active_program(session, lifter_id)
+        row = DisruptionRow(
+            id=str(uuid.uuid4()),
+            lifter_id=lifter_id,
+            program_id=program.id if program else None,
+            disruption_type=body.disruption_type.value,
+            severity=body.severity.value,
+            affected_lifts=[lift.value for lift in body.affected_lifts]
+            if body.affected_lifts
+            else None,
+            affected_date_start=start,
+            affected_date_end=body.affected_date_end,
+            description=body.description,
+            event_name=body.event_name,
+            status="active",
+            reported_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        return disruption_out(row)
+
+
+def list_disruptions(state: AppState, lifter_id: str, status: str | None) -> list[DisruptionOut]:
+    with state.db.read() as session:
+        query = select(DisruptionRow).where(DisruptionRow.lifter_id == lifter_id)
+        if status is not None:
+            query = query.where(DisruptionRow.status == status)
+        rows = session.exec(
+            query.order_by(col(DisruptionRow.reported_at).desc(), col(DisruptionRow.id))
+        ).all()
+        return [disruption_out(r) for r in rows]
+
+
+def patch_disruption(
+    state: AppState, lifter_id: str, disruption_id: str, body: DisruptionPatch
+) -> DisruptionOut:
+    sent = body.model_fields_set
+    with state.db.write() as session:
+        row = repo.own(session, DisruptionRow, lifter_id, disruption_id, lock=True)
+        if row.status == "resolved":
+            raise Conflict("a resolved disruption cannot be changed")
+        if "severity" in sent and body.severity is not None:
+            row.severity = body.severity.value
+        if "status" in sent and body.status is not None:
+            row.status = body.status
+        if "affected_lifts" in sent:
+            row.affected_lifts = (
+                [lift.value for lift in body.affected_lifts] if body.affected_lifts else None
+            )
+        if "affected_date_end" in sent:
+            if (
+                body.affected_date_end is not None
+                and body.affected_date_end < row.affected_date_start
+            ):
+                raise _ends_before_start()
+            row.affected_date_end = body.affected_date_end
+        if "description" in sent:
+            row.description = body.description
+        row.updated_at = state.clock()
+        session.add(row)
+        return disruption_out(row)
+
+
+def resolve_disruption(state: AppState, lifter_id: str, disruption_id: str) -> DisruptionOut:
+    now = state.clock()
+    with state.db.write() as session:
+        row = repo.own(session, DisruptionRow, lifter_id, disruption_id, lock=True)
+        if row.status != "resolved":
+            row.status = "resolved"
+            row.resolved_at = now
+            row.updated_at = now
+            session.add(row)
+        return disruption_out(row)
+
+
+def set_rehab_cap(state: AppState, lifter_id: str, body: RehabCapIn) -> RehabCapOut:
+    now = state.clock()
+    try:
+        with state.db.write() as session:
+            if any(c.lift == body.lift.value for c in repo.active_rehab_caps(session, lifter_id)):
+                raise Conflict(f"{body.lift.value} already has an active rehab cap; end it first")
+            row = RehabCapRow(
+                id=str(uuid.uuid4()),
+                lifter_id=lifter_id,
+                lift=body.lift.value,
+                cap_grams=grams(body.cap_kg),
+                note=body.note,
+                planned_end_date=body.planned_end_date,
+                started_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return rehab_cap_out(row)
+    except IntegrityError:
+        raise Conflict(f"{body.lift.value} already has an active rehab cap; end it first") from None
+
+
+def list_rehab_caps(state: AppState, lifter_id: str, active: bool | None) -> list[RehabCapOut]:
+    with state.db.read() as session:
+        query = select(RehabCapRow).where(RehabCapRow.lifter_id == lifter_id)
+        if active is True:
+            query = query.where(col(RehabCapRow.ended_at).is_(None))
+        elif active is False:
+            query = query.where(col(RehabCapRow.ended_at).is_not(None))
+        rows = session.exec(
+            query.order_by(col(RehabCapRow.started_at).desc(), col(RehabCapRow.id))
+        ).all()
+        return [rehab_cap_out(r) for r in rows]
+
+
+def end_rehab_cap(state: AppState, lifter_id: str, cap_id: str) -> RehabCapOut:
+    with state.db.write() as session:
+        row = repo.own(session, RehabCapRow, lifter_id, cap_id, lock=True)
+        if row.ended_at is None:
+            row.ended_at = state.clock()
+            session.add(row)
+        return rehab_cap_out(row)

@@ -1,0 +1,167 @@
+"""Generate a session's prescription: one transaction, idempotent per key.
+
+    lock the session row            (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the write lock)
+    key seen before?                same request -> the stored response, nothing regenerated
+                                    another request with that key -> 409
+    session still open?             planned or generated, no set logged; otherwise 409
+    load state, assemble JITInput   (clock from the app)
+    run the strategy                (unavailable strategies: formula, labelled formula_fallback)
+    store check-in, session output + trace + snapshot, generation row with the response
+    commit                          any failure before this point writes nothing
+
+Holding the row lock while the strategy runs is what makes concurrent requests with one key
+produce exactly one generation: the others wait, then find the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from api.assembly import assemble
+from api.errors import Conflict, GenerationFailed
+from api.persistence import repositories as repo
+from api.persistence.tables import CheckInRow, GenerationRow, LifterRow, ProgramRow, SessionRow
+from api.persistence.units import grams
+from api.schemas import CheckIn, GenerationOut
+from api.services.programs import unending_signals
+from api.state import AppState
+from api.strategy import Resolved, label, resolve
+from shared_types.enums import IntensityType, Lift, StrategyName
+from shared_types.inputs import JITInput
+from shared_types.outputs import JITOutput
+from training_engine.muscles import PRIMARY_MUSCLES
+from training_engine.planning import unending_slot
+
+__all__ = ["StrategyRunner", "generate_session", "request_hash"]
+
+# Runs a resolved strategy on an input from the worker thread that holds the transaction
+# (the route hands the strategy's coroutine to the event loop).
+StrategyRunner = Callable[[Resolved, JITInput], JITOutput]
+OPEN_STATUSES = ("planned", "generated")
+
+
+def request_hash(session_id: str, checkin: CheckIn) -> str:
+    canonical = json.dumps(
+        {"session_id": session_id, "check_in": checkin.model_dump(mode="json")},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _repick_unending_intensity(
+    session: Session, lifter_id: str, row: SessionRow, checkin: CheckIn
+) -> None:
+    """Unending programs choose the day's stimulus with today's soreness (DR §3.20.1)."""
+    program = session.get(ProgramRow, row.program_id) if row.program_id else None
+    if program is None or program.mode != "unending" or row.is_deload:
+        return
+    lift = Lift(row.primary_lift)
+    soreness = max((checkin.soreness.get(m, 1) for m in PRIMARY_MUSCLES[lift]), default=1)
+    signals = unending_signals(session, lifter_id, primary_soreness=soreness)
+    slot = unending_slot(program.session_counter, program.training_days_per_week, signals)
+    if slot.intensity_type is not IntensityType.DELOAD:
+        row.intensity_type = slot.intensity_type.value
+
+
+def generate_session(
+    state: AppState,
+    run: StrategyRunner,
+    *,
+    lifter_id: str,
+    session_id: str,
+    checkin: CheckIn,
+    idempotency_key: str,
+) -> tuple[str, bool]:
+    """The response body (JSON text), and whether it was replayed from an earlier request."""
+    fingerprint = request_hash(session_id, checkin)
+    with state.db.write() as session:
+        row = repo.own_session(session, lifter_id, session_id, lock=True)
+        earlier = repo.find_generation(session, lifter_id, idempotency_key)
+        if earlier is not None:
+            if earlier.request_hash != fingerprint:
+                raise Conflict("this Idempotency-Key was already used for a different request")
+            return earlier.response_json, True
+        if row.status not in OPEN_STATUSES:
+            raise Conflict(
+                f"the session is {row.status.replace('_', ' ')}; it cannot be regenerated"
+            )
+        if repo.session_sets(session, row.id):
+            raise Conflict("sets are already logged for this session; it cannot be regenerated")
+
+        now = state.clock()
+        lifter = session.get(LifterRow, lifter_id)
+        assert lifter is not None
+        settings = repo.settings_row(session, lifter_id)
+        _repick_unending_intensity(session, lifter_id, row, checkin)
+        assembled = assemble(repo.load_state(session, lifter, row), checkin, now)
+        resolved = resolve(checkin.strategy or StrategyName(settings.jit_strategy), state.registry)
+        try:
+            output = label(resolved, run(resolved, assembled.input))
+        except Exception as exc:
+            raise GenerationFailed("the prescription could not be generated") from exc
+
+        check_in = CheckInRow(
+            id=str(uuid.uuid4()),
+            lifter_id=lifter_id,
+            session_id=row.id,
+            soreness={m.value: v for m, v in checkin.soreness.items()},
+            sleep_quality=checkin.sleep_quality,
+            energy_level=checkin.energy_level,
+            wearables=checkin.wearables.model_dump(exclude_none=True)
+            if checkin.wearables
+            else None,
+            strategy_override=checkin.strategy.value if checkin.strategy else None,
+            recorded_at=now,
+        )
+        generated_at = output.generated_at or now
+        stored = output.model_dump(mode="json", exclude={"trace"})
+        main = output.main_lift_sets
+        row.status = "generated"
+        row.jit_strategy = output.jit_strategy.value if output.jit_strategy else None
+        row.fallback_reason = output.fallback_reason.value if output.fallback_reason else None
+        row.jit_generated_at = generated_at
+        row.jit_input_snapshot = assembled.input.model_dump(mode="json")
+        row.jit_output = stored
+        row.jit_output_trace = output.trace.model_dump(mode="json") if output.trace else None
+        row.target_rpe = main[0].rpe_target if main else None
+        row.planned_weight_grams = grams(main[0].weight_kg) if main else None
+        row.updated_at = now
+        generation_id = str(uuid.uuid4())
+        body = GenerationOut(
+            session_id=row.id,
+            generation_id=generation_id,
+            jit_strategy=row.jit_strategy or "formula",
+            fallback_reason=row.fallback_reason,
+            generated_at=generated_at,
+            one_rm_kg=assembled.input.one_rm_kg,
+            one_rm_source=assembled.one_rm_source,
+            prescription=output.model_copy(update={"trace": None}),
+            reasons=list(output.rationale),
+            warnings=list(output.warnings),
+            notes=list(assembled.notes),
+        )
+        text = body.model_dump_json()
+        session.add(check_in)
+        session.flush()
+        session.add(
+            GenerationRow(
+                id=generation_id,
+                lifter_id=lifter_id,
+                session_id=row.id,
+                check_in_id=check_in.id,
+                idempotency_key=idempotency_key,
+                request_hash=fingerprint,
+                jit_strategy=body.jit_strategy,
+                fallback_reason=row.fallback_reason,
+                response_json=text,
+                created_at=now,
+            )
+        )
+        session.add(row)
+    return text, False

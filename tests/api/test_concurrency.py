@@ -1,0 +1,45 @@
+"""Concurrent generations: many lifters at once, and many requests with one key."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from api.persistence.tables import CheckInRow, GenerationRow, SessionRow
+from tests.api.client import Api, Lifter
+
+
+def _lifter_with_session(api: Api) -> tuple[Lifter, str]:
+    who = api.lifter()
+    api.set_max(who, "squat", 140)
+    api.program(who, total_weeks=1)
+    return who, api.sessions(who)[0]["id"]
+
+
+def test_fifty_lifters_generate_at_once(api: Api) -> None:
+    lifters = [_lifter_with_session(api) for _ in range(50)]
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        responses = list(
+            pool.map(lambda pair: api.generate(pair[0], pair[1], key="concurrent"), lifters)
+        )
+    assert [r.status_code for r in responses] == [200] * 50
+    for (who, sid), response in zip(lifters, responses, strict=True):
+        assert response.json()["session_id"] == sid
+        assert len(api.rows(GenerationRow, lifter_id=who.id)) == 1
+        [row] = api.rows(SessionRow, id=sid)
+        assert row.status == "generated"
+        assert row.jit_output is not None
+
+
+def test_ten_requests_with_one_key_make_one_generation(api: Api) -> None:
+    who, sid = _lifter_with_session(api)
+    body = {"soreness": {"quads": 6}, "sleep_quality": 2}
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        responses = list(
+            pool.map(lambda _: api.generate(who, sid, key="once", body=body), range(10))
+        )
+    assert [r.status_code for r in responses] == [200] * 10
+    assert len({r.content for r in responses}) == 1
+    assert sorted(r.headers["Idempotent-Replayed"] for r in responses) == ["false"] + ["true"] * 9
+    assert len(api.rows(GenerationRow, session_id=sid)) == 1
+    assert len(api.rows(CheckInRow, session_id=sid)) == 1
+    assert len(api.rows(SessionRow, lifter_id=who.id)) == len(api.sessions(who))

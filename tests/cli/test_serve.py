@@ -1,0 +1,66 @@
+"""`jit-engine serve` really serves over loopback, and `bench-api` measures it (briefly)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.bench_api import _free_port
+from api.cli import main
+
+pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
+
+
+def test_serve_starts_on_the_sqlite_default_and_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "JIT_ADMIN_TOKEN": "t"}
+    env.pop("JIT_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"],
+        cwd=tmp_path,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        assert response.json() == {"status": "ready"}
+        spec = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).json()
+        assert "/v1/me/sessions/{session_id}/generate" in spec["paths"]
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    assert (tmp_path / "jit-engine.db").is_file()  # created and migrated on start
+
+
+def test_bench_api_prints_both_phases(tmp_path: Path) -> None:
+    out = StringIO()
+    code = main(["bench-api", "--db", "sqlite", "--clients", "2", "--seconds", "0.5"], stdout=out)
+    assert code == 0
+    result = json.loads(out.getvalue())
+    assert result["generate"]["requests"] > 0
+    assert result["generate"]["errors"] == 0
+    assert result["healthz"]["requests"] > result["generate"]["requests"]
+
+
+def test_bench_api_refuses_a_database_off_the_machine() -> None:
+    err = StringIO()
+    code = main(
+        ["bench-api", "--db", "postgres", "--database-url", "postgresql://db.example.com/x"],
+        stderr=err,
+    )
+    assert code == 2
+    assert "loopback" in err.getvalue()

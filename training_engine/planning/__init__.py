@@ -1,0 +1,49 @@
+"""Pure helpers the shell uses to assemble a `JITInput` from stored history (DR §3.20, §8.3).
+
+Program scaffolding (the cube rotation), the working 1RM and the profile estimate, effective
+sets and weekly volume, synthetic injury soreness and the default accessory pools. No I/O and
+no clock: dates and times are arguments.
+"""
+
+from training_engine.planning.auxiliaries import block_auxiliaries, default_pool, top_up_pool
+from training_engine.planning.one_rm import (
+    LoggedSet,
+    epley_kg,
+    profile_estimate_kg,
+    working_one_rm_kg,
+)
+from training_engine.planning.scheduler import (
+    DEFAULT_WEEKDAYS,
+    PlannedSlot,
+    UnendingSignals,
+    scheduled_program,
+    unending_slot,
+)
+from training_engine.planning.soreness import injury_soreness, merge_soreness
+from training_engine.planning.volume import (
+    VolumeStatus,
+    rpe_set_multiplier,
+    volume_status,
+    weekly_volume,
+)
+
+__all__ = [
+    "DEFAULT_WEEKDAYS",
+    "LoggedSet",
+    "PlannedSlot",
+    "UnendingSignals",
+    "VolumeStatus",
+    "block_auxiliaries",
+    "default_pool",
+    "epley_kg",
+    "injury_soreness",
+    "merge_soreness",
+    "profile_estimate_kg",
+    "rpe_set_multiplier",
+    "scheduled_program",
+    "top_up_pool",
+    "unending_slot",
+    "volume_status",
+    "weekly_volume",
+    "working_one_rm_kg",
+]

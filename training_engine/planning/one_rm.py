@@ -1,0 +1,94 @@
+"""The 1RM the engine is given: working 1RM from recent sets, or a profile estimate (DR §3.20.6-7).
+
+Working 1RM: per recent session, the best Epley estimate among sets at RPE >= 7 with 1-20 reps
+that were neither pain-limited nor done under a rehab cap. With at least three such sessions the
+median is used, held within 85-110% of the stored 1RM and rounded to 2.5 kg.
+
+Profile estimate (no stored max): bodyweight x lift multiplier x age factor x novice scale,
+rounded to 2.5 kg and floored per lift. A missing sex is treated as female (the lighter table),
+as the reference does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from shared_types.enums import Lift, Sex
+from training_engine.formulas.rounding import round_to_increment
+
+__all__ = ["LoggedSet", "epley_kg", "profile_estimate_kg", "working_one_rm_kg"]
+
+MIN_RPE = 7.0
+MAX_REPS = 20
+MIN_SESSIONS = 3
+CAP = 1.10
+FLOOR = 0.85
+STEP_KG = 2.5
+
+DEFAULT_BODYWEIGHT_KG = {Sex.FEMALE: 70.0, Sex.MALE: 85.0}
+LIFT_MULTIPLIER = {
+    Sex.FEMALE: {Lift.SQUAT: 1.05, Lift.BENCH: 0.65, Lift.DEADLIFT: 1.25},
+    Sex.MALE: {Lift.SQUAT: 1.35, Lift.BENCH: 1.0, Lift.DEADLIFT: 1.65},
+}
+NOVICE_SCALE = 0.6
+UNKNOWN_AGE_FACTOR = 0.95
+MIN_ESTIMATE_KG = {Lift.SQUAT: 40.0, Lift.BENCH: 30.0, Lift.DEADLIFT: 50.0}
+
+
+@dataclass(frozen=True)
+class LoggedSet:
+    weight_kg: float
+    reps: int
+    rpe: float | None = None
+    pain_limited: bool = False
+    during_rehab: bool = False
+
+
+def epley_kg(weight_kg: float, reps: int) -> float | None:
+    """Epley's 1RM (`w * (1 + reps / 30)`, one rep is the weight); None outside 1-20 reps."""
+    if weight_kg <= 0 or not 1 <= reps <= MAX_REPS:
+        return None
+    return weight_kg if reps == 1 else weight_kg * (1 + reps / 30)
+
+
+def _session_best(sets: Sequence[LoggedSet]) -> float | None:
+    estimates = [
+        e
+        for s in sets
+        if s.rpe is not None
+        and s.rpe >= MIN_RPE
+        and not s.pain_limited
+        and not s.during_rehab
+        and (e := epley_kg(s.weight_kg, s.reps)) is not None
+    ]
+    return max(estimates) if estimates else None
+
+
+def working_one_rm_kg(stored_kg: float, sessions: Sequence[Sequence[LoggedSet]]) -> float:
+    """The working 1RM from recent sessions' main sets; the stored 1RM when too few qualify."""
+    bests = [b for sets in sessions if (b := _session_best(sets)) is not None]
+    if len(bests) < MIN_SESSIONS:
+        return stored_kg
+    held = min(max(median(bests), stored_kg * FLOOR), stored_kg * CAP)
+    return round_to_increment(held, STEP_KG)
+
+
+def _age_factor(age: int | None) -> float:
+    if age is None:
+        return UNKNOWN_AGE_FACTOR
+    for bound, factor in ((20, 0.92), (30, 1.0), (40, 0.97), (50, 0.92), (60, 0.86)):
+        if age < bound:
+            return factor
+    return 0.78
+
+
+def profile_estimate_kg(
+    lift: Lift, sex: Sex | None, bodyweight_kg: float | None, age: int | None
+) -> float:
+    """A conservative first 1RM for a lifter with no stored max."""
+    table_sex = Sex.MALE if sex is Sex.MALE else Sex.FEMALE
+    weight = bodyweight_kg if bodyweight_kg is not None else DEFAULT_BODYWEIGHT_KG[table_sex]
+    raw = weight * LIFT_MULTIPLIER[table_sex][lift] * _age_factor(age) * NOVICE_SCALE
+    return max(round_to_increment(raw, STEP_KG), MIN_ESTIMATE_KG[lift])
