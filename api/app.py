@@ -3,6 +3,14 @@
 The app owns one `Database` (migrated to the newest revision on start), the injected clock and
 the strategy registry, kept in `app.state.jit` (`api.state.AppState`). Routes live in
 `api/routes/`, use cases in `api/services/`, SQL in `api/persistence/`.
+
+Without an explicit `registry`, the LLM runtime is built from `settings.llm` exactly as the CLI
+builds it (`api.llm.runtime.build_runtime`: client, deadline-bound source, cache, breaker), so
+the registry offers `formula`, `llm`, `hybrid` and `auto`; one runtime (one breaker, one cache)
+serves the app for its lifetime. With `JIT_LLM__PROVIDER=none` (the default) nothing talks to
+a model: `llm` and `hybrid` serve the formula labelled `formula_fallback` / `disabled`, and
+`auto` serves the formula. Tests pass their own registry (e.g. `registry_for_source` over a
+fixed or fake adjustment source).
 """
 
 from __future__ import annotations
@@ -15,11 +23,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.clock import Clock, system_clock
 from api.errors import install_error_handlers
+from api.llm.runtime import build_runtime
 from api.persistence.db import Database
-from api.routes import admin, disruptions, engine, health, me, sessions
+from api.routes import admin, audit, disruptions, engine, health, me, sessions
 from api.settings import Settings
 from api.state import AppState
-from training_engine.strategies import StrategyRegistry, default_registry
+from training_engine.strategies import StrategyRegistry
 
 __all__ = ["create_app"]
 
@@ -35,7 +44,9 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     db = Database(settings.database_url)
-    state = AppState(settings=settings, db=db, clock=clock, registry=registry or default_registry())
+    if registry is None:
+        registry = build_runtime(settings.llm).registry()
+    state = AppState(settings=settings, db=db, clock=clock, registry=registry)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +66,6 @@ def create_app(
     )
     app.state.jit = state
     install_error_handlers(app)
-    for module in (health, admin, me, sessions, disruptions, engine):
+    for module in (health, admin, audit, me, sessions, disruptions, engine):
         app.include_router(module.router)
     return app

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from shared_types.adjustment import JITAdjustment
 from shared_types.config import VolumeLandmark, WarmupProtocol
 from shared_types.enums import (
     CyclePhase,
@@ -23,13 +24,17 @@ from shared_types.enums import (
     Sex,
     StrategyName,
 )
-from shared_types.inputs import RestOverride
+from shared_types.inputs import JITInput, RestOverride
+from shared_types.llm import BreakerState, Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
 from training_engine.formulas.rounding import PLATES_KG
 
 __all__ = [
     "CheckIn",
+    "ComparisonOut",
+    "ComparisonPage",
+    "ComparisonSummary",
     "CompleteRequest",
     "DisruptionIn",
     "DisruptionOut",
@@ -43,6 +48,8 @@ __all__ = [
     "LifterList",
     "LifterOut",
     "LifterPatch",
+    "LlmCallOut",
+    "LlmCallPage",
     "MaxIn",
     "MaxOut",
     "MaxesOut",
@@ -330,11 +337,83 @@ class SetLogOut(BaseModel):
     logged_at: datetime
 
 
+class LlmCallOut(BaseModel):
+    """One generation's dealings with a model provider (a stored `LlmCallRecord`)."""
+
+    id: int
+    generation_id: str
+    lifter_id: str
+    session_id: str
+    strategy: str = Field(description="The strategy that asked: llm, hybrid or auto.")
+    provider: str
+    model: str
+    prompt_version: str
+    prompt_chars: int
+    attempts: int = Field(description="Model responses asked for (a reask is the second).")
+    latency_ms: float
+    deadline_s: float
+    input_tokens: int | None
+    output_tokens: int | None
+    usage_known: bool = Field(description="False when the deadline cut the call.")
+    cost_usd: float | None
+    cache_hit: bool
+    breaker_state: BreakerState
+    fallback_reason: str | None
+    detail: str | None
+    adjustment: JITAdjustment | None = Field(description="The model's answer, when it gave one.")
+    created_at: datetime
+
+
+class LlmCallPage(BaseModel):
+    items: list[LlmCallOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ComparisonSummary(BaseModel):
+    """How far the model's session was from the formula's (hybrid), without the sessions."""
+
+    strategy_used: str = Field(description="What was served: llm, formula or formula_fallback.")
+    shadow: bool
+    fallback_reason: str | None
+    should_surface_to_user: bool
+    divergence: Divergence | None = Field(description="Null when the model gave no session.")
+
+
+class ComparisonOut(ComparisonSummary):
+    """A stored hybrid comparison: the input, both sessions (traces apart), the divergence."""
+
+    id: int
+    generation_id: str
+    lifter_id: str
+    session_id: str
+    strategy: str
+    jit_input: JITInput
+    formula_output: JITOutput
+    llm_output: JITOutput | None
+    created_at: datetime
+
+
+class ComparisonPage(BaseModel):
+    items: list[ComparisonOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class SessionDetail(SessionOut):
     prescription: JITOutput | None = Field(description="The full stored output (trace apart).")
     trace: PrescriptionTrace | None
     jit_input_snapshot: dict[str, Any] | None
     sets: list[SetLogOut]
+    generation_id: str | None = Field(description="The generation whose output this is.")
+    llm_call: LlmCallOut | None = Field(
+        description="That generation's model call record, when its strategy asked a model."
+    )
+    comparison: ComparisonSummary | None = Field(
+        description="That generation's hybrid comparison, when the strategy was hybrid."
+    )
 
 
 class CompleteRequest(Request):

@@ -3,7 +3,8 @@
 `apply_adjustment` gives the candidate session; `adjusted_session` is what the LLM strategy
 serves: the candidate through the one hard-constraint pass
 (`training_engine.constraints.enforce_hard_constraints`), which also re-derives everything that
-follows the main lift (accessories, warm-ups, rest, modifiers).
+follows the main lift (accessories, warm-ups, rest, modifiers), with the trace of a formula pass
+over the same input (`training_engine.served.formula_traced`, domain-reference §2.1).
 
 Values outside the schema's bounds (a caller that skipped validation, a replayed row) are
 clamped here first, so nothing downstream ever sees them. Where we depart from parakeet:
@@ -37,6 +38,7 @@ from training_engine.formulas.rest import aux_rest_seconds, main_rest
 from training_engine.formulas.rounding import round_half_up, round_to_increment
 from training_engine.formulas.warmup import build_warmup
 from training_engine.pipeline.state import new_context
+from training_engine.served import formula_traced
 
 __all__ = [
     "adjusted_session",
@@ -129,7 +131,9 @@ def apply_adjustment(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
 
 
 def adjusted_session(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
-    """What the LLM strategy serves for this adjustment: candidate, then the constraint pass."""
-    return enforce_hard_constraints(
+    """What the LLM strategy serves for this adjustment: candidate, then the constraint pass,
+    then the formula pass's trace saying what was served."""
+    constrained = enforce_hard_constraints(
         apply_adjustment(inp, adjustment), inp, overrides=adjustment.aux_overrides
     )
+    return formula_traced(inp, constrained)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from api.persistence.tables import (
+    ComparisonLogRow,
     DisruptionRow,
     LifterRow,
+    LlmCallRow,
     MaxRow,
     ProgramRow,
     RehabCapRow,
@@ -13,8 +15,11 @@ from api.persistence.tables import (
 )
 from api.persistence.units import kg
 from api.schemas import (
+    ComparisonOut,
+    ComparisonSummary,
     DisruptionOut,
     LifterOut,
+    LlmCallOut,
     MaxOut,
     ProgramOut,
     RehabCapOut,
@@ -22,13 +27,19 @@ from api.schemas import (
     SessionOut,
     SetLogOut,
 )
+from shared_types.adjustment import JITAdjustment
 from shared_types.enums import DisruptionType, IntensityType, Lift, Severity, Sex
+from shared_types.inputs import JITInput
+from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
 
 __all__ = [
+    "comparison_out",
+    "comparison_summary",
     "disruption_out",
     "lifter_out",
+    "llm_call_out",
     "max_out",
     "program_out",
     "rehab_cap_out",
@@ -118,7 +129,78 @@ def set_out(row: SetLogRow) -> SetLogOut:
     )
 
 
-def session_detail(row: SessionRow, sets: list[SetLogRow]) -> SessionDetail:
+def llm_call_out(row: LlmCallRow) -> LlmCallOut:
+    assert row.id is not None
+    return LlmCallOut(
+        id=row.id,
+        generation_id=row.generation_id,
+        lifter_id=row.lifter_id,
+        session_id=row.session_id,
+        strategy=row.strategy,
+        provider=row.provider,
+        model=row.model,
+        prompt_version=row.prompt_version,
+        prompt_chars=row.prompt_chars,
+        attempts=row.attempts,
+        latency_ms=row.latency_ms,
+        deadline_s=row.deadline_s,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        usage_known=row.usage_known,
+        cost_usd=row.cost_usd,
+        cache_hit=row.cache_hit,
+        breaker_state=row.breaker_state,  # type: ignore[arg-type]  # checked by the table
+        fallback_reason=row.fallback_reason,
+        detail=row.detail,
+        adjustment=(
+            JITAdjustment.model_validate(row.adjustment) if row.adjustment is not None else None
+        ),
+        created_at=row.created_at,
+    )
+
+
+def _divergence(row: ComparisonLogRow) -> Divergence | None:
+    return Divergence.model_validate(row.divergence) if row.divergence is not None else None
+
+
+def comparison_summary(row: ComparisonLogRow) -> ComparisonSummary:
+    return ComparisonSummary(
+        strategy_used=row.strategy_used,
+        shadow=row.shadow,
+        fallback_reason=row.fallback_reason,
+        should_surface_to_user=row.should_surface_to_user,
+        divergence=_divergence(row),
+    )
+
+
+def comparison_out(row: ComparisonLogRow) -> ComparisonOut:
+    assert row.id is not None
+    return ComparisonOut(
+        id=row.id,
+        generation_id=row.generation_id,
+        lifter_id=row.lifter_id,
+        session_id=row.session_id,
+        strategy=row.strategy,
+        strategy_used=row.strategy_used,
+        shadow=row.shadow,
+        fallback_reason=row.fallback_reason,
+        should_surface_to_user=row.should_surface_to_user,
+        divergence=_divergence(row),
+        jit_input=JITInput.model_validate(row.jit_input),
+        formula_output=JITOutput.model_validate(row.formula_output),
+        llm_output=(
+            JITOutput.model_validate(row.llm_output) if row.llm_output is not None else None
+        ),
+        created_at=row.created_at,
+    )
+
+
+def session_detail(
+    row: SessionRow,
+    sets: list[SetLogRow],
+    call: LlmCallRow | None = None,
+    comparison: ComparisonLogRow | None = None,
+) -> SessionDetail:
     return SessionDetail.model_validate(
         {
             **_session_fields(row),
@@ -132,6 +214,9 @@ def session_detail(row: SessionRow, sets: list[SetLogRow]) -> SessionDetail:
             ),
             "jit_input_snapshot": row.jit_input_snapshot,
             "sets": [set_out(s) for s in sets],
+            "generation_id": row.generation_id,
+            "llm_call": llm_call_out(call) if call is not None else None,
+            "comparison": comparison_summary(comparison) if comparison is not None else None,
         }
     )
 

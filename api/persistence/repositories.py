@@ -25,10 +25,12 @@ from api.assembly import (
 from api.errors import NotFound
 from api.persistence.tables import (
     ApiTokenRow,
+    ComparisonLogRow,
     DisruptionRow,
     GenerationRow,
     LifterRow,
     LifterSettingsRow,
+    LlmCallRow,
     MaxRow,
     ProgramRow,
     RehabCapRow,
@@ -48,10 +50,13 @@ __all__ = [
     "active_disruptions",
     "active_program",
     "active_rehab_caps",
+    "comparison_logs",
     "current_maxes",
     "find_generation",
+    "generation_records",
     "landmark_overrides",
     "lifter_id_for_token",
+    "llm_calls",
     "load_state",
     "own",
     "own_session",
@@ -205,6 +210,70 @@ def find_generation(session: Session, lifter_id: str, key: str) -> GenerationRow
             GenerationRow.lifter_id == lifter_id, GenerationRow.idempotency_key == key
         )
     ).first()
+
+
+GenerationRecordRow = TypeVar("GenerationRecordRow", LlmCallRow, ComparisonLogRow)
+
+
+def generation_records(
+    session: Session, generation_id: str | None
+) -> tuple[LlmCallRow | None, ComparisonLogRow | None]:
+    """A generation's model call record and hybrid comparison (each at most one)."""
+    if generation_id is None:
+        return None, None
+    call = session.exec(select(LlmCallRow).where(LlmCallRow.generation_id == generation_id)).first()
+    comparison = session.exec(
+        select(ComparisonLogRow).where(ComparisonLogRow.generation_id == generation_id)
+    ).first()
+    return call, comparison
+
+
+def _newest_first(
+    session: Session,
+    table: type[GenerationRecordRow],
+    *,
+    lifter_id: str | None,
+    session_id: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[GenerationRecordRow]]:
+    conditions = []
+    if lifter_id is not None:
+        conditions.append(table.lifter_id == lifter_id)
+    if session_id is not None:
+        conditions.append(table.session_id == session_id)
+    total = session.exec(select(func.count()).select_from(table).where(*conditions)).one()
+    rows = session.exec(
+        select(table)
+        .where(*conditions)
+        .order_by(col(table.created_at).desc(), col(table.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return total, list(rows)
+
+
+def llm_calls(
+    session: Session, *, lifter_id: str | None, session_id: str | None, limit: int, offset: int
+) -> tuple[int, list[LlmCallRow]]:
+    """Model call records, newest first (all lifters unless one is named), and their count."""
+    return _newest_first(
+        session, LlmCallRow, lifter_id=lifter_id, session_id=session_id, limit=limit, offset=offset
+    )
+
+
+def comparison_logs(
+    session: Session, *, lifter_id: str | None, session_id: str | None, limit: int, offset: int
+) -> tuple[int, list[ComparisonLogRow]]:
+    """Hybrid comparisons, newest first (all lifters unless one is named), and their count."""
+    return _newest_first(
+        session,
+        ComparisonLogRow,
+        lifter_id=lifter_id,
+        session_id=session_id,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def week_sets(

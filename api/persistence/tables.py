@@ -1,5 +1,6 @@
 """The tables (SQLModel). They live in the shell and never reach the core: repositories map rows
-to plain values (`api.persistence.records`) before anything else sees them.
+to plain values (`api.assembly.LifterState`) and `mappers` to response models before anything
+else sees them.
 
 Conventions: weights are integer grams (`*_grams`), as parakeet stores them; times are aware UTC
 (`UtcDateTime`); whole documents (input snapshot, output, trace, configs) are JSON (JSONB on
@@ -29,10 +30,12 @@ from api.persistence.types import JsonColumn, UtcDateTime
 __all__ = [
     "ApiTokenRow",
     "CheckInRow",
+    "ComparisonLogRow",
     "DisruptionRow",
     "GenerationRow",
     "LifterRow",
     "LifterSettingsRow",
+    "LlmCallRow",
     "MaxRow",
     "ProgramRow",
     "RehabCapRow",
@@ -209,6 +212,9 @@ class SessionRow(SQLModel, table=True):
     jit_input_snapshot: dict[str, Any] | None = _json()
     jit_output: dict[str, Any] | None = _json()  # the whole JITOutput (trace held apart)
     jit_output_trace: dict[str, Any] | None = _json()
+    # The generation whose output the row holds (its LLM call record and comparison log hang
+    # off it). No foreign key: `generations` already references this table.
+    generation_id: str | None = Field(default=None, max_length=36)
     target_rpe: float | None = None  # the prescription's own main-set RPE target
     planned_weight_grams: int | None = None  # the prescribed main-set weight
     session_rpe: float | None = None
@@ -244,8 +250,8 @@ class GenerationRow(SQLModel, table=True):
     """One served generation, keyed by the client's Idempotency-Key (unique per lifter).
 
     The response is stored as the exact JSON text that was sent (not JSONB, which reorders keys),
-    so a repeated key returns it byte for byte. A later LLM call record or comparison log
-    references `generations.id`.
+    so a repeated key returns it byte for byte. The LLM call record and the comparison log of
+    a generation reference `generations.id`.
     """
 
     __tablename__ = "generations"
@@ -271,6 +277,105 @@ class GenerationRow(SQLModel, table=True):
     jit_strategy: str = Field(max_length=20)
     fallback_reason: str | None = Field(default=None, max_length=20)
     response_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()
+
+
+def _generation_fk() -> Any:
+    return Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("generations.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+
+
+def _session_fk() -> Any:
+    return Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+
+
+class LlmCallRow(SQLModel, table=True):
+    """One generation's dealings with a model provider (`shared_types.llm.LlmCallRecord`).
+
+    Written in the generation's transaction whenever the strategy asked a model, or would have:
+    a cache hit, an open breaker and a missing provider (`fallback_reason = disabled`) are
+    recorded too. Tokens are null when unknown; `usage_known` is false when the deadline cut
+    the call. Append-only; the integer id orders rows written at the same instant.
+    """
+
+    __tablename__ = "llm_calls"
+    __table_args__ = (
+        Index("ix_llm_calls_created_at", "created_at"),
+        CheckConstraint(
+            "breaker_state IN ('closed', 'open', 'half_open')", name="ck_llm_calls_breaker"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    generation_id: str = _generation_fk()
+    lifter_id: str = _lifter_fk()
+    session_id: str = _session_fk()
+    strategy: str = Field(max_length=10)  # the strategy that asked: llm | hybrid | auto
+    provider: str = Field(max_length=40)
+    model: str = Field(sa_column=Column(Text, nullable=False))
+    prompt_version: str = Field(max_length=40)
+    prompt_chars: int
+    attempts: int
+    latency_ms: float
+    deadline_s: float
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    usage_known: bool
+    cost_usd: float | None = None
+    cache_hit: bool
+    cache_key: str | None = Field(default=None, max_length=64)
+    breaker_state: str = Field(max_length=10)
+    fallback_reason: str | None = Field(default=None, max_length=20)
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    adjustment: dict[str, Any] | None = _json()  # the model's JITAdjustment, when it gave one
+    created_at: datetime = _utc()
+
+
+class ComparisonLogRow(SQLModel, table=True):
+    """The hybrid strategy's comparison (`shared_types.llm.ComparisonRecord`; parakeet's
+    `jit_comparison_logs`, domain-reference §6.3): the input, both sessions, how far apart.
+
+    `strategy` is the strategy that logged it (`hybrid`); `strategy_used` is what was served
+    (`llm`, `formula` in shadow mode, or `formula_fallback`), as on the session row. When the
+    model gave no session, `llm_output` and `divergence` are null (parakeet stores a relabelled
+    fallback and a zero divergence). Outputs are stored without their traces.
+    """
+
+    __tablename__ = "comparison_logs"
+    __table_args__ = (
+        Index("ix_comparison_logs_created_at", "created_at"),
+        CheckConstraint(
+            "strategy_used IN ('formula', 'llm', 'hybrid', 'formula_fallback')",
+            name="ck_comparison_logs_strategy_used",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    generation_id: str = _generation_fk()
+    lifter_id: str = _lifter_fk()
+    session_id: str = _session_fk()
+    strategy: str = Field(max_length=10)
+    strategy_used: str = Field(max_length=20)
+    shadow: bool
+    fallback_reason: str | None = Field(default=None, max_length=20)
+    should_surface_to_user: bool
+    jit_input: dict[str, Any] = _json(nullable=False)
+    formula_output: dict[str, Any] = _json(nullable=False)
+    llm_output: dict[str, Any] | None = _json()
+    divergence: dict[str, Any] | None = _json()
     created_at: datetime = _utc()
 
 

@@ -29,7 +29,8 @@ from api.services.generation import generate_session
 from api.state import app_state
 from api.strategy import Resolved
 from shared_types.inputs import JITInput
-from shared_types.outputs import JITOutput
+from shared_types.llm import GenerationResult
+from training_engine.strategies import run_strategy
 
 router = APIRouter(prefix="/v1/me", tags=["sessions"], responses=ERRORS)
 
@@ -46,9 +47,10 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _run_on_loop(resolved: Resolved, inp: JITInput) -> JITOutput:
-    """Runs the strategy's coroutine on the event loop from this worker thread."""
-    return anyio.from_thread.run(resolved.strategy.generate, inp)
+def _run_on_loop(resolved: Resolved, inp: JITInput) -> GenerationResult:
+    """Runs the strategy (its result-returning path, with the records to store) on the event
+    loop from this worker thread."""
+    return anyio.from_thread.run(run_strategy, resolved.strategy, inp)
 
 
 @router.post("/programs", status_code=201, response_model=ProgramOut)

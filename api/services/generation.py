@@ -5,12 +5,18 @@
                                     another request with that key -> 409
     session still open?             planned or generated, no set logged; otherwise 409
     load state, assemble JITInput   (clock from the app)
-    run the strategy                (unavailable strategies: formula, labelled formula_fallback)
-    store check-in, session output + trace + snapshot, generation row with the response
+    run the strategy                its result: the output, the LLM call record, the hybrid
+                                    comparison (a strategy the registry lacks: the formula,
+                                    labelled formula_fallback / disabled)
+    store check-in, session output + trace + snapshot, generation row with the response,
+          the call record (llm_calls) and the comparison (comparison_logs), both keyed by the
+          generation
     commit                          any failure before this point writes nothing
 
 Holding the row lock while the strategy runs is what makes concurrent requests with one key
-produce exactly one generation: the others wait, then find the key.
+produce exactly one generation: the others wait, then find the key. A model that fails is not
+a failure here: the strategy serves the formula labelled `formula_fallback` with the reason,
+and its call record says what happened.
 """
 
 from __future__ import annotations
@@ -19,13 +25,23 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
 from api.assembly import assemble
 from api.errors import Conflict, GenerationFailed
 from api.persistence import repositories as repo
-from api.persistence.tables import CheckInRow, GenerationRow, LifterRow, ProgramRow, SessionRow
+from api.persistence.tables import (
+    CheckInRow,
+    ComparisonLogRow,
+    GenerationRow,
+    LifterRow,
+    LlmCallRow,
+    ProgramRow,
+    SessionRow,
+)
 from api.persistence.units import grams
 from api.schemas import CheckIn, GenerationOut
 from api.services.programs import unending_signals
@@ -33,15 +49,23 @@ from api.state import AppState
 from api.strategy import Resolved, label, resolve
 from shared_types.enums import IntensityType, Lift, StrategyName
 from shared_types.inputs import JITInput
+from shared_types.llm import ComparisonRecord, GenerationResult, LlmCallRecord
 from shared_types.outputs import JITOutput
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.planning import unending_slot
 
-__all__ = ["StrategyRunner", "generate_session", "request_hash"]
+__all__ = [
+    "RecordOwner",
+    "StrategyRunner",
+    "comparison_row",
+    "generate_session",
+    "llm_call_row",
+    "request_hash",
+]
 
-# Runs a resolved strategy on an input from the worker thread that holds the transaction
-# (the route hands the strategy's coroutine to the event loop).
-StrategyRunner = Callable[[Resolved, JITInput], JITOutput]
+# Runs a resolved strategy on an input from the worker thread that holds the transaction (the
+# route hands the strategy's coroutine to the event loop) and returns its result with records.
+StrategyRunner = Callable[[Resolved, JITInput], GenerationResult]
 OPEN_STATUSES = ("planned", "generated")
 
 
@@ -67,6 +91,97 @@ def _repick_unending_intensity(
     slot = unending_slot(program.session_counter, program.training_days_per_week, signals)
     if slot.intensity_type is not IntensityType.DELOAD:
         row.intensity_type = slot.intensity_type.value
+
+
+@dataclass(frozen=True)
+class RecordOwner:
+    """Where a generation's records belong, and when they were written."""
+
+    generation_id: str
+    lifter_id: str
+    session_id: str
+    strategy: str
+    created_at: datetime
+
+
+def llm_call_row(record: LlmCallRecord, owner: RecordOwner) -> LlmCallRow:
+    return LlmCallRow(
+        generation_id=owner.generation_id,
+        lifter_id=owner.lifter_id,
+        session_id=owner.session_id,
+        strategy=owner.strategy,
+        provider=record.provider,
+        model=record.model,
+        prompt_version=record.prompt_version,
+        prompt_chars=record.prompt_chars,
+        attempts=record.attempts,
+        latency_ms=record.latency_ms,
+        deadline_s=record.deadline_s,
+        input_tokens=record.input_tokens,
+        output_tokens=record.output_tokens,
+        usage_known=record.usage_known,
+        cost_usd=record.cost_usd,
+        cache_hit=record.cache_hit,
+        cache_key=record.cache_key,
+        breaker_state=record.breaker_state,
+        fallback_reason=record.fallback_reason.value if record.fallback_reason else None,
+        detail=record.detail,
+        adjustment=record.adjustment.model_dump(mode="json") if record.adjustment else None,
+        created_at=owner.created_at,
+    )
+
+
+def comparison_row(record: ComparisonRecord, inp: JITInput, owner: RecordOwner) -> ComparisonLogRow:
+    return ComparisonLogRow(
+        generation_id=owner.generation_id,
+        lifter_id=owner.lifter_id,
+        session_id=owner.session_id,
+        strategy=owner.strategy,
+        strategy_used=record.served.value,
+        shadow=record.shadow,
+        fallback_reason=record.fallback_reason.value if record.fallback_reason else None,
+        should_surface_to_user=record.should_surface_to_user,
+        jit_input=inp.model_dump(mode="json"),
+        formula_output=record.formula_output.model_dump(mode="json", exclude={"trace"}),
+        llm_output=(
+            record.llm_output.model_dump(mode="json", exclude={"trace"})
+            if record.llm_output is not None
+            else None
+        ),
+        divergence=record.divergence.model_dump(mode="json") if record.divergence else None,
+        created_at=owner.created_at,
+    )
+
+
+def _check_in_row(checkin: CheckIn, lifter_id: str, session_id: str, now: datetime) -> CheckInRow:
+    return CheckInRow(
+        id=str(uuid.uuid4()),
+        lifter_id=lifter_id,
+        session_id=session_id,
+        soreness={m.value: v for m, v in checkin.soreness.items()},
+        sleep_quality=checkin.sleep_quality,
+        energy_level=checkin.energy_level,
+        wearables=checkin.wearables.model_dump(exclude_none=True) if checkin.wearables else None,
+        strategy_override=checkin.strategy.value if checkin.strategy else None,
+        recorded_at=now,
+    )
+
+
+def _store_output(
+    row: SessionRow, output: JITOutput, inp: JITInput, generated_at: datetime, now: datetime
+) -> None:
+    """The session row holds the served output, its trace and the input snapshot."""
+    main = output.main_lift_sets
+    row.status = "generated"
+    row.jit_strategy = output.jit_strategy.value if output.jit_strategy else None
+    row.fallback_reason = output.fallback_reason.value if output.fallback_reason else None
+    row.jit_generated_at = generated_at
+    row.jit_input_snapshot = inp.model_dump(mode="json")
+    row.jit_output = output.model_dump(mode="json", exclude={"trace"})
+    row.jit_output_trace = output.trace.model_dump(mode="json") if output.trace else None
+    row.target_rpe = main[0].rpe_target if main else None
+    row.planned_weight_grams = grams(main[0].weight_kg) if main else None
+    row.updated_at = now
 
 
 def generate_session(
@@ -102,37 +217,16 @@ def generate_session(
         assembled = assemble(repo.load_state(session, lifter, row), checkin, now)
         resolved = resolve(checkin.strategy or StrategyName(settings.jit_strategy), state.registry)
         try:
-            output = label(resolved, run(resolved, assembled.input))
+            result = run(resolved, assembled.input)
+            output = label(resolved, result.output)
         except Exception as exc:
             raise GenerationFailed("the prescription could not be generated") from exc
 
-        check_in = CheckInRow(
-            id=str(uuid.uuid4()),
-            lifter_id=lifter_id,
-            session_id=row.id,
-            soreness={m.value: v for m, v in checkin.soreness.items()},
-            sleep_quality=checkin.sleep_quality,
-            energy_level=checkin.energy_level,
-            wearables=checkin.wearables.model_dump(exclude_none=True)
-            if checkin.wearables
-            else None,
-            strategy_override=checkin.strategy.value if checkin.strategy else None,
-            recorded_at=now,
-        )
+        check_in = _check_in_row(checkin, lifter_id, row.id, now)
         generated_at = output.generated_at or now
-        stored = output.model_dump(mode="json", exclude={"trace"})
-        main = output.main_lift_sets
-        row.status = "generated"
-        row.jit_strategy = output.jit_strategy.value if output.jit_strategy else None
-        row.fallback_reason = output.fallback_reason.value if output.fallback_reason else None
-        row.jit_generated_at = generated_at
-        row.jit_input_snapshot = assembled.input.model_dump(mode="json")
-        row.jit_output = stored
-        row.jit_output_trace = output.trace.model_dump(mode="json") if output.trace else None
-        row.target_rpe = main[0].rpe_target if main else None
-        row.planned_weight_grams = grams(main[0].weight_kg) if main else None
-        row.updated_at = now
+        _store_output(row, output, assembled.input, generated_at, now)
         generation_id = str(uuid.uuid4())
+        row.generation_id = generation_id
         body = GenerationOut(
             session_id=row.id,
             generation_id=generation_id,
@@ -163,5 +257,11 @@ def generate_session(
                 created_at=now,
             )
         )
+        session.flush()  # the records reference the generation row
+        owner = RecordOwner(generation_id, lifter_id, row.id, resolved.strategy.name, now)
+        if result.call is not None:
+            session.add(llm_call_row(result.call, owner))
+        if result.comparison is not None:
+            session.add(comparison_row(result.comparison, assembled.input, owner))
         session.add(row)
     return text, False

@@ -18,7 +18,7 @@ from api.app import create_app
 from api.bench_api import temporary_database
 from api.clock import FixedClock
 from api.persistence.db import Database
-from api.settings import Settings
+from api.settings import LlmSettings, Settings
 from tests.api.client import ADMIN_TOKEN, Api
 from tests.databases import DB_KINDS, LOOPBACK, postgres_base_url
 from training_engine.strategies import StrategyRegistry
@@ -64,10 +64,11 @@ def make_api(database_urls: dict[str, str], db_kind: str, clock: FixedClock) -> 
     with ExitStack() as stack:
 
         def build(registry: StrategyRegistry | None = None, **settings: Any) -> Api:
+            # Without a registry the app builds its LLM runtime from these settings; the default
+            # is no provider, whatever JIT_LLM__* the environment holds.
+            defaults = {"admin_token": ADMIN_TOKEN, "llm": LlmSettings()}
             app = create_app(
-                Settings(
-                    database_url=database_urls[db_kind], **{"admin_token": ADMIN_TOKEN, **settings}
-                ),
+                Settings(database_url=database_urls[db_kind], **{**defaults, **settings}),
                 clock=clock,
                 registry=registry,
                 migrate=False,

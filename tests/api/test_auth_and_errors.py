@@ -13,25 +13,33 @@ from api.settings import Settings
 from tests.api.client import ADMIN, Api, Lifter
 
 
-def _lifter_routes() -> list[tuple[str, str]]:
-    """Every operation under /v1/me, read from the OpenAPI document."""
+def _routes(tag: str | None = None) -> list[tuple[str, str]]:
+    """Every operation (with `tag`), read from the OpenAPI document."""
     schema = create_app(Settings(database_url="sqlite://"), migrate=False).openapi()
     return sorted(
         (method.upper(), path)
         for path, operations in schema["paths"].items()
-        if path.startswith("/v1/me")
-        for method in operations
+        for method, operation in operations.items()
+        if tag is None or tag in operation.get("tags", ())
     )
 
 
-LIFTER_ROUTES = _lifter_routes()
+LIFTER_ROUTES = [(method, path) for method, path in _routes() if path.startswith("/v1/me")]
 assert len(LIFTER_ROUTES) >= 30, LIFTER_ROUTES
 ADMIN_ROUTES = [
     ("POST", "/v1/lifters"),
     ("GET", "/v1/lifters"),
     ("GET", "/v1/lifters/{id}"),
     ("POST", "/v1/lifters/{id}/token"),
+    ("GET", "/v1/admin/llm-calls"),
+    ("GET", "/v1/admin/comparisons"),
 ]
+WRONG = {"Authorization": "Bearer jit_not-a-real-token"}
+
+
+def test_every_admin_route_is_checked() -> None:
+    normalised = [(m, p.replace("{lifter_id}", "{id}")) for m, p in _routes("admin")]
+    assert sorted(normalised) == sorted(ADMIN_ROUTES)
 
 
 def _owner_with_everything(api: Api) -> tuple[Lifter, dict[str, str]]:
@@ -61,7 +69,7 @@ def test_every_lifter_route_needs_the_lifters_own_token(api: Api, method: str, p
     owner, ids = _owner_with_everything(api)
     other = api.lifter()
     missing = _call(api, method, path, {}, ids)
-    wrong = _call(api, method, path, {"Authorization": "Bearer jit_not-a-real-token"}, ids)
+    wrong = _call(api, method, path, WRONG, ids)
     admin = _call(api, method, path, ADMIN, ids)
     for response, status in ((missing, 401), (wrong, 401), (admin, 403)):
         assert response.status_code == status, (path, response.text)
@@ -83,6 +91,7 @@ def test_admin_routes_refuse_lifters(api: Api, method: str, path: str) -> None:
     url = path.replace("{id}", lifter.id)
     body = {"name": "x"} if method == "POST" else None
     assert api.client.request(method, url, json=body).status_code == 401
+    assert api.client.request(method, url, json=body, headers=WRONG).status_code == 401
     assert api.client.request(method, url, json=body, headers=lifter.auth).status_code == 403
     assert api.client.request(method, url, json=body, headers=ADMIN).status_code in (200, 201)
 

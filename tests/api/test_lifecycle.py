@@ -47,14 +47,15 @@ def test_generation_stores_strategy_snapshot_full_output_and_trace(api: Api) -> 
     response = api.generate(who, sid, body={"soreness": {"quads": 4}, "sleep_quality": 4})
     assert response.status_code == 200, response.text
     body = response.json()
-    # The default setting is auto; no LLM layer yet: served by the formula, labelled honestly.
-    assert (body["jit_strategy"], body["fallback_reason"]) == ("formula_fallback", "disabled")
+    # The default setting is auto; no provider is configured, so auto serves the formula.
+    assert (body["jit_strategy"], body["fallback_reason"]) == ("formula", None)
     assert body["generated_at"] == "2026-03-02T09:00:00Z"
     assert body["reasons"] == body["prescription"]["rationale"]
     [row] = api.rows(SessionRow, id=sid)
     assert row.status == "generated"
-    assert row.jit_strategy == "formula_fallback"
-    assert row.fallback_reason == "disabled"
+    assert row.jit_strategy == "formula"
+    assert row.fallback_reason is None
+    assert row.generation_id == body["generation_id"]
     snapshot = JITInput.model_validate(row.jit_input_snapshot)
     assert snapshot.now is not None
     assert snapshot.now.isoformat() == "2026-03-02T09:00:00+00:00"
@@ -65,10 +66,17 @@ def test_generation_stores_strategy_snapshot_full_output_and_trace(api: Api) -> 
     assert stored.rest_recommendations.main_lift
     assert row.jit_output_trace is not None
     assert row.jit_output_trace["primary_lift"] == "squat"
+    assert row.jit_output_trace["strategy"] == "formula"
     assert row.target_rpe == stored.main_lift_sets[0].rpe_target
     detail = api.get(who, f"/v1/me/sessions/{sid}").json()
     assert detail["prescription"]["main_lift_sets"] == body["prescription"]["main_lift_sets"]
     assert detail["trace"] == row.jit_output_trace
+    # auto chose the formula: no model was asked, nothing compared.
+    assert (detail["generation_id"], detail["llm_call"], detail["comparison"]) == (
+        body["generation_id"],
+        None,
+        None,
+    )
 
 
 def test_the_strategy_override_and_setting_are_honoured(api: Api) -> None:
@@ -76,8 +84,13 @@ def test_the_strategy_override_and_setting_are_honoured(api: Api) -> None:
     formula = api.generate(who, sid, key="a", body={"strategy": "formula"}).json()
     assert (formula["jit_strategy"], formula["fallback_reason"]) == ("formula", None)
     assert api.put(who, "/v1/me/settings", {"jit_strategy": "llm"}).status_code == 200
+    # No provider configured (JIT_LLM__PROVIDER=none): the llm strategy falls back itself.
     llm = api.generate(who, sid, key="b").json()
     assert (llm["jit_strategy"], llm["fallback_reason"]) == ("formula_fallback", "disabled")
+    hybrid = api.generate(who, sid, key="h", body={"strategy": "hybrid"}).json()
+    assert (hybrid["jit_strategy"], hybrid["fallback_reason"]) == ("formula_fallback", "disabled")
+    auto = api.generate(who, sid, key="auto", body={"strategy": "auto"}).json()
+    assert (auto["jit_strategy"], auto["fallback_reason"]) == ("formula", None)
     assert api.put(who, "/v1/me/settings", {"jit_strategy": "formula"}).status_code == 200
     assert api.generate(who, sid, key="c").json()["jit_strategy"] == "formula"
 
@@ -219,8 +232,13 @@ def test_a_failed_generation_writes_nothing_and_shows_no_trace(make_api: object)
     assert api.rows(GenerationRow, session_id=sid) == []
 
 
-@pytest.mark.parametrize("strategy", ["auto", "hybrid"])
-def test_stateless_generation_stores_nothing(api: Api, strategy: str) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "label"),
+    [("auto", ("formula", None)), ("hybrid", ("formula_fallback", "disabled"))],
+)
+def test_stateless_generation_stores_nothing(
+    api: Api, strategy: str, label: tuple[str, str | None]
+) -> None:
     who = api.lifter()
     before = len(api.rows(SessionRow, lifter_id=who.id))
     response = api.client.post(
@@ -231,7 +249,8 @@ def test_stateless_generation_stores_nothing(api: Api, strategy: str) -> None:
     )
     assert response.status_code == 200, response.text
     out = response.json()
-    assert (out["jit_strategy"], out["fallback_reason"]) == ("formula_fallback", "disabled")
+    assert (out["jit_strategy"], out["fallback_reason"]) == label
     assert out["generated_at"] == "2026-03-02T09:00:00Z"
     assert out["trace"] is not None
+    assert out["trace"]["strategy"] == label[0]
     assert len(api.rows(SessionRow, lifter_id=who.id)) == before

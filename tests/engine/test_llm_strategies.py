@@ -164,3 +164,51 @@ def test_auto_uses_the_formula_otherwise() -> None:
     assert result.output == formula_session(make_input())
     assert result.output.jit_strategy is StrategyUsed.FORMULA
     assert result.route.startswith("formula:")
+
+
+def test_an_llm_served_output_carries_the_formula_pass_trace_saying_what_was_served() -> None:
+    inp = make_input()
+    answer = adjustment(
+        intensity_modifier=0.9,
+        rationale=["Poor sleep: lighter today"],
+        rest_adjustments={"main_lift": 30},
+    )
+    out = run(LlmStrategy(FixedAdjustmentSource(answer)), inp).output
+    formula = formula_session(inp).trace
+    assert formula is not None
+    assert out.trace is not None
+    assert out.trace.strategy == "llm"
+    assert out.trace.rationale == out.rationale == ("Poor sleep: lighter today",)
+    assert out.trace.warnings == out.warnings
+    # Everything else is the formula pass over the same input (domain-reference §2.1) ...
+    assert out.trace.main_lift == formula.main_lift
+    assert out.trace.auxiliaries == formula.auxiliaries
+    assert (out.trace.base_config, out.trace.warmup) == (formula.base_config, formula.warmup)
+    # ... with the model's rest delta recorded beside the formula's derivation.
+    assert out.llm_rest_suggestion is not None
+    assert out.trace.rest.main_lift.llm_delta_seconds == out.llm_rest_suggestion.delta_seconds
+    assert out.trace.rest.main_lift.final_seconds == formula.rest.main_lift.final_seconds
+
+
+def test_every_served_output_has_a_trace_labelled_as_the_output_is() -> None:
+    inp = make_input()
+    fixed = FixedAdjustmentSource(adjustment(set_modifier=-1))
+    strategies = [
+        LlmStrategy(fixed),
+        LlmStrategy(Failing(FallbackReason.TIMEOUT)),
+        LlmStrategy(Broken()),
+        HybridStrategy(LlmStrategy(fixed)),
+        HybridStrategy(LlmStrategy(fixed), shadow=True),
+        HybridStrategy(LlmStrategy(Failing(FallbackReason.RATE_LIMITED))),
+        AutoStrategy(LlmStrategy(fixed), Health(True)),
+        AutoStrategy(LlmStrategy(fixed), Health(False)),
+    ]
+    seen = set()
+    for strategy in strategies:
+        out = run(strategy, inp).output
+        assert out.trace is not None, strategy.name
+        assert out.jit_strategy is not None
+        assert out.trace.strategy == out.jit_strategy.value, strategy.name
+        assert (out.trace.rationale, out.trace.warnings) == (out.rationale, out.warnings)
+        seen.add(out.jit_strategy)
+    assert seen == {StrategyUsed.LLM, StrategyUsed.FORMULA, StrategyUsed.FORMULA_FALLBACK}

@@ -15,6 +15,7 @@ from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult
 from shared_types.outputs import JITOutput
 from training_engine.divergence import compute_divergence, should_surface
+from training_engine.served import labelled
 from training_engine.strategies.base import Strategy
 from training_engine.strategies.formula import FormulaStrategy
 from training_engine.strategies.llm import LlmStrategy
@@ -45,13 +46,9 @@ class HybridStrategy:
         if succeeded and not self._shadow:
             served = llm.output
         elif self._shadow:
-            served = formula.model_copy(
-                update={"jit_strategy": StrategyUsed.FORMULA, "fallback_reason": None}
-            )
+            served = labelled(formula, StrategyUsed.FORMULA)
         else:
-            served = formula.model_copy(
-                update={"jit_strategy": StrategyUsed.FORMULA_FALLBACK, "fallback_reason": reason}
-            )
+            served = labelled(formula, StrategyUsed.FORMULA_FALLBACK, reason)
         comparison = ComparisonRecord(
             served=served.jit_strategy or StrategyUsed.FORMULA,
             shadow=self._shadow,

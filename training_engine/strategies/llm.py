@@ -15,16 +15,15 @@ from shared_types.outputs import JITOutput
 from training_engine.adjustment import adjusted_session
 from training_engine.ports import AdjustmentRequest, AdjustmentSource, AdjustmentUnavailable
 from training_engine.prompt import build_prompt
+from training_engine.served import labelled
 from training_engine.session import formula_session
 
 __all__ = ["LlmStrategy", "fallback_session"]
 
 
 def fallback_session(inp: JITInput, reason: FallbackReason) -> JITOutput:
-    """The formula session, labelled as a fallback with its reason."""
-    return formula_session(inp).model_copy(
-        update={"jit_strategy": StrategyUsed.FORMULA_FALLBACK, "fallback_reason": reason}
-    )
+    """The formula session (and its trace), labelled as a fallback with its reason."""
+    return labelled(formula_session(inp), StrategyUsed.FORMULA_FALLBACK, reason)
 
 
 class LlmStrategy:
