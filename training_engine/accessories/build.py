@@ -21,6 +21,7 @@ from training_engine.accessories.configured import (
 from training_engine.accessories.exercises import ExerciseBook, bodyweight_pool
 from training_engine.accessories.overrides import overridden_accessory
 from training_engine.accessories.top_up import volume_top_ups
+from training_engine.formulas.base_sets import straight_sets
 from training_engine.muscles import PRIMARY_MUSCLES
 
 __all__ = [
@@ -91,10 +92,7 @@ def _compensation(ctx: AccessoryContext, rows: list[AuxiliaryWork]) -> list[Auxi
     return [
         AuxiliaryWork(
             exercise=name,
-            sets=tuple(
-                PlannedSet(set_number=n, weight_kg=0.0, reps=reps, rpe_target=COMPENSATION_RPE)
-                for n in range(1, COMPENSATION_SETS + 1)
-            ),
+            sets=straight_sets(COMPENSATION_SETS, 0.0, reps, COMPENSATION_RPE),
             skipped=False,
             exercise_type=ExerciseType.BODYWEIGHT,
         )

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
 from shared_types.inputs import JITInput
-from shared_types.outputs import AuxiliaryWork, PlannedSet
+from shared_types.outputs import AuxiliaryWork
 from shared_types.trace import AuxiliaryTrace, AuxRepSource, AuxWeightTrace
 from training_engine.accessories.anchor import AnchorResult, compute_anchor, find_history
 from training_engine.accessories.exercises import ExerciseBook
+from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import (
     DEFAULT_INCREMENT_KG,
     round_half_up,
@@ -205,7 +206,7 @@ def configured_accessory(
                 row = _skipped(exercise, kind, f"MRV approaching for {muscle.value}", anchor)
                 return Planned(row, row_trace(ctx, row, reason), (warning,))
     if kind is ExerciseType.TIMED:
-        timed = PlannedSet(set_number=1, weight_kg=0.0, reps=0, rpe_target=TIMED_RPE)
+        (timed,) = straight_sets(1, 0.0, 0, TIMED_RPE)
         row = AuxiliaryWork(
             exercise=exercise,
             sets=(timed,),
@@ -245,10 +246,7 @@ def configured_accessory(
             final_kg=weight,
         )
     reps = book.reps(exercise)
-    sets = tuple(
-        PlannedSet(set_number=n, weight_kg=weight, reps=reps, rpe_target=AUX_RPE)
-        for n in range(1, count + 1)
-    )
+    sets = straight_sets(count, weight, reps, AUX_RPE)
     row = AuxiliaryWork(
         exercise=exercise,
         sets=sets,

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from shared_types.enums import AnchorSource, DisruptionType, ExerciseType, Lift, MuscleGroup
-from shared_types.outputs import AuxiliaryWork, PlannedSet
+from shared_types.outputs import AuxiliaryWork
 from training_engine.accessories.configured import (
     AUX_RPE,
     AccessoryContext,
@@ -24,6 +24,7 @@ from training_engine.accessories.configured import (
 )
 from training_engine.accessories.exercises import movement_pattern
 from training_engine.accessories.scorer import ScoringContext, rank
+from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import round_to_increment
 from training_engine.muscles import LIFT_CONTRIBUTIONS, PRIMARY_MUSCLES
 
@@ -199,10 +200,7 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
     reason = f"{muscle.value.replace('_', ' ')} below MEV"
     row = AuxiliaryWork(
         exercise=name,
-        sets=tuple(
-            PlannedSet(set_number=n, weight_kg=weight, reps=reps, rpe_target=AUX_RPE)
-            for n in range(1, count + 1)
-        ),
+        sets=straight_sets(count, weight, reps, AUX_RPE),
         skipped=False,
         exercise_type=kind,
         is_top_up=True,

@@ -18,7 +18,7 @@ from training_engine.formulas.rounding import (
     round_to_increment,
 )
 
-__all__ = ["FormulaBase", "cycled_block", "formula_base", "main_increment_kg"]
+__all__ = ["FormulaBase", "cycled_block", "formula_base", "main_increment_kg", "straight_sets"]
 
 
 def cycled_block(block_number: int) -> int:
@@ -50,9 +50,14 @@ class FormulaBase:
         return len(self.sets)
 
 
-def _straight_sets(
-    count: int, weight_kg: float, reps: int, rpe: float, reps_range: tuple[int, int] | None
+def straight_sets(
+    count: int,
+    weight_kg: float,
+    reps: int,
+    rpe: float,
+    reps_range: tuple[int, int] | None = None,
 ) -> tuple[PlannedSet, ...]:
+    """`count` identical sets numbered 1..count (every prescription here is straight sets)."""
     return tuple(
         PlannedSet(
             set_number=n, weight_kg=weight_kg, reps=reps, rpe_target=rpe, reps_range=reps_range
@@ -68,7 +73,7 @@ def formula_base(inp: JITInput) -> FormulaBase:
         deload = config.deload
         weight = round_to_increment(deload.pct * inp.one_rm_kg, increment)
         return FormulaBase(
-            sets=_straight_sets(deload.sets, weight, deload.reps, deload.rpe_target, None),
+            sets=straight_sets(deload.sets, weight, deload.reps, deload.rpe_target, None),
             pct=deload.pct,
             reps=deload.reps,
             reps_max=None,
@@ -81,7 +86,7 @@ def formula_base(inp: JITInput) -> FormulaBase:
         count = round_half_up((day.sets_min + day.sets_max) / 2)
         reps_range = (day.reps_min, day.reps_max)
         return FormulaBase(
-            sets=_straight_sets(count, weight, day.reps_min, day.rpe_target, reps_range),
+            sets=straight_sets(count, weight, day.reps_min, day.rpe_target, reps_range),
             pct=day.pct,
             reps=day.reps_min,
             reps_max=day.reps_max,
@@ -91,7 +96,7 @@ def formula_base(inp: JITInput) -> FormulaBase:
     ranged = day.reps_max is not None and day.reps_max > day.reps
     fixed_range = (day.reps, day.reps_max) if ranged and day.reps_max is not None else None
     return FormulaBase(
-        sets=_straight_sets(day.sets, weight, day.reps, day.rpe_target, fixed_range),
+        sets=straight_sets(day.sets, weight, day.reps, day.rpe_target, fixed_range),
         pct=day.pct,
         reps=day.reps,
         reps_max=day.reps_max if ranged else None,

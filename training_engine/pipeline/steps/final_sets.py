@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from shared_types.outputs import PlannedSet
+from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import format_kg, round_to_increment
 from training_engine.limits import bar_weight_kg, rehab_ceiling_kg, weight_ceiling_kg
 from training_engine.pipeline.state import PipelineState, SessionContext
@@ -21,10 +22,7 @@ def recovery_sets(ctx: SessionContext, rehab_ceiling: float | None) -> tuple[Pla
     weight = max(
         bar_weight_kg(ctx.inp), round_to_increment(basis * RECOVERY_PCT_OF_BASE, ctx.increment_kg)
     )
-    return tuple(
-        PlannedSet(set_number=n, weight_kg=weight, reps=RECOVERY_REPS, rpe_target=RECOVERY_RPE)
-        for n in range(1, RECOVERY_SETS + 1)
-    )
+    return straight_sets(RECOVERY_SETS, weight, RECOVERY_REPS, RECOVERY_RPE)
 
 
 def final_sets(ctx: SessionContext, state: PipelineState) -> PipelineState:
