@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from api.llm.measure import hanging_server as serve_nothing
 from api.llm.runtime import build_runtime
 from shared_types.enums import FallbackReason, StrategyUsed
 from tests.api.llm_payloads import settings
@@ -23,30 +22,8 @@ SLACK_S = 0.1
 @pytest.fixture
 def hanging_server() -> Iterator[str]:
     """Accepts connections on 127.0.0.1, reads the request, never answers."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.05)
-    stop = threading.Event()
-    held: list[socket.socket] = []
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            held.append(conn)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    host, port = server.getsockname()
-    yield f"http://{host}:{port}/v1"
-    stop.set()
-    thread.join(timeout=1)
-    for conn in held:
-        conn.close()
-    server.close()
+    with serve_nothing() as base_url:
+        yield base_url
 
 
 @pytest.mark.enable_socket
