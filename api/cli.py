@@ -43,15 +43,25 @@ from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.parakeet import adjustment_from_parakeet, input_from_parakeet
 from training_engine.ports import AlwaysAccepting, FixedAdjustmentSource
-from training_engine.prompt import build_prompt, compact_json, parakeet_context
-from training_engine.strategies import StrategyRegistry, UnknownStrategyError, run_strategy
+from training_engine.prompt import (
+    PROMPT_VERSION,
+    SYSTEM_PROMPT,
+    build_prompt,
+    compact_json,
+    parakeet_context,
+)
+from training_engine.session import formula_run
+from training_engine.strategies import StrategyRegistry, UnknownStrategyError, serve
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
-DEFAULT_BENCH_INPUTS = Path("shared") / "acceptance" / "parakeet" / "inputs.json"
+# Parakeet's 37 inputs, kept in the repository (tests/fixtures/parakeet/README.md).
+DEFAULT_BENCH_INPUTS = (
+    Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "parakeet" / "inputs.json"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -130,7 +140,7 @@ async def _generate_all(
 ) -> list[GenerationResult]:
     results = []
     for registry, inp in zip(registries, inputs, strict=True):
-        results.append(await run_strategy(registry.create(name), inp))
+        results.append(await serve(registry, name, inp))
     return results
 
 
@@ -210,7 +220,7 @@ def _cmd_generate(
 
 
 def _prompt_document(inp: JITInput) -> dict[str, Any]:
-    prompt = build_prompt(inp)
+    prompt = build_prompt(formula_run(inp))
     reference = len(compact_json(parakeet_context(inp)))
     return {
         "session_id": inp.session_id,
@@ -227,18 +237,18 @@ def _prompt_document(inp: JITInput) -> dict[str, Any]:
 
 
 def _prompt_stats(inputs: Sequence[JITInput]) -> dict[str, Any]:
-    ours = [len(build_prompt(inp).user) for inp in inputs]
+    ours = [len(build_prompt(formula_run(inp)).user) for inp in inputs]
     theirs = [len(compact_json(parakeet_context(inp))) for inp in inputs]
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     return {
         "inputs": len(inputs),
-        "prompt_version": build_prompt(inputs[0]).version,
+        "prompt_version": PROMPT_VERSION,
         "context_chars": sum(ours),
         "parakeet_context_chars": sum(theirs),
         "ratio": round(sum(ours) / sum(theirs), 4),
         "ratio_median": round(statistics.median(ratios), 4),
         "ratio_max": round(max(ratios), 4),
-        "system_chars": len(build_prompt(inputs[0]).system),
+        "system_chars": len(SYSTEM_PROMPT),
     }
 
 
@@ -267,15 +277,12 @@ def _guess_format(text: str) -> Format:
 
 
 def _default_bench_path() -> Path:
-    here = Path(__file__).resolve()
-    for folder in (Path.cwd(), *here.parents):
-        candidate = folder / DEFAULT_BENCH_INPUTS
-        if candidate.is_file():
-            return candidate
-        sibling = folder.parent / DEFAULT_BENCH_INPUTS
-        if sibling.is_file():
-            return sibling
-    raise _UsageError("parakeet's fixtures were not found beside the project: pass --input FILE")
+    if not DEFAULT_BENCH_INPUTS.is_file():  # an installed package carries no test fixtures
+        raise _UsageError(
+            f"default inputs {DEFAULT_BENCH_INPUTS} not found (run from a checkout): "
+            "pass --input FILE"
+        )
+    return DEFAULT_BENCH_INPUTS
 
 
 def _cmd_bench(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:

@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/measure_llm.py
 
-Offline: parakeet's fixtures from ../shared, a loopback server that never answers, no model.
+Offline: parakeet's fixtures from tests/fixtures/parakeet, a loopback server that never
+answers, no model.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from api.llm.measure import cache_hit_timing, deadline_overshoot, llm_parity
 from shared_types.adjustment import JITAdjustment
 from shared_types.parakeet import input_from_parakeet
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "acceptance" / "parakeet"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "parakeet"
 
 
 def load(name: str) -> list[dict[str, object]]:

@@ -7,11 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PARAKEET_DIR = PROJECT_ROOT.parent / "shared" / "acceptance" / "parakeet"
+PARAKEET_DIR = PROJECT_ROOT / "tests" / "fixtures" / "parakeet"
 
 settings.register_profile(
     "default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -23,9 +22,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 def load_parakeet(name: str) -> list[dict[str, Any]]:
-    """A parakeet fixture file; missing fixtures fail loudly (CI has shared/ beside the repo)."""
+    """A parakeet fixture file from the in-repo copy (tests/fixtures/parakeet/README.md)."""
     path = PARAKEET_DIR / name
-    if not path.is_file():
-        pytest.fail(f"parakeet fixture {path} is missing: shared/ must sit beside the project")
     data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return data

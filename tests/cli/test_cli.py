@@ -132,6 +132,24 @@ def test_bench_prints_one_json_line_with_the_contracted_keys() -> None:
     assert 0 < result["median_us"] <= result["p99_us"]
 
 
+def test_bench_finds_its_default_inputs_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("bench", "--iterations", "1")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["sessions"] == 37
+
+
+def test_bench_without_its_default_inputs_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("api.cli.DEFAULT_BENCH_INPUTS", tmp_path / "inputs.json")
+    code, out, err = run("bench", "--iterations", "1")
+    assert (code, out) == (2, "")
+    assert "--input FILE" in err
+
+
 def test_bench_accepts_a_native_input_file() -> None:
     code, out, _ = run("bench", "--input", str(EXAMPLE), "--iterations", "1")
     assert code == 0
