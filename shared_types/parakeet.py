@@ -5,8 +5,8 @@ snake_case inside formula configs, volume landmarks, disruptions, planned sets a
 recent-log summary. Optional keys are absent rather than null. This module is the only place
 that knows those facts; everything else speaks our models.
 
-The conversion is driven by the models' own field annotations, so a new field needs no code here
-unless its parakeet name is irregular (then it goes in `_IRREGULAR`).
+The conversion is driven by the models' own field annotations, compiled once per model, so a new
+field needs no code here unless its parakeet name is irregular (then it goes in `_IRREGULAR`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
+from itertools import chain, repeat
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -117,53 +118,97 @@ def _union_members(annotation: Any) -> tuple[Any, ...]:
     return (annotation,)
 
 
+# Reading: each annotation is compiled once into a converter that renames parakeet's keys in a
+# value of that type. `None` means the value needs no renaming anywhere inside.
+Convert = Callable[[Any], Any]
+
+
 @cache
-def _parakeet_fields(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
-    """parakeet key -> (our field name, its annotation)."""
-    return {
-        parakeet_key(model, name): (name, info.annotation)
-        for name, info in model.model_fields.items()
-        if (model, name) not in _NOT_IN_PARAKEET
-    }
+def _fields_from_parakeet(
+    models: tuple[type[BaseModel], ...],
+) -> dict[str, tuple[str, Convert | None]]:
+    """parakeet key -> (our field name, its converter). Union members of ours share parakeet
+    keys; the first model that knows a key wins."""
+    table: dict[str, tuple[str, Convert | None]] = {}
+    for model in models:
+        for name, info in model.model_fields.items():
+            if (model, name) not in _NOT_IN_PARAKEET:
+                key = parakeet_key(model, name)
+                table.setdefault(key, (name, _converter(info.annotation)))
+    return table
 
 
-def _from_parakeet_value(value: Any, annotation: Any) -> Any:
+def _model_renamer(models: tuple[type[BaseModel], ...]) -> Convert | None:
+    table = _fields_from_parakeet(models)  # compiled eagerly: our models never nest themselves
+    if all(key == name and convert is None for key, (name, convert) in table.items()):
+        return None  # parakeet spells these models as we do, all the way down
+
+    def rename(value: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            entry = table.get(key)
+            if entry is None:
+                out[key] = item
+            else:
+                name, convert = entry
+                out[name] = item if convert is None else convert(item)
+        return out
+
+    return rename
+
+
+def _values_converter(convert: Convert) -> Convert:
+    return lambda value: {k: convert(v) for k, v in value.items()}
+
+
+def _sequence_converter(sequence: Any) -> Convert | None:
+    args = get_args(sequence)
+    if get_origin(sequence) is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        converters = [_converter(arg) for arg in args]
+        if all(c is None for c in converters):
+            return None
+        return lambda value: [
+            item if convert is None else convert(item)
+            for convert, item in zip(chain(converters, repeat(None)), value, strict=False)
+        ]
+    convert = _converter(args[0]) if args else None
+    if convert is None:
+        return None
+    return lambda value: [convert(item) for item in value]
+
+
+def _converter(annotation: Any) -> Convert | None:
     members = _union_members(_unwrap(annotation))
-    if isinstance(value, Mapping):
-        models = [m for m in members if _is_model(m)]
-        if models:
-            # Union members of ours share parakeet keys; the first that knows a key wins.
-            table: dict[str, tuple[str, Any]] = {}
-            for model in models:
-                for key, entry in _parakeet_fields(model).items():
-                    table.setdefault(key, entry)
-            return {
-                (table[k][0] if k in table else k): (
-                    _from_parakeet_value(v, table[k][1]) if k in table else v
-                )
-                for k, v in value.items()
-            }
-        mapping = next((m for m in members if get_origin(m) in (dict, Mapping)), None)
-        if mapping is not None:
-            value_type = get_args(mapping)[1]
-            return {k: _from_parakeet_value(v, value_type) for k, v in value.items()}
+    models = tuple(m for m in members if _is_model(m))
+    mapping = next((m for m in members if get_origin(m) in (dict, Mapping)), None)
+    sequence = next((m for m in members if get_origin(m) in (tuple, list, Sequence)), None)
+    on_mapping: Convert | None = None
+    if models:
+        on_mapping = _model_renamer(models)
+    elif mapping is not None:
+        value_converter = _converter(get_args(mapping)[1])
+        on_mapping = None if value_converter is None else _values_converter(value_converter)
+    on_list = None if sequence is None else _sequence_converter(sequence)
+    if on_mapping is None and on_list is None:
+        return None
+
+    def convert(value: Any) -> Any:
+        if type(value) is dict or isinstance(value, Mapping):
+            return value if on_mapping is None else on_mapping(value)
+        if isinstance(value, list):
+            return value if on_list is None else on_list(value)
         return value
-    if isinstance(value, list):
-        sequence = next((m for m in members if get_origin(m) in (tuple, list, Sequence)), None)
-        if sequence is None:
-            return value
-        args = get_args(sequence)
-        if get_origin(sequence) is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            return [
-                _from_parakeet_value(item, args[i] if i < len(args) else Any)
-                for i, item in enumerate(value)
-            ]
-        return [_from_parakeet_value(item, args[0] if args else Any) for item in value]
-    return value
+
+    return convert
 
 
 def _read(model: type[M], data: object) -> M:
-    return model.model_validate(_from_parakeet_value(data, model))
+    return model.model_validate(_reader(model)(data))
+
+
+@cache
+def _reader(model: type[BaseModel]) -> Convert:
+    return _converter(model) or (lambda value: value)
 
 
 def _js_iso(moment: datetime) -> str:
@@ -173,14 +218,17 @@ def _js_iso(moment: datetime) -> str:
 
 
 def _to_parakeet_value(value: Any, keep_explicit_nulls: bool) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common leaves
+        return value
+    if kind is float:
+        return int(value) if math.isfinite(value) and value.is_integer() else value
     if isinstance(value, BaseModel):
         return _model_to_parakeet(value, keep_explicit_nulls)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
         return _js_iso(value)
-    if isinstance(value, bool):
-        return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
     if isinstance(value, Mapping):
@@ -193,20 +241,29 @@ def _to_parakeet_value(value: Any, keep_explicit_nulls: bool) -> Any:
     return value
 
 
+@cache
+def _fields_to_parakeet(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """(our field name, parakeet key, written even when None) in field order."""
+    return tuple(
+        (
+            name,
+            parakeet_key(model, name),
+            info.is_required() or (model, name) in _ALWAYS_WRITTEN,
+        )
+        for name, info in model.model_fields.items()
+        if (model, name) not in _NOT_IN_PARAKEET
+    )
+
+
 def _model_to_parakeet(model: BaseModel, keep_explicit_nulls: bool) -> dict[str, Any]:
-    cls = type(model)
     out: dict[str, Any] = {}
-    for name, info in cls.model_fields.items():
-        if (cls, name) in _NOT_IN_PARAKEET:
-            continue
+    for name, key, always in _fields_to_parakeet(type(model)):
         value = getattr(model, name)
         if value is None and not (
-            info.is_required()
-            or (cls, name) in _ALWAYS_WRITTEN
-            or (keep_explicit_nulls and name in model.model_fields_set)
+            always or (keep_explicit_nulls and name in model.model_fields_set)
         ):
             continue
-        out[parakeet_key(cls, name)] = _to_parakeet_value(value, keep_explicit_nulls)
+        out[key] = _to_parakeet_value(value, keep_explicit_nulls)
     return out
 
 

@@ -101,3 +101,14 @@ def test_unknown_parakeet_keys_are_rejected_under_their_own_name() -> None:
     with pytest.raises(ValidationError) as caught:
         input_from_parakeet(raw)
     assert [e["loc"] for e in caught.value.errors()] == [("mysteryField",)]
+
+
+def test_unknown_keys_inside_nested_objects_are_rejected_under_their_own_name() -> None:
+    raw = dict(load_parakeet("inputs.json")[0])
+    raw["formulaConfig"] = {**raw["formulaConfig"], "mystery_field": 1}
+    raw["recentLogs"] = [{"mysteryKey": 2}]
+    with pytest.raises(ValidationError) as caught:
+        input_from_parakeet(raw)
+    paths = {parakeet_path(JITInput, e["loc"]) for e in caught.value.errors()}
+    assert ("formulaConfig", "mystery_field") in paths
+    assert ("recentLogs", 0, "mysteryKey") in paths
