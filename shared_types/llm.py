@@ -89,3 +89,4 @@ class GenerationResult(Frozen):
     call: LlmCallRecord | None = None
     comparison: ComparisonRecord | None = None
     route: str | None = None  # `auto`: which strategy it chose, and why
+    strategy: str | None = None  # the strategy that ran (set by `serve`)

@@ -4,7 +4,7 @@ from training_engine.adjustment import adjusted_session, apply_adjustment
 from training_engine.constraints import enforce_hard_constraints
 from training_engine.ports import AdjustmentSource, AdjustmentUnavailable, FixedAdjustmentSource
 from training_engine.prompt import build_prompt
-from training_engine.session import formula_session
+from training_engine.session import FormulaRun, formula_run, formula_session
 from training_engine.strategies import (
     AutoStrategy,
     FormulaStrategy,
@@ -14,7 +14,7 @@ from training_engine.strategies import (
     StrategyRegistry,
     UnknownStrategyError,
     default_registry,
-    run_strategy,
+    serve,
 )
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "AdjustmentUnavailable",
     "AutoStrategy",
     "FixedAdjustmentSource",
+    "FormulaRun",
     "FormulaStrategy",
     "HybridStrategy",
     "LlmStrategy",
@@ -33,6 +34,7 @@ __all__ = [
     "build_prompt",
     "default_registry",
     "enforce_hard_constraints",
+    "formula_run",
     "formula_session",
-    "run_strategy",
+    "serve",
 ]

@@ -1,5 +1,8 @@
 """Apply a model's `JITAdjustment` to the formula base (domain-reference §5.5).
 
+Both take the generation's one formula pass (`FormulaRun`): its context is the base the model
+adjusts, and its trace is the one the served output carries.
+
 `apply_adjustment` gives the candidate session; `adjusted_session` is what the LLM strategy
 serves: the candidate through the one hard-constraint pass
 (`training_engine.constraints.enforce_hard_constraints`), which also re-derives everything that
@@ -30,15 +33,14 @@ from shared_types.adjustment import (
     JITAdjustment,
 )
 from shared_types.enums import StrategyUsed
-from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput, LlmRestSuggestion, PlannedSet, RestRecommendations
 from training_engine.accessories.build import follow_main_lift
 from training_engine.constraints import enforce_hard_constraints
 from training_engine.formulas.rest import aux_rest_seconds, main_rest
 from training_engine.formulas.rounding import round_half_up, round_to_increment
 from training_engine.formulas.warmup import build_warmup
-from training_engine.pipeline.state import new_context
 from training_engine.served import formula_traced
+from training_engine.session import FormulaRun
 
 __all__ = [
     "adjusted_session",
@@ -83,9 +85,10 @@ def _main_sets(count: int, base: tuple[PlannedSet, ...], weight: float) -> tuple
     )
 
 
-def apply_adjustment(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
+def apply_adjustment(formula: FormulaRun, adjustment: JITAdjustment) -> JITOutput:
     """The candidate session: the adjustment on the formula base, before the constraint pass."""
-    ctx = new_context(inp)
+    ctx = formula.ctx
+    inp = ctx.inp
     base = ctx.base
     intensity = bounded_intensity(adjustment.intensity_modifier)
     main: tuple[PlannedSet, ...] = ()
@@ -130,10 +133,10 @@ def apply_adjustment(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
     )
 
 
-def adjusted_session(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
+def adjusted_session(formula: FormulaRun, adjustment: JITAdjustment) -> JITOutput:
     """What the LLM strategy serves for this adjustment: candidate, then the constraint pass,
     then the formula pass's trace saying what was served."""
     constrained = enforce_hard_constraints(
-        apply_adjustment(inp, adjustment), inp, overrides=adjustment.aux_overrides
+        apply_adjustment(formula, adjustment), formula, overrides=adjustment.aux_overrides
     )
-    return formula_traced(inp, constrained)
+    return formula_traced(formula, constrained)

@@ -43,9 +43,10 @@ from training_engine.formulas.rounding import format_kg, round_to_increment
 from training_engine.formulas.warmup import build_warmup
 from training_engine.limits import rehab_ceiling_kg, weight_ceiling_kg
 from training_engine.muscles import primary_contributions
-from training_engine.pipeline.state import SessionContext, new_context
+from training_engine.pipeline.state import SessionContext
 from training_engine.pipeline.steps.final_sets import recovery_sets
 from training_engine.pipeline.steps.soreness import HIGH_FROM, SEVERE_FROM
+from training_engine.session import FormulaRun
 
 __all__ = ["FLOOR_PCT_OF_BASE", "enforce_hard_constraints", "mrv_room"]
 
@@ -166,12 +167,14 @@ def _main_sets(
 
 
 def enforce_hard_constraints(
-    output: JITOutput, inp: JITInput, overrides: Sequence[AuxOverride] = ()
+    output: JITOutput, formula: FormulaRun, overrides: Sequence[AuxOverride] = ()
 ) -> JITOutput:
-    """The constrained session. `overrides` are the model's accessory overrides (pass the
-    adjustment's, as `adjustment.adjusted_session` does): the accessories are rebuilt from the
-    final main lift with them."""
-    ctx = new_context(inp)
+    """The constrained session over the formula pass `formula` (its input and context).
+    `overrides` are the model's accessory overrides (pass the adjustment's, as
+    `adjustment.adjusted_session` does): the accessories are rebuilt from the final main lift
+    with them."""
+    ctx = formula.ctx
+    inp = ctx.inp
     warnings: list[str] = []
     main, capped_now = _main_sets(ctx, output, warnings)
     skipped = not main

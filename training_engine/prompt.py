@@ -32,6 +32,7 @@ from training_engine.accessories.exercises import ExerciseBook
 from training_engine.formulas.rest import main_rest
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.state import new_context
+from training_engine.session import FormulaRun
 
 __all__ = [
     "PROMPT_VERSION",
@@ -170,9 +171,10 @@ def _accessories(inp: JITInput) -> list[dict[str, Any]]:
     return rows
 
 
-def build_context(inp: JITInput) -> dict[str, Any]:
+def build_context(formula: FormulaRun) -> dict[str, Any]:
     """The model's view of today: what it adjusts, and the signals that should move it."""
-    ctx = new_context(inp)
+    ctx = formula.ctx
+    inp = ctx.inp
     base = ctx.base
     reps: int | list[int] = base.reps if base.reps_max is None else [base.reps, base.reps_max]
     context: dict[str, Any] = {
@@ -215,9 +217,10 @@ def build_context(inp: JITInput) -> dict[str, Any]:
     return context
 
 
-def build_prompt(inp: JITInput) -> Prompt:
+def build_prompt(formula: FormulaRun) -> Prompt:
+    """The messages for the formula pass `formula` (the base the model adjusts)."""
     return Prompt(
-        version=PROMPT_VERSION, system=SYSTEM_PROMPT, user=compact_json(build_context(inp))
+        version=PROMPT_VERSION, system=SYSTEM_PROMPT, user=compact_json(build_context(formula))
     )
 
 

@@ -14,9 +14,8 @@ so the trace's `strategy` never disagrees with the output's `jit_strategy`.
 from __future__ import annotations
 
 from shared_types.enums import FallbackReason, StrategyUsed
-from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput
-from training_engine.session import formula_session
+from training_engine.session import FormulaRun
 
 __all__ = ["formula_traced", "labelled"]
 
@@ -31,11 +30,9 @@ def labelled(
     return output.model_copy(update=update)
 
 
-def formula_traced(inp: JITInput, output: JITOutput) -> JITOutput:
-    """`output` with the trace of a formula pass over `inp`, labelled as `output` is served."""
-    trace = formula_session(inp).trace
-    if trace is None:  # the formula always traces; kept total for the type checker
-        return output
+def formula_traced(base: FormulaRun, output: JITOutput) -> JITOutput:
+    """`output` with the trace of the formula pass `base`, labelled as `output` is served."""
+    trace = base.trace
     suggestion = output.llm_rest_suggestion
     rest = trace.rest.model_copy(
         update={

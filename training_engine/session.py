@@ -1,7 +1,15 @@
 """The formula session: run the main-lift pipeline, build the accessories, assemble the output
-and its trace."""
+and its trace.
+
+`formula_run` is the one formula pass of a generation. Its `FormulaRun` (the context, the
+pipeline's final state and the traced output) is handed to everything that needs the formula's
+view of the input: the prompt, `apply_adjustment`, the constraint pass, the served trace of an
+LLM output, hybrid's comparison and every fallback. No strategy runs the formula twice.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from shared_types.enums import IntensityType, StrategyUsed
 from shared_types.inputs import JITInput
@@ -28,7 +36,7 @@ from training_engine.formulas.warmup import build_warmup
 from training_engine.pipeline.run import run_main_lift
 from training_engine.pipeline.state import PipelineState, SessionContext
 
-__all__ = ["formula_session"]
+__all__ = ["FormulaRun", "formula_run", "formula_session"]
 
 RECOVERY_INTENSITY_MODIFIER = 0.4
 _REDUCTION_ORDER: tuple[VolumeReductionSourceName, ...] = (
@@ -122,8 +130,31 @@ def _trace(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FormulaRun:
+    """One formula pass over `inp`: what the pipeline saw, what it decided, what it served."""
+
+    ctx: SessionContext
+    state: PipelineState
+    output: JITOutput  # labelled `formula`, carrying its trace
+
+    @property
+    def inp(self) -> JITInput:
+        return self.ctx.inp
+
+    @property
+    def trace(self) -> PrescriptionTrace:
+        assert self.output.trace is not None  # formula_run always traces
+        return self.output.trace
+
+
 def formula_session(inp: JITInput) -> JITOutput:
     """The deterministic prescription for one session (parakeet's formula strategy)."""
+    return formula_run(inp).output
+
+
+def formula_run(inp: JITInput) -> FormulaRun:
+    """The formula pass: the main-lift pipeline, warm-ups, accessories, rest and the trace."""
     ctx, state = run_main_lift(inp)
     main = state.sets
     warmup_sets, warmup_trace = (
@@ -172,4 +203,4 @@ def formula_session(inp: JITInput) -> JITOutput:
         warmup=warmup_trace,
         accessories=accessories,
     )
-    return output.model_copy(update={"trace": trace})
+    return FormulaRun(ctx=ctx, state=state, output=output.model_copy(update={"trace": trace}))

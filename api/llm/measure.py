@@ -28,6 +28,7 @@ from shared_types.enums import FallbackReason
 from shared_types.inputs import JITInput
 from shared_types.parakeet import adjustment_from_parakeet, input_from_parakeet, output_to_parakeet
 from training_engine.adjustment import adjusted_session
+from training_engine.session import formula_run
 from training_engine.strategies import LlmStrategy, fallback_session
 
 __all__ = [
@@ -62,10 +63,11 @@ def main_lift_part(output: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def llm_session_for(inp: JITInput, raw_adjustment: object) -> dict[str, Any]:
+    formula = formula_run(inp)
     try:
-        out = adjusted_session(inp, adjustment_from_parakeet(raw_adjustment))
+        out = adjusted_session(formula, adjustment_from_parakeet(raw_adjustment))
     except ValidationError:
-        out = fallback_session(inp, FallbackReason.INVALID_RESPONSE)
+        out = fallback_session(formula, FallbackReason.INVALID_RESPONSE)
     return output_to_parakeet(out)
 
 

@@ -10,10 +10,10 @@ from api.auth import AnyCaller
 from api.errors import GenerationFailed
 from api.routes.common import ERRORS
 from api.state import app_state
-from api.strategy import label, resolve
 from shared_types.enums import StrategyName
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput
+from training_engine.strategies import serve
 
 router = APIRouter(prefix="/v1", tags=["engine"], responses=ERRORS)
 
@@ -28,8 +28,7 @@ async def generate(
     """Any valid token. Without `now` in the input, the server's clock is used."""
     state = app_state(request)
     inp = body if body.now is not None else body.model_copy(update={"now": state.clock()})
-    resolved = resolve(strategy, state.registry)
     try:
-        return label(resolved, await resolved.strategy.generate(inp))
+        return (await serve(state.registry, strategy.value, inp)).output
     except Exception as exc:
         raise GenerationFailed("the prescription could not be generated") from exc

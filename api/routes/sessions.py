@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -27,10 +28,9 @@ from api.schemas import (
 from api.services import programs, sessions
 from api.services.generation import generate_session
 from api.state import app_state
-from api.strategy import Resolved
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
-from training_engine.strategies import run_strategy
+from training_engine.strategies import StrategyRegistry, serve
 
 router = APIRouter(prefix="/v1/me", tags=["sessions"], responses=ERRORS)
 
@@ -47,10 +47,14 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _run_on_loop(resolved: Resolved, inp: JITInput) -> GenerationResult:
-    """Runs the strategy (its result-returning path, with the records to store) on the event
-    loop from this worker thread."""
-    return anyio.from_thread.run(run_strategy, resolved.strategy, inp)
+def _serve_on_loop(registry: StrategyRegistry) -> Callable[[str, JITInput], GenerationResult]:
+    """Serves a strategy (its result, with the records to store) on the event loop from the
+    worker thread that holds the transaction."""
+
+    def run(name: str, inp: JITInput) -> GenerationResult:
+        return anyio.from_thread.run(serve, registry, name, inp)
+
+    return run
 
 
 @router.post("/programs", status_code=201, response_model=ProgramOut)
@@ -108,9 +112,10 @@ def generate(
 
     The response header `Idempotent-Replayed: true` marks a stored result returned again.
     """
+    state = app_state(request)
     body, replayed = generate_session(
-        app_state(request),
-        _run_on_loop,
+        state,
+        _serve_on_loop(state.registry),
         lifter_id=lifter_id,
         session_id=session_id,
         checkin=checkin,

@@ -5,9 +5,9 @@
                                     another request with that key -> 409
     session still open?             planned or generated, no set logged; otherwise 409
     load state, assemble JITInput   (clock from the app)
-    run the strategy                its result: the output, the LLM call record, the hybrid
-                                    comparison (a strategy the registry lacks: the formula,
-                                    labelled formula_fallback / disabled)
+    serve the strategy              `training_engine.strategies.serve`: the output, the LLM
+                                    call record, the hybrid comparison (a strategy the registry
+                                    lacks: the formula, labelled formula_fallback / disabled)
     store check-in, session output + trace + snapshot, generation row with the response,
           the call record (llm_calls) and the comparison (comparison_logs), both keyed by the
           generation
@@ -46,7 +46,6 @@ from api.persistence.units import grams
 from api.schemas import CheckIn, GenerationOut
 from api.services.programs import unending_signals
 from api.state import AppState
-from api.strategy import Resolved, label, resolve
 from shared_types.enums import IntensityType, Lift, StrategyName
 from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult, LlmCallRecord
@@ -63,9 +62,9 @@ __all__ = [
     "request_hash",
 ]
 
-# Runs a resolved strategy on an input from the worker thread that holds the transaction (the
-# route hands the strategy's coroutine to the event loop) and returns its result with records.
-StrategyRunner = Callable[[Resolved, JITInput], GenerationResult]
+# Serves the named strategy on an input from the worker thread that holds the transaction (the
+# route hands `serve`'s coroutine to the event loop) and returns its result with records.
+StrategyRunner = Callable[[str, JITInput], GenerationResult]
 OPEN_STATUSES = ("planned", "generated")
 
 
@@ -215,10 +214,10 @@ def generate_session(
         settings = repo.settings_row(session, lifter_id)
         _repick_unending_intensity(session, lifter_id, row, checkin)
         assembled = assemble(repo.load_state(session, lifter, row), checkin, now)
-        resolved = resolve(checkin.strategy or StrategyName(settings.jit_strategy), state.registry)
+        name = (checkin.strategy or StrategyName(settings.jit_strategy)).value
         try:
-            result = run(resolved, assembled.input)
-            output = label(resolved, result.output)
+            result = run(name, assembled.input)
+            output = result.output
         except Exception as exc:
             raise GenerationFailed("the prescription could not be generated") from exc
 
@@ -258,7 +257,7 @@ def generate_session(
             )
         )
         session.flush()  # the records reference the generation row
-        owner = RecordOwner(generation_id, lifter_id, row.id, resolved.strategy.name, now)
+        owner = RecordOwner(generation_id, lifter_id, row.id, result.strategy or name, now)
         if result.call is not None:
             session.add(llm_call_row(result.call, owner))
         if result.comparison is not None:

@@ -24,7 +24,7 @@ from api.persistence.tables import (
 from shared_types.adjustment import JITAdjustment
 from shared_types.enums import FallbackReason
 from shared_types.inputs import JITInput
-from shared_types.llm import LlmCallRecord
+from shared_types.llm import GenerationResult, LlmCallRecord
 from shared_types.outputs import JITOutput
 from tests.api.client import ADMIN, Api, Lifter
 from tests.api.conftest import MONDAY
@@ -427,8 +427,10 @@ class _Unlabelled:
 
     name = "llm"
 
-    async def generate(self, inp: JITInput) -> JITOutput:
-        return formula_session(inp).model_copy(update={"jit_strategy": None})
+    async def run(self, inp: JITInput) -> GenerationResult:
+        return GenerationResult(
+            output=formula_session(inp).model_copy(update={"jit_strategy": None})
+        )
 
 
 def test_the_safety_net_labels_what_a_hand_built_registry_serves(make_api: Any) -> None:

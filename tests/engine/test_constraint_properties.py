@@ -16,10 +16,11 @@ from training_engine.constraints import FLOOR_PCT_OF_BASE, enforce_hard_constrai
 from training_engine.formulas.base_sets import formula_base, main_increment_kg
 from training_engine.muscles import PRIMARY_MUSCLES, primary_contributions
 from training_engine.pipeline.steps.final_sets import RECOVERY_RPE, RECOVERY_SETS
+from training_engine.session import formula_run
 
 
 def _constrained(inp: JITInput, adjustment: JITAdjustment):  # type: ignore[no-untyped-def]
-    return adjusted_session(inp, adjustment)
+    return adjusted_session(formula_run(inp), adjustment)
 
 
 @given(any_input(), any_adjustment())
@@ -67,7 +68,9 @@ def test_every_hard_constraint_holds_after_the_pass(
 @given(any_input(), any_adjustment())
 def test_the_pass_is_idempotent(inp: JITInput, adjustment: JITAdjustment) -> None:
     once = _constrained(inp, adjustment)
-    assert enforce_hard_constraints(once, inp, overrides=adjustment.aux_overrides) == once
+    assert (
+        enforce_hard_constraints(once, formula_run(inp), overrides=adjustment.aux_overrides) == once
+    )
 
 
 @given(any_input(), any_adjustment())

@@ -10,6 +10,7 @@ from shared_types.outputs import JITOutput
 from tests.factories import make_disruption, make_input
 from training_engine.adjustment import adjusted_session, apply_adjustment
 from training_engine.constraints import enforce_hard_constraints
+from training_engine.session import formula_run
 
 
 def adjust(intensity: float = 1.0, sets: int = 0, **extra: Any) -> JITAdjustment:
@@ -27,7 +28,7 @@ def adjust(intensity: float = 1.0, sets: int = 0, **extra: Any) -> JITAdjustment
 
 
 def constrained(inp: JITInput, adjustment: JITAdjustment) -> JITOutput:
-    return adjusted_session(inp, adjustment)
+    return adjusted_session(formula_run(inp), adjustment)
 
 
 def shape(out: JITOutput) -> tuple[int, float | None]:
@@ -89,13 +90,13 @@ def test_mrv_room_caps_the_sets_the_model_asked_for() -> None:
 
 def test_rehab_cap_lowers_the_weight_and_flags_it_once() -> None:
     inp = make_input(active_rehab_cap={"lift": "squat", "cap_kg": 80})
-    before = apply_adjustment(inp, adjust())
+    before = apply_adjustment(formula_run(inp), adjust())
     assert shape(before) == (2, 112.5)
-    out = enforce_hard_constraints(before, inp)
+    out = enforce_hard_constraints(before, formula_run(inp))
     assert shape(out) == (2, 80.0)
     assert (out.capped_by_rehab, out.rehab_cap_kg) == (True, 80.0)
     assert out.warnings == ("[constraint] Capped at 80kg by Rehab Mode",)
-    assert enforce_hard_constraints(out, inp).warnings == out.warnings
+    assert enforce_hard_constraints(out, formula_run(inp)).warnings == out.warnings
 
 
 def test_rehab_ceiling_rounds_up_to_the_plates() -> None:
@@ -140,23 +141,20 @@ def test_a_deload_may_be_lightened() -> None:
 
 
 def test_weight_floor_is_40_percent_of_the_base() -> None:
+    formula = formula_run(make_input())
+    candidate = apply_adjustment(formula, adjust(1.0))
+    too_light = tuple(s.model_copy(update={"weight_kg": 10.0}) for s in candidate.main_lift_sets)
     out = enforce_hard_constraints(
-        apply_adjustment(make_input(), adjust(1.0)).model_copy(
-            update={
-                "main_lift_sets": tuple(
-                    s.model_copy(update={"weight_kg": 10.0})
-                    for s in apply_adjustment(make_input(), adjust()).main_lift_sets
-                )
-            }
-        ),
-        make_input(),
+        candidate.model_copy(update={"main_lift_sets": too_light}), formula
     )
     assert shape(out) == (2, 45.0)
 
 
 def test_an_empty_unskipped_main_lift_gets_the_minimum_set() -> None:
-    candidate = apply_adjustment(make_input(), adjust()).model_copy(update={"main_lift_sets": ()})
-    out = enforce_hard_constraints(candidate, make_input())
+    candidate = apply_adjustment(formula_run(make_input()), adjust()).model_copy(
+        update={"main_lift_sets": ()}
+    )
+    out = enforce_hard_constraints(candidate, formula_run(make_input()))
     assert shape(out) == (1, 112.5)
     assert out.warnings[0] == "[constraint] Minimum 1 working set enforced"
     assert out.rest_recommendations.main_lift == (180,)

@@ -10,7 +10,7 @@ from tests.factories import make_disruption, make_input
 from training_engine.accessories.configured import SKIP_MAIN_SKIPPED
 from training_engine.accessories.overrides import SKIP_LLM_OVERRIDE
 from training_engine.adjustment import adjusted_session
-from training_engine.session import formula_session
+from training_engine.session import formula_run, formula_session
 
 
 def adjust(**changes: Any) -> JITAdjustment:
@@ -29,20 +29,20 @@ def adjust(**changes: Any) -> JITAdjustment:
 
 
 def test_l1_a_positive_set_modifier_adds_sets_up_to_the_mrv_room() -> None:
-    out = adjusted_session(make_input(), adjust(set_modifier=2))
+    out = adjusted_session(formula_run(make_input()), adjust(set_modifier=2))
     assert [s.set_number for s in out.main_lift_sets] == [1, 2, 3, 4]
     assert {(s.weight_kg, s.reps, s.rpe_target) for s in out.main_lift_sets} == {(112.5, 5, 8.5)}
     assert out.volume_modifier == 2.0
     assert out.rest_recommendations.main_lift == (180,) * 4
     near_cap = make_input(weekly_volume_to_date={"quads": 17})  # MRV 20: room for 3
-    capped = adjusted_session(near_cap, adjust(set_modifier=2))
+    capped = adjusted_session(formula_run(near_cap), adjust(set_modifier=2))
     assert len(capped.main_lift_sets) == 3
     assert capped.warnings == ("[constraint] Approaching MRV for quads — sets capped at 3",)
 
 
 def test_l2_accessories_are_built_by_the_formula_rules() -> None:
     inp = make_input()
-    out = adjusted_session(inp, adjust())
+    out = adjusted_session(formula_run(inp), adjust())
     assert out.auxiliary_work == formula_session(inp).auxiliary_work
     pause = out.auxiliary_work[0]
     assert pause.exercise == "Pause Squat"
@@ -54,7 +54,7 @@ def test_l2_overrides_apply_on_top_of_the_formula_rows() -> None:
     inp = make_input()
     formula_rows = formula_session(inp).auxiliary_work
     out = adjusted_session(
-        inp,
+        formula_run(inp),
         adjust(
             aux_overrides=[
                 {"exercise": "Pause Squat", "action": "reduce", "anchor_override": None},
@@ -72,7 +72,7 @@ def test_l2_overrides_apply_on_top_of_the_formula_rows() -> None:
 
 def test_l3_accessories_follow_the_main_lift_the_constraint_pass_served() -> None:
     inp = make_input(active_disruptions=(make_disruption(Severity.MAJOR),))
-    out = adjusted_session(inp, adjust())
+    out = adjusted_session(formula_run(inp), adjust())
     assert out.skipped_main_lift
     assert all(r.skipped and r.skip_reason == SKIP_MAIN_SKIPPED for r in out.auxiliary_work)
     assert out.rest_recommendations.auxiliary == (90, 90)
@@ -80,7 +80,7 @@ def test_l3_accessories_follow_the_main_lift_the_constraint_pass_served() -> Non
 
 def test_l4_the_lifters_rest_override_is_kept() -> None:
     inp = make_input(user_rest_overrides=[{"rest_seconds": 240}])
-    out = adjusted_session(inp, adjust(rest_adjustments={"main_lift": 30}))
+    out = adjusted_session(formula_run(inp), adjust(rest_adjustments={"main_lift": 30}))
     assert out.rest_recommendations.main_lift == (240, 240)
     assert out.llm_rest_suggestion is not None
     assert (
@@ -96,7 +96,7 @@ def test_l5_an_anchor_override_is_bounded_by_the_engine_anchor() -> None:
     inp = make_input()
     override = {"weight_kg": 500, "reason": "hallucinated max"}
     out = adjusted_session(
-        inp,
+        formula_run(inp),
         adjust(
             aux_overrides=[
                 {"exercise": "Pause Squat", "action": "normal", "anchor_override": override}
@@ -110,7 +110,7 @@ def test_l5_an_anchor_override_is_bounded_by_the_engine_anchor() -> None:
     assert pause.anchor.anchor_base_kg == 126.0  # 1.2 x 105, not 500
     assert pause.sets[0].weight_kg == 125.0
     lighter = adjusted_session(
-        inp,
+        formula_run(inp),
         adjust(
             aux_overrides=[
                 {

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
+
+import pytest
 
 from shared_types.adjustment import JITAdjustment
 from shared_types.enums import FallbackReason, StrategyUsed
 from shared_types.inputs import JITInput
-from shared_types.outputs import JITOutput
 from tests.factories import make_input
+from training_engine import session as session_module
 from training_engine.adjustment import adjusted_session
 from training_engine.ports import (
     AdjustmentRequest,
@@ -18,7 +19,7 @@ from training_engine.ports import (
     FixedAdjustmentSource,
     SourcedAdjustment,
 )
-from training_engine.session import formula_session
+from training_engine.session import formula_run, formula_session
 from training_engine.strategies import AutoStrategy, HybridStrategy, LlmStrategy
 
 NEUTRAL: dict[str, Any] = {
@@ -58,14 +59,6 @@ class Slow:
         return SourcedAdjustment(self.answer)
 
 
-class SlowFormula:
-    name = "formula"
-
-    async def generate(self, inp: JITInput) -> JITOutput:
-        await asyncio.sleep(0.2)
-        return formula_session(inp)
-
-
 class Health:
     def __init__(self, accepting: bool) -> None:
         self.value = accepting
@@ -81,7 +74,7 @@ def run(strategy: Any, inp: JITInput | None = None) -> Any:
 def test_llm_serves_the_adjusted_session_labelled_llm() -> None:
     inp = make_input()
     result = run(LlmStrategy(FixedAdjustmentSource(adjustment(intensity_modifier=0.9))), inp)
-    assert result.output == adjusted_session(inp, adjustment(intensity_modifier=0.9))
+    assert result.output == adjusted_session(formula_run(inp), adjustment(intensity_modifier=0.9))
     assert result.output.jit_strategy is StrategyUsed.LLM
     assert result.output.fallback_reason is None
 
@@ -142,13 +135,31 @@ def test_hybrid_shadow_serves_the_formula_and_still_records_the_llm() -> None:
     assert not comparison.should_surface_to_user
 
 
-def test_hybrid_runs_both_branches_concurrently() -> None:
-    hybrid = HybridStrategy(LlmStrategy(Slow(0.2, adjustment())), SlowFormula())
-    started = time.perf_counter()
-    result = run(hybrid)
-    elapsed = time.perf_counter() - started
-    assert result.output.jit_strategy is StrategyUsed.LLM
-    assert elapsed < 0.35, f"{elapsed:.3f}s: the branches ran one after the other"
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        LlmStrategy(FixedAdjustmentSource(adjustment(set_modifier=-1))),
+        LlmStrategy(Failing(FallbackReason.TIMEOUT)),
+        HybridStrategy(LlmStrategy(FixedAdjustmentSource(adjustment(set_modifier=-1)))),
+        HybridStrategy(LlmStrategy(Failing(FallbackReason.TIMEOUT))),
+        AutoStrategy(LlmStrategy(FixedAdjustmentSource(adjustment())), Health(True)),
+        AutoStrategy(LlmStrategy(FixedAdjustmentSource(adjustment())), Health(False)),
+    ],
+    ids=["llm", "llm-fallback", "hybrid", "hybrid-fallback", "auto-llm", "auto-formula"],
+)
+def test_a_generation_runs_the_formula_pipeline_once(
+    strategy: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = session_module.run_main_lift
+
+    def counting(inp: JITInput) -> Any:
+        calls.append(inp.session_id)
+        return real(inp)
+
+    monkeypatch.setattr(session_module, "run_main_lift", counting)
+    run(strategy)
+    assert len(calls) == 1
 
 
 def test_auto_uses_the_llm_when_the_provider_accepts_calls() -> None:

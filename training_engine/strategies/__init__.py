@@ -1,7 +1,7 @@
 """Pluggable strategies: the contract, the registry, formula, llm, hybrid and auto."""
 
 from training_engine.strategies.auto import AutoStrategy
-from training_engine.strategies.base import RecordingStrategy, Strategy, run_strategy
+from training_engine.strategies.base import Strategy, serve
 from training_engine.strategies.formula import FormulaStrategy
 from training_engine.strategies.hybrid import HybridStrategy
 from training_engine.strategies.llm import LlmStrategy, fallback_session
@@ -16,11 +16,10 @@ __all__ = [
     "FormulaStrategy",
     "HybridStrategy",
     "LlmStrategy",
-    "RecordingStrategy",
     "Strategy",
     "StrategyRegistry",
     "UnknownStrategyError",
     "default_registry",
     "fallback_session",
-    "run_strategy",
+    "serve",
 ]

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
-from shared_types.outputs import JITOutput
 from training_engine.ports import ProviderHealth
-from training_engine.session import formula_session
+from training_engine.session import formula_run
 from training_engine.strategies.llm import LlmStrategy
 
 __all__ = ["AutoStrategy"]
@@ -34,13 +33,11 @@ class AutoStrategy:
             return "llm", "provider configured and accepting calls"
         return "formula", "no provider configured, or its breaker is open"
 
-    async def generate(self, inp: JITInput) -> JITOutput:
-        return (await self.run(inp)).output
-
     async def run(self, inp: JITInput) -> GenerationResult:
         choice, why = self.choose(inp)
         route = f"{choice}: {why}"
+        formula = formula_run(inp)
         if choice == "llm":
-            result = await self._llm.run(inp)
+            result = await self._llm.adjust(formula)
             return result.model_copy(update={"route": route})
-        return GenerationResult(output=formula_session(inp), route=route)
+        return GenerationResult(output=formula.output, route=route)

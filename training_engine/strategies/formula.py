@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared_types.inputs import JITInput
-from shared_types.outputs import JITOutput
+from shared_types.llm import GenerationResult
 from training_engine.session import formula_session
 
 __all__ = ["FormulaStrategy"]
@@ -14,5 +14,5 @@ class FormulaStrategy:
     def name(self) -> str:
         return "formula"
 
-    async def generate(self, inp: JITInput) -> JITOutput:
-        return formula_session(inp)
+    async def run(self, inp: JITInput) -> GenerationResult:
+        return GenerationResult(output=formula_session(inp))

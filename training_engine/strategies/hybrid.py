@@ -1,4 +1,7 @@
-"""The `hybrid` strategy: formula and LLM concurrently, compared (domain-reference §6).
+"""The `hybrid` strategy: the formula and the LLM's adjustment of it, compared
+(domain-reference §6). The formula pass runs once and is both the LLM's base and the comparison's
+formula side (the reference runs the two concurrently; ours is CPU work of microseconds, so
+nothing waits on it).
 
 The served session is the LLM's when it succeeded, and the formula's labelled
 `formula_fallback` (with the reason) otherwise; a fallback is never labelled `llm`. In shadow
@@ -8,38 +11,30 @@ run returns a `ComparisonRecord`: both sessions, the divergence and what was ser
 
 from __future__ import annotations
 
-import asyncio
-
 from shared_types.enums import StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult
-from shared_types.outputs import JITOutput
 from training_engine.divergence import compute_divergence, should_surface
 from training_engine.served import labelled
-from training_engine.strategies.base import Strategy
-from training_engine.strategies.formula import FormulaStrategy
+from training_engine.session import formula_run
 from training_engine.strategies.llm import LlmStrategy
 
 __all__ = ["HybridStrategy"]
 
 
 class HybridStrategy:
-    def __init__(
-        self, llm: LlmStrategy, formula: Strategy | None = None, *, shadow: bool = False
-    ) -> None:
+    def __init__(self, llm: LlmStrategy, *, shadow: bool = False) -> None:
         self._llm = llm
-        self._formula = formula or FormulaStrategy()
         self._shadow = shadow
 
     @property
     def name(self) -> str:
         return "hybrid"
 
-    async def generate(self, inp: JITInput) -> JITOutput:
-        return (await self.run(inp)).output
-
     async def run(self, inp: JITInput) -> GenerationResult:
-        formula, llm = await asyncio.gather(self._formula.generate(inp), self._llm.run(inp))
+        run = formula_run(inp)
+        formula = run.output
+        llm = await self._llm.adjust(run)
         succeeded = llm.output.jit_strategy is StrategyUsed.LLM
         reason = None if succeeded else llm.output.fallback_reason
         divergence = compute_divergence(formula, llm.output) if succeeded else None

@@ -2,6 +2,10 @@
 constraint pass. Any failure serves the formula session labelled `formula_fallback` with the
 reason; nothing is ever raised to the caller (domain-reference §5).
 
+The formula runs once per generation: `run` computes the formula pass and `adjust` takes it (the
+prompt's base, the candidate's base, the constraint pass's context, the served trace and every
+fallback), so `hybrid` and `auto` hand in the pass they already have.
+
 The deadline is the shell's: its `AdjustmentSource` enforces it around the model call, so the
 core never reads a clock.
 """
@@ -16,14 +20,14 @@ from training_engine.adjustment import adjusted_session
 from training_engine.ports import AdjustmentRequest, AdjustmentSource, AdjustmentUnavailable
 from training_engine.prompt import build_prompt
 from training_engine.served import labelled
-from training_engine.session import formula_session
+from training_engine.session import FormulaRun, formula_run
 
 __all__ = ["LlmStrategy", "fallback_session"]
 
 
-def fallback_session(inp: JITInput, reason: FallbackReason) -> JITOutput:
+def fallback_session(formula: FormulaRun, reason: FallbackReason) -> JITOutput:
     """The formula session (and its trace), labelled as a fallback with its reason."""
-    return labelled(formula_session(inp), StrategyUsed.FORMULA_FALLBACK, reason)
+    return labelled(formula.output, StrategyUsed.FORMULA_FALLBACK, reason)
 
 
 class LlmStrategy:
@@ -34,19 +38,20 @@ class LlmStrategy:
     def name(self) -> str:
         return "llm"
 
-    async def generate(self, inp: JITInput) -> JITOutput:
-        return (await self.run(inp)).output
-
     async def run(self, inp: JITInput) -> GenerationResult:
-        request = AdjustmentRequest(inp=inp, prompt=build_prompt(inp))
+        return await self.adjust(formula_run(inp))
+
+    async def adjust(self, formula: FormulaRun) -> GenerationResult:
+        """The model's adjustment of the formula pass `formula`, or its labelled fallback."""
+        request = AdjustmentRequest(inp=formula.inp, prompt=build_prompt(formula))
         try:
             answer = await self._source.adjustment(request)
         except AdjustmentUnavailable as exc:
-            return GenerationResult(output=fallback_session(inp, exc.reason), call=exc.record)
+            return GenerationResult(output=fallback_session(formula, exc.reason), call=exc.record)
         except Exception:  # a source that broke its contract still gets a session
-            return GenerationResult(output=fallback_session(inp, FallbackReason.PROVIDER_ERROR))
+            return GenerationResult(output=fallback_session(formula, FallbackReason.PROVIDER_ERROR))
         try:
-            output = adjusted_session(inp, answer.adjustment)
+            output = adjusted_session(formula, answer.adjustment)
         except (ArithmeticError, ValueError, TypeError, AttributeError):
             # an adjustment our bounds did not foresee (e.g. a replayed, unvalidated row)
             record = answer.record
@@ -55,6 +60,6 @@ class LlmStrategy:
                     update={"fallback_reason": FallbackReason.INVALID_RESPONSE}
                 )
             return GenerationResult(
-                output=fallback_session(inp, FallbackReason.INVALID_RESPONSE), call=record
+                output=fallback_session(formula, FallbackReason.INVALID_RESPONSE), call=record
             )
         return GenerationResult(output=output, call=answer.record)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from training_engine.strategies.base import Strategy
-from training_engine.strategies.formula import FormulaStrategy
+if TYPE_CHECKING:
+    from training_engine.strategies.base import Strategy
 
 __all__ = ["StrategyRegistry", "UnknownStrategyError", "default_registry"]
 
-StrategyFactory = Callable[[], Strategy]
+StrategyFactory = Callable[[], "Strategy"]
 
 
 class UnknownStrategyError(LookupError):
@@ -44,4 +45,6 @@ class StrategyRegistry:
 
 def default_registry() -> StrategyRegistry:
     """The strategies the core can offer on its own (no model needed): `formula`."""
+    from training_engine.strategies.formula import FormulaStrategy  # noqa: PLC0415
+
     return StrategyRegistry({"formula": FormulaStrategy})
