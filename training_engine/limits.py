@@ -5,9 +5,16 @@ from __future__ import annotations
 from shared_types.inputs import JITInput
 from training_engine.formulas.rounding import floor_to_increment, round_up_to_increment
 
-__all__ = ["BAR_WEIGHT_KG", "bar_weight_kg", "rehab_ceiling_kg", "weight_ceiling_kg"]
+__all__ = [
+    "BAR_WEIGHT_KG",
+    "FEMALE_BAR_WEIGHT_KG",
+    "bar_weight_kg",
+    "rehab_ceiling_kg",
+    "weight_ceiling_kg",
+]
 
 BAR_WEIGHT_KG = 20.0
+FEMALE_BAR_WEIGHT_KG = 15.0  # a women's Olympic bar (TS §3.10); the shell's default for women
 
 
 def bar_weight_kg(inp: JITInput) -> float:

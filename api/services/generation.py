@@ -46,12 +46,11 @@ from api.persistence.units import grams
 from api.schemas import CheckIn, GenerationOut
 from api.services.programs import unending_signals
 from api.state import AppState
-from shared_types.enums import IntensityType, Lift, StrategyName
+from shared_types.enums import Lift, StrategyName
 from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult, LlmCallRecord
 from shared_types.outputs import JITOutput
-from training_engine.muscles import PRIMARY_MUSCLES
-from training_engine.planning import unending_slot
+from training_engine.planning import primary_soreness, todays_intensity
 
 __all__ = [
     "RecordOwner",
@@ -84,12 +83,11 @@ def _repick_unending_intensity(
     program = session.get(ProgramRow, row.program_id) if row.program_id else None
     if program is None or program.mode != "unending" or row.is_deload:
         return
-    lift = Lift(row.primary_lift)
-    soreness = max((checkin.soreness.get(m, 1) for m in PRIMARY_MUSCLES[lift]), default=1)
+    soreness = primary_soreness(Lift(row.primary_lift), checkin.soreness)
     signals = unending_signals(session, lifter_id, primary_soreness=soreness)
-    slot = unending_slot(program.session_counter, program.training_days_per_week, signals)
-    if slot.intensity_type is not IntensityType.DELOAD:
-        row.intensity_type = slot.intensity_type.value
+    intensity = todays_intensity(program.session_counter, program.training_days_per_week, signals)
+    if intensity is not None:
+        row.intensity_type = intensity.value
 
 
 @dataclass(frozen=True)

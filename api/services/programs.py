@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
-from statistics import mean
 
 from sqlmodel import Session, col, select
 
@@ -21,16 +20,17 @@ from api.state import AppState
 from shared_types.enums import IntensityType, Lift
 from training_engine.planning import (
     DEFAULT_WEEKDAYS,
+    FinishedSession,
     PlannedSlot,
     UnendingSignals,
     scheduled_program,
+    unending_signals_from,
     unending_slot,
 )
 
 __all__ = ["advance_unending", "create_program", "unending_signals"]
 
 DEFAULT_WEEKS = 12
-RECENT_RPE_SESSIONS = 3
 
 
 def _session_row(
@@ -60,7 +60,7 @@ def _monday(day: date) -> date:
 def unending_signals(
     session: Session, lifter_id: str, *, primary_soreness: int | None = None
 ) -> UnendingSignals:
-    """The last finished session's lift and type, days since it, recent session RPE."""
+    """The signals of the lifter's last finished sessions (`planning.unending_signals_from`)."""
     finished = session.exec(
         select(SessionRow)
         .where(
@@ -70,17 +70,17 @@ def unending_signals(
         .order_by(col(SessionRow.updated_at).desc(), col(SessionRow.id))
         .limit(10)
     ).all()
-    if not finished:
-        return UnendingSignals(primary_soreness=primary_soreness)
-    last = finished[0]
-    completed = [s for s in finished if s.status == "completed" and s.completed_at is not None]
-    rpes = [s.session_rpe for s in completed[:RECENT_RPE_SESSIONS] if s.session_rpe is not None]
-    return UnendingSignals(
-        last_lift=Lift(last.primary_lift),
-        last_intensity=IntensityType(last.intensity_type),
+    return unending_signals_from(
+        [
+            FinishedSession(
+                lift=Lift(s.primary_lift),
+                intensity=IntensityType(s.intensity_type),
+                completed=s.status == "completed" and s.completed_at is not None,
+                session_rpe=s.session_rpe,
+            )
+            for s in finished
+        ],
         primary_soreness=primary_soreness,
-        days_since_last=None,
-        mean_recent_rpe=mean(rpes) if rpes else None,
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "floor_to_increment",
     "format_kg",
     "plate_increment_kg",
+    "plate_step_kg",
     "round_half_up",
     "round_to_increment",
     "round_up_to_increment",
@@ -50,11 +51,16 @@ def floor_to_increment(weight_kg: float, increment_kg: float) -> float:
     return float(math.floor(weight_kg / increment_kg) * increment_kg)
 
 
+def plate_step_kg(plates_kg: Iterable[float]) -> float:
+    """Twice the smallest of the plates (one goes on each side); at least one plate is needed."""
+    return 2 * min(plates_kg)
+
+
 def plate_increment_kg(disabled_plates_kg: Iterable[float] = ()) -> float:
     """Twice the smallest plate still enabled; with every plate disabled, the default step."""
     disabled = set(disabled_plates_kg)
     enabled = [plate for plate in PLATES_KG if plate not in disabled]
-    return 2 * min(enabled) if enabled else DEFAULT_INCREMENT_KG
+    return plate_step_kg(enabled) if enabled else DEFAULT_INCREMENT_KG
 
 
 def effective_increment_kg(config_increment_kg: float | None, plate_step_kg: float | None) -> float:

@@ -1,8 +1,8 @@
 """Pure helpers the shell uses to assemble a `JITInput` from stored history (DR §3.20, §8.3).
 
 Program scaffolding (the cube rotation), the working 1RM and the profile estimate, effective
-sets and weekly volume, synthetic injury soreness and the default accessory pools. No I/O and
-no clock: dates and times are arguments.
+sets and weekly volume, synthetic injury soreness, the default accessory pools and an unending
+program's choice of stimulus. No I/O and no clock: dates and times are arguments.
 """
 
 from training_engine.planning.auxiliaries import block_auxiliaries, default_pool, top_up_pool
@@ -16,10 +16,17 @@ from training_engine.planning.scheduler import (
     DEFAULT_WEEKDAYS,
     PlannedSlot,
     UnendingSignals,
+    next_lift,
     scheduled_program,
     unending_slot,
 )
 from training_engine.planning.soreness import injury_soreness, merge_soreness
+from training_engine.planning.unending import (
+    FinishedSession,
+    primary_soreness,
+    todays_intensity,
+    unending_signals_from,
+)
 from training_engine.planning.volume import (
     VolumeStatus,
     rpe_set_multiplier,
@@ -29,6 +36,7 @@ from training_engine.planning.volume import (
 
 __all__ = [
     "DEFAULT_WEEKDAYS",
+    "FinishedSession",
     "LoggedSet",
     "PlannedSlot",
     "UnendingSignals",
@@ -38,10 +46,14 @@ __all__ = [
     "epley_kg",
     "injury_soreness",
     "merge_soreness",
+    "next_lift",
+    "primary_soreness",
     "profile_estimate_kg",
     "rpe_set_multiplier",
     "scheduled_program",
+    "todays_intensity",
     "top_up_pool",
+    "unending_signals_from",
     "unending_slot",
     "volume_status",
     "weekly_volume",

@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_WEEKDAYS",
     "PlannedSlot",
     "UnendingSignals",
+    "next_lift",
     "scheduled_program",
     "unending_slot",
 ]
@@ -108,8 +109,11 @@ class UnendingSignals:
     mean_recent_rpe: float | None = None
 
 
-def _next_after(order: tuple[Lift, ...], last: Lift | None) -> Lift:
-    return order[0] if last is None else order[(order.index(last) + 1) % len(order)]
+def next_lift(last: Lift | None) -> Lift:
+    """The lift after `last` in the rotation (squat, bench, deadlift); squat to start."""
+    if last is None:
+        return LIFT_ORDER[0]
+    return LIFT_ORDER[(LIFT_ORDER.index(last) + 1) % len(LIFT_ORDER)]
 
 
 def _unending_intensity(week: int, signals: UnendingSignals) -> IntensityType:
@@ -134,5 +138,5 @@ def unending_slot(counter: int, days_per_week: int, signals: UnendingSignals) ->
     week = counter // days_per_week + 1
     block = ((week - 1) // 3) % 3 + 1
     day = counter % days_per_week + 1
-    lift = _next_after(LIFT_ORDER, signals.last_lift)
+    lift = next_lift(signals.last_lift)
     return PlannedSlot(week, day, block, lift, _unending_intensity(week, signals))
