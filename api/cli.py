@@ -21,43 +21,29 @@ path, nothing on stdout); 1 an unexpected internal error (one line on stderr, no
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import uvicorn
-from pydantic import ValidationError
+# Each command imports what it needs when it runs: `--help` and the formula load no provider
+# SDK, web framework or database layer (tests/cli/test_cli_imports.py).
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-from api.app import create_app
-from api.bench import run_bench
-from api.bench_api import bench_api
-from api.documents import DocumentError, Format, dump_outputs, load_inputs, render_json
-from api.llm.runtime import build_runtime, registry_for_source
-from api.settings import Settings
-from shared_types.adjustment import JITAdjustment
-from shared_types.inputs import JITInput
-from shared_types.llm import GenerationResult
-from shared_types.parakeet import adjustment_from_parakeet, input_from_parakeet
-from training_engine.ports import AlwaysAccepting, FixedAdjustmentSource
-from training_engine.prompt import (
-    PROMPT_VERSION,
-    SYSTEM_PROMPT,
-    build_prompt,
-    compact_json,
-    parakeet_context,
-)
-from training_engine.session import formula_run
-from training_engine.strategies import StrategyRegistry, UnknownStrategyError, serve
+    from api.documents import Format
+    from shared_types.inputs import JITInput
+    from shared_types.llm import GenerationResult
+    from training_engine.strategies import StrategyRegistry
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
+FORMATS = ("native", "parakeet")  # api.documents.Format, spelled here so --help loads no model
 # Parakeet's 37 inputs, kept in the repository (tests/fixtures/parakeet/README.md).
 DEFAULT_BENCH_INPUTS = (
     Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "parakeet" / "inputs.json"
@@ -82,9 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--strategy", default="formula", help="formula | llm | hybrid | auto (default: formula)"
     )
-    generate.add_argument(
-        "--format", choices=[f.value for f in Format], default=Format.NATIVE.value
-    )
+    generate.add_argument("--format", choices=FORMATS, default="native")
     generate.add_argument("--input", type=Path, help="JSON file (default: standard input)")
     generate.add_argument(
         "--adjustment",
@@ -101,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     prompt = commands.add_parser("prompt", help="print the messages the model would be sent")
     prompt.add_argument("--input", type=Path, help="JSON file (default: standard input)")
-    prompt.add_argument("--format", choices=[f.value for f in Format], default=None)
+    prompt.add_argument("--format", choices=FORMATS, default=None)
     prompt.add_argument(
         "--stats",
         action="store_true",
@@ -110,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="time in-process formula generation")
     bench.add_argument("--input", type=Path, help="JSON array of inputs (default: parakeet's)")
-    bench.add_argument("--format", choices=["auto", "native", "parakeet"], default="auto")
+    bench.add_argument("--format", choices=["auto", *FORMATS], default="auto")
     bench.add_argument("--iterations", type=int, default=200)
 
     serve = commands.add_parser("serve", help="run the HTTP API with uvicorn")
@@ -138,6 +122,8 @@ def _read(path: Path | None, stdin: TextIO) -> str:
 async def _generate_all(
     registries: Sequence[StrategyRegistry], name: str, inputs: Sequence[JITInput]
 ) -> list[GenerationResult]:
+    from training_engine.strategies import serve  # noqa: PLC0415
+
     results = []
     for registry, inp in zip(registries, inputs, strict=True):
         results.append(await serve(registry, name, inp))
@@ -149,6 +135,12 @@ def _fixed_registries(
 ) -> list[StrategyRegistry]:
     """One registry per input over a fixed adjustment. Each adjustment is validated when it is
     used, like a model's answer: one outside the schema's bounds is an `invalid_response`."""
+    from api.documents import Format  # noqa: PLC0415
+    from api.llm.runtime import registry_for_source  # noqa: PLC0415
+    from shared_types.adjustment import JITAdjustment  # noqa: PLC0415
+    from shared_types.parakeet import adjustment_from_parakeet  # noqa: PLC0415
+    from training_engine.ports import AlwaysAccepting, FixedAdjustmentSource  # noqa: PLC0415
+
     try:
         data = json.loads(_read(path, stdin))
     except json.JSONDecodeError as exc:
@@ -167,7 +159,19 @@ def _fixed_registries(
     ]
 
 
-def _configured_registry(shadow: bool) -> StrategyRegistry:
+def _configured_registry(name: str, shadow: bool) -> StrategyRegistry:
+    """The core's own registry for a strategy it offers (the formula); otherwise the one the
+    provider settings in the environment give (the only path that loads a provider SDK)."""
+    from training_engine.strategies import default_registry  # noqa: PLC0415
+
+    core = default_registry()
+    if name in core.names:
+        return core
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from api.llm.runtime import build_runtime, registry_for_source  # noqa: PLC0415
+    from api.settings import Settings  # noqa: PLC0415
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -185,6 +189,8 @@ def _configured_registry(shadow: bool) -> StrategyRegistry:
 
 
 def _write_records(path: Path, results: Sequence[GenerationResult]) -> None:
+    from training_engine.prompt import compact_json  # noqa: PLC0415
+
     lines = []
     for result in results:
         record = result.model_dump(mode="json", exclude={"output"})
@@ -201,9 +207,13 @@ def _cmd_generate(
     stdin: TextIO,
     stdout: TextIO,
 ) -> int:
+    import asyncio  # noqa: PLC0415
+
+    from api.documents import Format, dump_outputs, load_inputs, render_json  # noqa: PLC0415
+
     fmt = Format(args.format)
     if args.adjustment is None:
-        registry = registry or _configured_registry(args.shadow)
+        registry = registry or _configured_registry(args.strategy, args.shadow)
         registry.create(args.strategy)  # fail on an unknown name before reading anything
     inputs, as_array = load_inputs(_read(args.input, stdin), fmt)
     if args.adjustment is not None:
@@ -220,6 +230,9 @@ def _cmd_generate(
 
 
 def _prompt_document(inp: JITInput) -> dict[str, Any]:
+    from training_engine.prompt import build_prompt, compact_json, parakeet_context  # noqa: PLC0415
+    from training_engine.session import formula_run  # noqa: PLC0415
+
     prompt = build_prompt(formula_run(inp))
     reference = len(compact_json(parakeet_context(inp)))
     return {
@@ -237,6 +250,15 @@ def _prompt_document(inp: JITInput) -> dict[str, Any]:
 
 
 def _prompt_stats(inputs: Sequence[JITInput]) -> dict[str, Any]:
+    from training_engine.prompt import (  # noqa: PLC0415
+        PROMPT_VERSION,
+        SYSTEM_PROMPT,
+        build_prompt,
+        compact_json,
+        parakeet_context,
+    )
+    from training_engine.session import formula_run  # noqa: PLC0415
+
     ours = [len(build_prompt(formula_run(inp)).user) for inp in inputs]
     theirs = [len(compact_json(parakeet_context(inp))) for inp in inputs]
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
@@ -253,6 +275,8 @@ def _prompt_stats(inputs: Sequence[JITInput]) -> dict[str, Any]:
 
 
 def _cmd_prompt(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from api.documents import Format, load_inputs, render_json  # noqa: PLC0415
+
     path = args.input
     if path is None and args.stats:
         path = _default_bench_path()
@@ -268,6 +292,8 @@ def _cmd_prompt(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _guess_format(text: str) -> Format:
+    from api.documents import Format  # noqa: PLC0415
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -286,6 +312,11 @@ def _default_bench_path() -> Path:
 
 
 def _cmd_bench(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from api.bench import run_bench  # noqa: PLC0415
+    from api.documents import Format, load_inputs  # noqa: PLC0415
+    from shared_types.inputs import JITInput  # noqa: PLC0415
+    from shared_types.parakeet import input_from_parakeet  # noqa: PLC0415
+
     if args.iterations < 1:
         raise _UsageError("--iterations must be at least 1")
     text = _read(args.input or _default_bench_path(), stdin)
@@ -310,6 +341,11 @@ def _cmd_bench(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise _UsageError("--port must be 1-65535")
+    import uvicorn  # noqa: PLC0415
+
+    from api.app import create_app  # noqa: PLC0415
+    from api.settings import Settings  # noqa: PLC0415
+
     uvicorn.run(
         create_app(Settings()),
         host=args.host,
@@ -323,12 +359,43 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_bench_api(args: argparse.Namespace, stdout: TextIO) -> int:
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 600:
         raise _UsageError("--clients must be 1-200 and --seconds 0-600")
+    from api.bench_api import bench_api  # noqa: PLC0415
+
     try:
         result = bench_api(args.db, args.clients, args.seconds, args.database_url)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
     stdout.write(json.dumps(result) + "\n")
     return EXIT_OK
+
+
+def _run(
+    args: argparse.Namespace,
+    registry: StrategyRegistry | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    from api.documents import DocumentError  # noqa: PLC0415
+    from training_engine.strategies import UnknownStrategyError  # noqa: PLC0415
+
+    try:
+        if args.command == "generate":
+            return _cmd_generate(args, registry, stdin, stdout)
+        if args.command == "prompt":
+            return _cmd_prompt(args, stdin, stdout)
+        if args.command == "serve":
+            return _cmd_serve(args)
+        if args.command == "bench-api":
+            return _cmd_bench_api(args, stdout)
+        return _cmd_bench(args, stdin, stdout)
+    except DocumentError as exc:
+        stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")
+        for problem in exc.problems:
+            stderr.write(f"  {problem}\n")
+        return EXIT_USAGE
+    except UnknownStrategyError as exc:
+        raise _UsageError(str(exc)) from None
 
 
 def main(
@@ -344,21 +411,8 @@ def main(
     stderr = stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
-        if args.command == "generate":
-            return _cmd_generate(args, registry, stdin, stdout)
-        if args.command == "prompt":
-            return _cmd_prompt(args, stdin, stdout)
-        if args.command == "serve":
-            return _cmd_serve(args)
-        if args.command == "bench-api":
-            return _cmd_bench_api(args, stdout)
-        return _cmd_bench(args, stdin, stdout)
-    except DocumentError as exc:
-        stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")
-        for problem in exc.problems:
-            stderr.write(f"  {problem}\n")
-        return EXIT_USAGE
-    except (_UsageError, UnknownStrategyError) as exc:
+        return _run(args, registry, stdin, stdout, stderr)
+    except _UsageError as exc:
         stderr.write(f"jit-engine: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
