@@ -1,4 +1,9 @@
-"""`jit-engine bench`: in-process formula generation timing over a set of inputs."""
+"""`jit-engine bench`: in-process formula generation timing over a set of inputs.
+
+Three timings: the inputs as given (also split by class: with an `auxiliary_pool` or without),
+the same inputs parsed from raw JSON first, and the inputs as the API builds them (every input's
+`auxiliary_pool` set to the full catalog top-up pool, `planning.top_up_pool`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from shared_types.inputs import JITInput
+from training_engine.planning import top_up_pool
 from training_engine.session import formula_session
 
 __all__ = ["run_bench"]
@@ -32,19 +38,51 @@ def _time_each(items: Sequence[Any], work: Callable[[Any], object], rounds: int)
     return samples
 
 
+def _summary(prefix: str, samples: Sequence[float]) -> dict[str, float | None]:
+    """Median and p99 microseconds (None for a class without inputs)."""
+    if not samples:
+        return {f"{prefix}median_us": None, f"{prefix}p99_us": None}
+    return {
+        f"{prefix}median_us": round(statistics.median(samples), 1),
+        f"{prefix}p99_us": round(_percentile(samples, 99), 1),
+    }
+
+
+def _per_second(samples: Sequence[float]) -> float:
+    return round(len(samples) / (sum(samples) / 1e6), 1)
+
+
+def _timed(inputs: Sequence[JITInput], iterations: int) -> list[float]:
+    _time_each(inputs, formula_session, WARMUP_ROUNDS)
+    return _time_each(inputs, formula_session, iterations)
+
+
 def run_bench(
     raw_items: Sequence[Any],
     parse: Callable[[Any], JITInput],
     iterations: int,
-) -> dict[str, float | int]:
-    """Median and p99 microseconds per session, from validated inputs and from raw JSON."""
+) -> dict[str, float | int | None]:
+    """Microseconds per session (median, p99) from validated inputs, per input class (with or
+    without an auxiliary pool), from raw JSON, and on API-shaped inputs with the full pool."""
     inputs = [parse(raw) for raw in raw_items]
-    _time_each(inputs, formula_session, WARMUP_ROUNDS)
-    generate = _time_each(inputs, formula_session, iterations)
+    pooled = [inp for inp in inputs if inp.auxiliary_pool]
+    unpooled = [inp for inp in inputs if not inp.auxiliary_pool]
+    generate = _timed(inputs, iterations)
+    with_pool = _timed(pooled, iterations) if pooled else []
+    without_pool = _timed(unpooled, iterations) if unpooled else []
     parse_and_generate = _time_each(raw_items, lambda raw: formula_session(parse(raw)), iterations)
+    pool = top_up_pool()
+    api_shaped = [inp.model_copy(update={"auxiliary_pool": pool}) for inp in inputs]
+    api = _timed(api_shaped, iterations)
     return {
         "sessions": len(inputs),
-        "median_us": round(statistics.median(generate), 1),
-        "p99_us": round(_percentile(generate, 99), 1),
+        **_summary("", generate),
         "parse_median_us": round(statistics.median(parse_and_generate), 1),
+        "sessions_per_s": _per_second(generate),
+        "sessions_with_pool": len(pooled),
+        **_summary("with_pool_", with_pool),
+        **_summary("without_pool_", without_pool),
+        "api_pool_size": len(pool),
+        **_summary("api_pool_", api),
+        "api_pool_sessions_per_s": _per_second(api),
     }

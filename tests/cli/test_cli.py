@@ -127,9 +127,28 @@ def test_bench_prints_one_json_line_with_the_contracted_keys() -> None:
     lines = out.splitlines()
     assert len(lines) == 1
     result = json.loads(lines[0])
-    assert set(result) == {"sessions", "median_us", "p99_us", "parse_median_us"}
+    assert set(result) == {
+        "sessions",
+        "median_us",
+        "p99_us",
+        "parse_median_us",
+        "sessions_per_s",
+        "sessions_with_pool",
+        "with_pool_median_us",
+        "with_pool_p99_us",
+        "without_pool_median_us",
+        "without_pool_p99_us",
+        "api_pool_size",
+        "api_pool_median_us",
+        "api_pool_p99_us",
+        "api_pool_sessions_per_s",
+    }
     assert result["sessions"] == 37
     assert 0 < result["median_us"] <= result["p99_us"]
+    assert result["sessions_with_pool"] == 7
+    assert result["api_pool_size"] == 78
+    assert 0 < result["api_pool_median_us"] <= result["api_pool_p99_us"]
+    assert result["sessions_per_s"] > 0
 
 
 def test_bench_finds_its_default_inputs_from_any_directory(
