@@ -10,7 +10,13 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-PUBLIC_PACKAGES = ("shared_types", "training_engine", "training_engine.strategies")
+PUBLIC_PACKAGES = (
+    "shared_types",
+    "training_engine",
+    "training_engine.perceive",
+    "training_engine.planning",
+    "training_engine.strategies",
+)
 
 
 @pytest.mark.parametrize("name", PUBLIC_PACKAGES)
