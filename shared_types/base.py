@@ -1,9 +1,73 @@
-"""The one base class for boundary models: frozen, unknown keys rejected."""
+"""The one base class for boundary models (frozen, unknown keys rejected), and trusted
+construction for the values the engine builds itself.
+
+`trusted(Model, **fields)` skips validation: the engine's own numbers are already in range, and
+validating ~35 models per session was most of a generation's cost. The fields must be exactly
+what validation would keep (floats as floats, tuples as tuples, enums as enums, nested models
+already built). Tests turn `check_trusted(True)` on: every trusted construction is then also
+validated, and any difference from the validated model raises `TrustedModelMismatch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Frozen"]
+__all__ = ["Frozen", "TrustedModelMismatch", "check_trusted", "trusted"]
+
+P = ParamSpec("P")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class TrustedModelMismatch(AssertionError):
+    """A trusted construction differs from what validation makes of the same fields."""
+
+
+_checking = False
+_templates: dict[type[BaseModel], dict[str, Any]] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def check_trusted(enabled: bool) -> None:
+    """Validate every trusted construction too (the test suite runs with this on)."""
+    global _checking  # noqa: PLW0603 - a switch the caller sets, read on every construction
+    _checking = enabled
+
+
+def _template(model: type[BaseModel]) -> dict[str, Any]:
+    """Every field in declaration order (the order validation and serialisation use), holding
+    its default; required fields hold a placeholder the caller's value replaces."""
+    fields = model.model_fields
+    if any(info.default_factory is not None for info in fields.values()):
+        raise TypeError(f"{model.__name__}: a default factory cannot be shared by trusted copies")
+    template = {name: info.get_default() for name, info in fields.items()}
+    _templates[model] = template
+    return template
+
+
+def trusted(model: Callable[P, M], /, *args: P.args, **fields: P.kwargs) -> M:
+    """`model(**fields)` without validation (typed like the model's constructor)."""
+    cls: type[M] = model  # type: ignore[assignment]  # always a model class
+    values = (_templates.get(cls) or _template(cls)).copy()
+    values.update(fields)
+    built: M = _new(cls)
+    _set(built, "__dict__", values)
+    _set(built, "__pydantic_fields_set__", set(fields))
+    _set(built, "__pydantic_extra__", None)
+    _set(built, "__pydantic_private__", None)
+    if _checking:
+        _check(cls, built, args, fields)
+    return built
+
+
+def _check(cls: type[M], built: M, args: tuple[Any, ...], fields: dict[str, Any]) -> None:
+    validated = cls(*args, **fields)
+    if repr(validated) != repr(built) or args:
+        raise TrustedModelMismatch(f"trusted {built!r} != validated {validated!r}")

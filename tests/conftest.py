@@ -9,6 +9,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 
+from shared_types.base import check_trusted
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PARAKEET_DIR = PROJECT_ROOT / "tests" / "fixtures" / "parakeet"
 
@@ -19,6 +21,9 @@ settings.register_profile(
     "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+# Every model the engine builds without validation is validated too, and must come out the same.
+check_trusted(True)
 
 
 def load_parakeet(name: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared_types.base import trusted
 from shared_types.enums import IntensityType, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.outputs import (
@@ -49,15 +50,18 @@ _REDUCTION_ORDER: tuple[VolumeReductionSourceName, ...] = (
 
 def _volume_reductions(ctx: SessionContext, state: PipelineState) -> VolumeReductions | None:
     removed = dict(state.sets_removed)
+    if not removed:
+        return None
     sources = tuple(
-        VolumeReductionSource(source=name, sets_removed=removed[name])
+        trusted(VolumeReductionSource, source=name, sets_removed=removed[name])
         for name in _REDUCTION_ORDER
         if removed.get(name, 0) > 0
     )
     total = sum(s.sets_removed for s in sources)
     if total == 0:
         return None
-    return VolumeReductions(
+    return trusted(
+        VolumeReductions,
         total_sets_removed=total,
         base_sets_count=ctx.base.count,
         sources=sources,
@@ -69,7 +73,8 @@ def _trace(
     ctx: SessionContext,
     state: PipelineState,
     *,
-    output: JITOutput,
+    rationale: tuple[str, ...],
+    warnings: tuple[str, ...],
     rest_trace: RestTrace,
     warmup: WarmupTrace | None,
     accessories: AccessoryPlan,
@@ -79,11 +84,12 @@ def _trace(
     final_multiplier = 1.0
     for modifier in state.modifiers:
         final_multiplier *= modifier.multiplier
-    main = output.main_lift_sets
+    main = state.sets
     rep_source: RepSource = (
         "recovery" if state.recovery_mode else ("rpe_history" if state.rep_override else "config")
     )
-    derivation = WeightDerivation(
+    derivation = trusted(
+        WeightDerivation,
         one_rm_kg=inp.one_rm_kg,
         stored_one_rm_kg=inp.stored_one_rm_kg,
         working_one_rm_kg=inp.one_rm_kg if inp.stored_one_rm_kg is not None else None,
@@ -94,25 +100,32 @@ def _trace(
         final_multiplier=final_multiplier,
         final_weight_kg=main[0].weight_kg if main else 0.0,
     )
-    return PrescriptionTrace(
+    return trusted(
+        PrescriptionTrace,
         session_id=inp.session_id,
         strategy=StrategyUsed.FORMULA.value,
         primary_lift=inp.primary_lift,
         intensity_type=inp.intensity_type,
         block_number=inp.block_number,
         one_rm_kg=inp.one_rm_kg,
-        rationale=output.rationale,
-        warnings=output.warnings,
+        rationale=rationale,
+        warnings=warnings,
         base_config=None
         if deload
-        else BaseConfigTrace(
-            sets=ctx.base.count, reps=ctx.base.reps, reps_max=ctx.base.reps_max, pct=ctx.base.pct
+        else trusted(
+            BaseConfigTrace,
+            sets=ctx.base.count,
+            reps=ctx.base.reps,
+            reps_max=ctx.base.reps_max,
+            pct=ctx.base.pct,
         ),
-        main_lift=MainLiftTrace(
+        main_lift=trusted(
+            MainLiftTrace,
             weight_derivation=derivation,
             volume_changes=state.volume_changes,
             sets=tuple(
-                SetTrace(
+                trusted(
+                    SetTrace,
                     set_number=s.set_number,
                     weight_kg=s.weight_kg,
                     reps=s.reps,
@@ -172,8 +185,20 @@ def formula_run(inp: JITInput) -> FormulaRun:
     )
     rest = main_rest(inp, ctx.cycled_block)
     aux_rest = aux_rest_seconds(inp)
-    rest_trace = RestTrace(main_lift=rest, auxiliary_seconds=aux_rest)
-    output = JITOutput(
+    rest_trace = trusted(RestTrace, main_lift=rest, auxiliary_seconds=aux_rest)
+    rationale = (*state.rationale, *accessories.rationale)
+    warnings = (*state.warnings, *accessories.warnings)
+    trace = _trace(
+        ctx,
+        state,
+        rationale=rationale,
+        warnings=warnings,
+        rest_trace=rest_trace,
+        warmup=warmup_trace,
+        accessories=accessories,
+    )
+    output = trusted(
+        JITOutput,
         session_id=inp.session_id,
         generated_at=inp.now,
         main_lift_sets=main,
@@ -183,10 +208,11 @@ def formula_run(inp: JITInput) -> FormulaRun:
         intensity_modifier=RECOVERY_INTENSITY_MODIFIER
         if state.recovery_mode
         else state.intensity_multiplier,
-        rationale=(*state.rationale, *accessories.rationale),
-        warnings=(*state.warnings, *accessories.warnings),
+        rationale=rationale,
+        warnings=warnings,
         skipped_main_lift=state.skipped,
-        rest_recommendations=RestRecommendations(
+        rest_recommendations=trusted(
+            RestRecommendations,
             main_lift=tuple(rest.final_seconds for _ in main),
             auxiliary=tuple(aux_rest for _ in accessories.rows),
         ),
@@ -194,13 +220,6 @@ def formula_run(inp: JITInput) -> FormulaRun:
         volume_reductions=_volume_reductions(ctx, state),
         capped_by_rehab=True if state.rehab_cap_kg is not None else None,
         rehab_cap_kg=state.rehab_cap_kg,
+        trace=trace,
     )
-    trace = _trace(
-        ctx,
-        state,
-        output=output,
-        rest_trace=rest_trace,
-        warmup=warmup_trace,
-        accessories=accessories,
-    )
-    return FormulaRun(ctx=ctx, state=state, output=output.model_copy(update={"trace": trace}))
+    return FormulaRun(ctx=ctx, state=state, output=output)

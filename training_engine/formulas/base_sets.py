@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared_types.base import trusted
 from shared_types.config import FixedSessionConfig, RepSessionConfig
 from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput
@@ -18,7 +19,14 @@ from training_engine.formulas.rounding import (
     round_to_increment,
 )
 
-__all__ = ["FormulaBase", "cycled_block", "formula_base", "main_increment_kg", "straight_sets"]
+__all__ = [
+    "FormulaBase",
+    "changed_set",
+    "cycled_block",
+    "formula_base",
+    "main_increment_kg",
+    "straight_sets",
+]
 
 
 def cycled_block(block_number: int) -> int:
@@ -59,10 +67,33 @@ def straight_sets(
 ) -> tuple[PlannedSet, ...]:
     """`count` identical sets numbered 1..count (every prescription here is straight sets)."""
     return tuple(
-        PlannedSet(
-            set_number=n, weight_kg=weight_kg, reps=reps, rpe_target=rpe, reps_range=reps_range
+        trusted(
+            PlannedSet,
+            set_number=n,
+            weight_kg=weight_kg,
+            reps=reps,
+            rpe_target=rpe,
+            reps_range=reps_range,
         )
         for n in range(1, count + 1)
+    )
+
+
+def changed_set(
+    planned: PlannedSet,
+    *,
+    set_number: int | None = None,
+    weight_kg: float | None = None,
+    reps: int | None = None,
+) -> PlannedSet:
+    """`planned` with another number, weight or reps."""
+    return trusted(
+        PlannedSet,
+        set_number=planned.set_number if set_number is None else set_number,
+        weight_kg=planned.weight_kg if weight_kg is None else weight_kg,
+        reps=planned.reps if reps is None else reps,
+        rpe_target=planned.rpe_target,
+        reps_range=planned.reps_range,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared_types.base import trusted
 from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput, RestOverride
 from shared_types.trace import MainRestTrace
@@ -11,7 +12,9 @@ __all__ = ["aux_rest_seconds", "main_rest"]
 
 def _override(inp: JITInput) -> RestOverride | None:
     """The most specific matching override: lift+intensity, intensity, lift, then catch-all."""
-    overrides = inp.user_rest_overrides or ()
+    overrides = inp.user_rest_overrides
+    if not overrides:
+        return None
     tiers = (
         (inp.primary_lift, inp.intensity_type),
         (None, inp.intensity_type),
@@ -35,7 +38,8 @@ def main_rest(inp: JITInput, cycled_block: int) -> MainRestTrace:
         base = getattr(inp.formula_config.rest_block(cycled_block), inp.intensity_type.value)
     override = _override(inp)
     user = override.rest_seconds if override is not None else None
-    return MainRestTrace(
+    return trusted(
+        MainRestTrace,
         formula_base_seconds=base,
         user_override_seconds=user,
         llm_delta_seconds=None,

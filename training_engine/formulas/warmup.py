@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shared_types.config import CustomWarmup, PresetWarmup, WarmupProtocol
+from shared_types.base import trusted
+from shared_types.config import CustomWarmup
 from shared_types.enums import Sex, WarmupPresetName
 from shared_types.inputs import JITInput
 from shared_types.outputs import WarmupSet
@@ -19,19 +20,21 @@ def effective_protocol(
     inp: JITInput, working_weight_kg: float, worst_soreness: int
 ) -> tuple[str, tuple[tuple[float, int], ...]]:
     """(protocol name, steps). An explicit choice always wins; otherwise a recovery session or a
-    light working weight gets the minimal ramp."""
-    config: WarmupProtocol = inp.warmup_config or PresetWarmup(
-        name=WarmupPresetName.STANDARD_FEMALE
-        if inp.biological_sex is Sex.FEMALE
-        else WarmupPresetName.STANDARD
-    )
+    light working weight gets the minimal ramp. Without a choice, the standard ramp for the sex."""
+    config = inp.warmup_config
     if not inp.warmup_config_explicit and (
         worst_soreness >= SEVERE_FROM or working_weight_kg < MINIMAL_BELOW_KG
     ):
-        config = PresetWarmup(name=WarmupPresetName.MINIMAL)
-    if isinstance(config, CustomWarmup):
+        preset = WarmupPresetName.MINIMAL
+    elif isinstance(config, CustomWarmup):
         return "custom", tuple((step.pct, step.reps) for step in config.steps)
-    return config.name.value, WARMUP_PRESETS[config.name]
+    elif config is not None:
+        preset = config.name
+    elif inp.biological_sex is Sex.FEMALE:
+        preset = WarmupPresetName.STANDARD_FEMALE
+    else:
+        preset = WarmupPresetName.STANDARD
+    return preset.value, WARMUP_PRESETS[preset]
 
 
 def build_warmup(
@@ -53,10 +56,16 @@ def build_warmup(
         previous = weight
         display = f"{format_kg(weight)} kg" + (" (bar)" if weight == bar else "")
         sets.append(
-            WarmupSet(set_number=len(sets) + 1, weight_kg=weight, display_weight=display, reps=reps)
+            trusted(
+                WarmupSet,
+                set_number=len(sets) + 1,
+                weight_kg=weight,
+                display_weight=display,
+                reps=reps,
+            )
         )
-        traced.append(WarmupStepTrace(pct=pct, weight_kg=weight, reps=reps))
-    trace = WarmupTrace(
-        working_weight_kg=working_weight_kg, protocol_name=name, steps=tuple(traced)
+        traced.append(trusted(WarmupStepTrace, pct=pct, weight_kg=weight, reps=reps))
+    trace = trusted(
+        WarmupTrace, working_weight_kg=working_weight_kg, protocol_name=name, steps=tuple(traced)
     )
     return tuple(sets), trace

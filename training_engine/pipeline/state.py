@@ -7,9 +7,10 @@ record the trace entry and the reason), so the order of steps is the only order 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
+from shared_types.base import trusted
 from shared_types.enums import IntensityType, MuscleGroup, Severity, Sex
 from shared_types.inputs import JITInput, RecentSessionSummary, TrainingDisruption
 from shared_types.outputs import PlannedSet, VolumeReductionSourceName
@@ -105,22 +106,30 @@ class PipelineState:
     sets_removed: tuple[tuple[VolumeReductionSourceName, int], ...] = field(default=())
     rehab_cap_kg: float | None = None
 
+    def evolve(self, **changes: Any) -> PipelineState:
+        """A copy with `changes`: `dataclasses.replace` without re-running `__init__` (a step
+        changes state several times per session; the fields are plain values)."""
+        if not changes.keys() <= _STATE_FIELDS:
+            raise TypeError(f"not PipelineState fields: {sorted(changes.keys() - _STATE_FIELDS)}")
+        new = _new(PipelineState)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
     def say(self, reason: str) -> PipelineState:
-        return dataclasses.replace(self, rationale=(*self.rationale, reason))
+        return self.evolve(rationale=(*self.rationale, reason))
 
     def warn(self, warning: str) -> PipelineState:
-        return dataclasses.replace(self, warnings=(*self.warnings, warning))
+        return self.evolve(warnings=(*self.warnings, warning))
 
     def scale_intensity(
         self, source: ModifierSource, default: float, applied: float, reason: str
     ) -> PipelineState:
         """Multiply the intensity by `applied`; the trace records the uncalibrated `default`."""
-        return dataclasses.replace(
-            self,
+        return self.evolve(
             intensity_multiplier=self.intensity_multiplier * applied,
             modifiers=(
                 *self.modifiers,
-                ModifierTrace(source=source, multiplier=default, reason=reason),
+                trusted(ModifierTrace, source=source, multiplier=default, reason=reason),
             ),
         )
 
@@ -128,19 +137,25 @@ class PipelineState:
         """Change the planned set count, recording the change when there is one."""
         if count == self.planned_count:
             return self
-        change = VolumeChangeTrace(
-            source=source, sets_before=self.planned_count, sets_after=count, reason=reason
+        change = trusted(
+            VolumeChangeTrace,
+            source=source,
+            sets_before=self.planned_count,
+            sets_after=count,
+            reason=reason,
         )
-        return dataclasses.replace(
-            self, planned_count=count, volume_changes=(*self.volume_changes, change)
-        )
+        return self.evolve(planned_count=count, volume_changes=(*self.volume_changes, change))
 
     def record_removed(self, source: VolumeReductionSourceName, before: int) -> PipelineState:
         """Book the sets a body-state signal removed (for the intra-session 'add back' offer)."""
         removed = before - self.planned_count
         if removed <= 0:
             return self
-        return dataclasses.replace(self, sets_removed=(*self.sets_removed, (source, removed)))
+        return self.evolve(sets_removed=(*self.sets_removed, (source, removed)))
+
+
+_STATE_FIELDS = frozenset(f.name for f in fields(PipelineState))
+_new = object.__new__
 
 
 def _rpe(log: RecentSessionSummary) -> float:

@@ -7,7 +7,6 @@ ceiling on intensity rather than stacking it on the other modifiers. Deloads are
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 
@@ -77,7 +76,7 @@ def _apply(state: PipelineState, worst: TrainingDisruption) -> PipelineState:
     if worst.severity is Severity.MAJOR:
         reason = f"{label}: main lift skipped today"
         return (
-            dataclasses.replace(state, skipped=True)
+            state.evolve(skipped=True)
             .set_count("disruption", 0, reason)
             .record_removed("disruption", before)
             .say(reason)
@@ -94,8 +93,7 @@ def _apply(state: PipelineState, worst: TrainingDisruption) -> PipelineState:
         ceiling = 1 - pct / 100
         if ceiling < state.intensity_multiplier:
             applied = ceiling / state.intensity_multiplier
-            state = dataclasses.replace(
-                state.scale_intensity("disruption", applied, applied, reason),
-                intensity_multiplier=ceiling,
+            state = state.scale_intensity("disruption", applied, applied, reason).evolve(
+                intensity_multiplier=ceiling
             )
     return state.record_removed("disruption", before).say(reason)

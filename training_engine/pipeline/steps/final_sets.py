@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from shared_types.outputs import PlannedSet
-from training_engine.formulas.base_sets import straight_sets
+from training_engine.formulas.base_sets import changed_set, straight_sets
 from training_engine.formulas.rounding import format_kg, round_to_increment
 from training_engine.limits import bar_weight_kg, rehab_ceiling_kg, weight_ceiling_kg
 from training_engine.pipeline.state import PipelineState, SessionContext
@@ -29,24 +27,22 @@ def final_sets(ctx: SessionContext, state: PipelineState) -> PipelineState:
     rehab = rehab_ceiling_kg(ctx.inp, ctx.increment_kg)
     if state.recovery_mode:
         sets = recovery_sets(ctx, rehab)
-        return dataclasses.replace(state, sets=sets, planned_count=len(sets))
+        return state.evolve(sets=sets, planned_count=len(sets))
     if state.skipped or state.planned_count == 0:
-        return dataclasses.replace(state, sets=(), planned_count=0, skipped=True)
+        return state.evolve(sets=(), planned_count=0, skipped=True)
     weight = round_to_increment(ctx.base.weight_kg * state.intensity_multiplier, ctx.increment_kg)
     ceiling = weight_ceiling_kg(ctx.inp, ctx.base.weight_kg, ctx.increment_kg)
     if weight > ceiling:
         # The served multiplier is what was actually prescribed (accessories follow it too).
-        state = dataclasses.replace(state, intensity_multiplier=ceiling / ctx.base.weight_kg).say(
+        state = state.evolve(intensity_multiplier=ceiling / ctx.base.weight_kg).say(
             f"Held at {format_kg(ceiling)} kg: adjustments never go above your 1RM"
         )
         weight = ceiling
     if rehab is not None and weight > rehab:
         weight = rehab
-        state = dataclasses.replace(state, rehab_cap_kg=rehab).say(
-            f"Rehab mode: capped at {format_kg(rehab)} kg"
-        )
+        state = state.evolve(rehab_cap_kg=rehab).say(f"Rehab mode: capped at {format_kg(rehab)} kg")
     sets = tuple(
-        s.model_copy(update={"set_number": n, "weight_kg": weight})
+        changed_set(s, set_number=n, weight_kg=weight)
         for n, s in enumerate(state.sets[: state.planned_count], start=1)
     )
-    return dataclasses.replace(state, sets=sets)
+    return state.evolve(sets=sets)

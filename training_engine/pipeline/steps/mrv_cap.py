@@ -6,7 +6,6 @@ a deload because the week was hard removes the very session meant to absorb it.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 from training_engine.muscles import primary_contributions
@@ -24,11 +23,7 @@ def mrv_cap(ctx: SessionContext, state: PipelineState) -> PipelineState:
             # Also when fractional weekly volume leaves less than one set of room: a skip is
             # said out loud, never an empty session that claims not to be skipped.
             warning = f"MRV exceeded for {muscle.value} — main lift skipped"
-            return (
-                dataclasses.replace(state, skipped=True)
-                .set_count("mrv_cap", 0, warning)
-                .warn(warning)
-            )
+            return state.evolve(skipped=True).set_count("mrv_cap", 0, warning).warn(warning)
         if state.planned_count > room:
             warning = f"Approaching MRV for {muscle.value} — sets capped at {room}"
             state = state.set_count("mrv_cap", room, warning).warn(warning)

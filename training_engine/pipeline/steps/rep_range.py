@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from shared_types.enums import IntensityType
+from training_engine.formulas.base_sets import changed_set
 from training_engine.pipeline.state import PipelineState, SessionContext
 from training_engine.pipeline.steps.rpe_history import LARGE_GAP
 
@@ -21,15 +20,14 @@ def rep_range(ctx: SessionContext, state: PipelineState) -> PipelineState:
     if deviation is None or deviation > -LARGE_GAP:
         return state
     sets = tuple(
-        s.model_copy(update={"reps": s.reps_range[1]}) if s.reps_range is not None else s
-        for s in state.sets
+        changed_set(s, reps=s.reps_range[1]) if s.reps_range is not None else s for s in state.sets
     )
     top = next((s.reps for s in sets if s.reps_range is not None), None)
     if top is None:
         return state
     reason = f"Recent sessions were far below target RPE: {top} reps per set, the top of the range"
     return (
-        dataclasses.replace(state, sets=sets, rep_override=top)
+        state.evolve(sets=sets, rep_override=top)
         .scale_intensity("rpe_history", 1.0, 1.0, reason)
         .say(reason)
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from training_engine.pipeline.state import PipelineState, SessionContext
 from training_engine.pipeline.steps.calibration import calibrated, calibration_note
 
@@ -34,7 +32,7 @@ def soreness(ctx: SessionContext, state: PipelineState) -> PipelineState:
         return state  # no lift today at all: the disruption step skips it (deviation D10)
     if worst >= SEVERE_FROM:
         reason = f"Severe soreness ({worst}/10): light recovery session instead"
-        return dataclasses.replace(state, recovery_mode=True).say(reason)
+        return state.evolve(recovery_mode=True).say(reason)
     effect = soreness_effect(worst, ctx.is_female)
     if effect is None:
         return state

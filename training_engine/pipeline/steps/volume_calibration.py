@@ -7,10 +7,10 @@ change is clamped to -2..+3 sets and never pushes a primary muscle past its MRV.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 from shared_types.enums import MismatchDirection
+from training_engine.formulas.base_sets import changed_set
 from training_engine.pipeline.state import PipelineState, SessionContext
 from training_engine.pipeline.steps.soreness import HIGH_FROM, MODERATE_FROM
 
@@ -78,8 +78,7 @@ def volume_calibration(ctx: SessionContext, state: PipelineState) -> PipelineSta
     count = max(1, state.planned_count + change)
     if count > len(state.sets):
         extra = tuple(
-            state.sets[-1].model_copy(update={"set_number": n})
-            for n in range(len(state.sets) + 1, count + 1)
+            changed_set(state.sets[-1], set_number=n) for n in range(len(state.sets) + 1, count + 1)
         )
         sets = state.sets + extra
     else:
@@ -89,8 +88,4 @@ def volume_calibration(ctx: SessionContext, state: PipelineState) -> PipelineSta
         f"Volume calibration: {abs(change)} set(s) {direction} based on recent effort, "
         "recovery and weekly volume"
     )
-    return (
-        dataclasses.replace(state, sets=sets)
-        .set_count("volume_calibration", count, reason)
-        .say(reason)
-    )
+    return state.evolve(sets=sets).set_count("volume_calibration", count, reason).say(reason)
