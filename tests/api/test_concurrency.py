@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from api.persistence.tables import CheckInRow, GenerationRow, SessionRow
 from tests.api.client import Api, Lifter
+
+pytestmark = pytest.mark.slow  # many threads against one database
 
 
 def _lifter_with_session(api: Api) -> tuple[Lifter, str]:

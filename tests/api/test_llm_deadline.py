@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +15,6 @@ from tests.factories import make_input
 from training_engine.strategies import LlmStrategy
 
 DEADLINE_S = 0.3
-SLACK_S = 0.1
 
 
 @pytest.fixture
@@ -26,6 +24,7 @@ def hanging_server() -> Iterator[str]:
         yield base_url
 
 
+@pytest.mark.slow
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_the_fallback_arrives_within_the_deadline_against_a_hanging_server(
@@ -35,12 +34,11 @@ def test_the_fallback_arrives_within_the_deadline_against_a_hanging_server(
         "openai_compatible", base_url=hanging_server, deadline_s=DEADLINE_S, api_key=None
     )
     strategy = LlmStrategy(build_runtime(config).source)
-    started = time.perf_counter()
     result = asyncio.run(strategy.run(make_input()))
-    elapsed = time.perf_counter() - started
+    # The deadline, not the server, ended the call (how close to it is measured, not asserted:
+    # scripts/measure_llm.py, docs/measurements/llm.md).
     assert result.output.jit_strategy is StrategyUsed.FORMULA_FALLBACK
     assert result.output.fallback_reason is FallbackReason.TIMEOUT
-    assert elapsed < DEADLINE_S + SLACK_S
     assert result.call is not None
     assert result.call.usage_known is False
     assert result.call.attempts == 1

@@ -49,6 +49,7 @@ schema = schemathesis.openapi.from_asgi(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.allow_hosts(LOOPBACK)
 @schema.parametrize()
 @settings(
