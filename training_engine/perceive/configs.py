@@ -7,8 +7,9 @@ are partial JSON, deep-merged onto the default and validated as a whole.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,6 +48,12 @@ def effective_formula_config(sex: Sex | None, overrides: JsonObject) -> FormulaC
     """The sex default with the overrides deep-merged; raises `InvalidOverrides`."""
     if not overrides:
         return default_formula_config(sex)
+    return _merged_formula_config(sex, json.dumps(overrides, default=dict))
+
+
+@lru_cache(maxsize=256)  # a lifter's overrides rarely change; validating them costs ~30 us
+def _merged_formula_config(sex: Sex | None, overrides_json: str) -> FormulaConfig:
+    overrides = json.loads(overrides_json)
     try:
         return FormulaConfig.model_validate(_deep_merge(_default_formula_json(sex), overrides))
     except ValidationError as exc:

@@ -7,12 +7,15 @@ the next one. The volume top-up draws from every lift's pool plus the core and c
 
 from __future__ import annotations
 
+from functools import cache
+
 from shared_types.enums import ExerciseType, Lift, MuscleGroup
 from training_engine.defaults.exercise_catalog import CATALOG
 
 __all__ = ["block_auxiliaries", "default_pool", "top_up_pool"]
 
 
+@cache  # the catalog is constant
 def default_pool(lift: Lift) -> tuple[str, ...]:
     return tuple(e.name for e in CATALOG if e.lift is lift)
 
@@ -23,6 +26,7 @@ def block_auxiliaries(lift: Lift, block_number: int, offset: int = 0) -> tuple[s
     return pool[start], pool[(start + 1) % len(pool)]
 
 
+@cache
 def top_up_pool() -> tuple[str, ...]:
     lifts = tuple(name for lift in Lift for name in default_pool(lift))
     core = tuple(
