@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared_types.base import trusted
 from shared_types.enums import AnchorConfidence, AnchorSource
 from shared_types.inputs import AuxHistoryEntry
 from shared_types.outputs import AuxAnchor
@@ -49,7 +50,8 @@ class AnchorResult:
         return self.source in (AnchorSource.HISTORY, AnchorSource.SNAP)
 
     def carrier(self) -> AuxAnchor:
-        return AuxAnchor(
+        return trusted(
+            AuxAnchor,
             source=self.source,
             confidence=self.confidence,
             formula_weight_kg=self.formula_weight_kg,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared_types.adjustment import AuxOverride
+from shared_types.base import trusted
 from shared_types.enums import DisruptionType, ExerciseType, IntensityType, Sex
 from shared_types.inputs import JITInput
 from shared_types.outputs import AuxiliaryWork, PlannedSet
@@ -90,7 +91,8 @@ def _compensation(ctx: AccessoryContext, rows: list[AuxiliaryWork]) -> list[Auxi
     names = bodyweight_pool(ctx.inp.primary_lift, ctx.book.sex)[:COMPENSATION_PER_SESSION][:slots]
     reps = COMPENSATION_REPS[ctx.book.sex]
     return [
-        AuxiliaryWork(
+        trusted(
+            AuxiliaryWork,
             exercise=name,
             sets=straight_sets(COMPENSATION_SETS, 0.0, reps, COMPENSATION_RPE),
             skipped=False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shared_types.base import trusted
 from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
 from shared_types.inputs import JITInput
 from shared_types.outputs import AuxiliaryWork
@@ -106,7 +107,8 @@ def row_trace(
         rep_source = "exercise catalog"
     else:
         rep_source = "sex default"
-    return AuxiliaryTrace(
+    return trusted(
+        AuxiliaryTrace,
         exercise=row.exercise,
         selection_reason=row.skip_reason if row.skipped and row.skip_reason else reason,
         weight_trace=weight,
@@ -130,7 +132,8 @@ def weight_trace(
     factor: float,
     final_kg: float,
 ) -> AuxWeightTrace:
-    return AuxWeightTrace(
+    return trusted(
+        AuxWeightTrace,
         one_rm_kg=one_rm_kg,
         one_rm_lift=lift,
         catalog_pct=ctx.book.weight_pct(exercise),
@@ -154,7 +157,8 @@ def resolve_anchor(
 def _skipped(
     exercise: str, kind: ExerciseType, reason: str, anchor: AnchorResult | None
 ) -> AuxiliaryWork:
-    return AuxiliaryWork(
+    return trusted(
+        AuxiliaryWork,
         exercise=exercise,
         sets=(),
         skipped=True,
@@ -164,8 +168,11 @@ def _skipped(
     )
 
 
+_MAIN_MUSCLES = {lift: frozenset(m for m, _ in LIFT_CONTRIBUTIONS[lift]) for lift in Lift}
+
+
 def _tired_by_main_lift(ctx: AccessoryContext, exercise: str, lift: Lift) -> bool:
-    main_muscles = {m for m, _ in LIFT_CONTRIBUTIONS[lift]}
+    main_muscles = _MAIN_MUSCLES[lift]
     return any(
         c >= FATIGUE_OVERLAP_MIN and m in main_muscles for m, c in ctx.book.muscles(exercise)
     )
@@ -207,7 +214,8 @@ def configured_accessory(
                 return Planned(row, row_trace(ctx, row, reason), (warning,))
     if kind is ExerciseType.TIMED:
         (timed,) = straight_sets(1, 0.0, 0, TIMED_RPE)
-        row = AuxiliaryWork(
+        row = trusted(
+            AuxiliaryWork,
             exercise=exercise,
             sets=(timed,),
             skipped=False,
@@ -217,8 +225,8 @@ def configured_accessory(
         return Planned(row, row_trace(ctx, row, reason))
 
     factor = 1.0
-    trusted = anchor is not None and anchor.replaces_formula
-    if ctx.main_set_count > 0 and not trusted and _tired_by_main_lift(ctx, exercise, lift):
+    history_trusted = anchor is not None and anchor.replaces_formula
+    if ctx.main_set_count > 0 and not history_trusted and _tired_by_main_lift(ctx, exercise, lift):
         factor *= FATIGUE_FACTORS[inp.intensity_type]
     volume = min(1.0, max(0.0, ctx.volume_ratio))
     factor *= min(1.0, max(0.0, ctx.intensity_ratio))
@@ -247,7 +255,8 @@ def configured_accessory(
         )
     reps = book.reps(exercise)
     sets = straight_sets(count, weight, reps, AUX_RPE)
-    row = AuxiliaryWork(
+    row = trusted(
+        AuxiliaryWork,
         exercise=exercise,
         sets=sets,
         skipped=False,

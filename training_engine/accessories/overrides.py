@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable
 
 from shared_types.adjustment import AnchorOverride, AuxOverride
+from shared_types.base import trusted
 from shared_types.enums import AnchorConfidence, AnchorSource, ExerciseType
 from shared_types.outputs import AuxiliaryWork
 from training_engine.accessories.anchor import AnchorResult
@@ -70,7 +71,8 @@ def _skipped(ctx: AccessoryContext, exercise: str) -> Planned:
     engine = resolve_anchor(
         ctx, exercise, book.formula_weight_kg(exercise, ctx.inp.one_rm_kg, ctx.inp.primary_lift)
     )
-    row = AuxiliaryWork(
+    row = trusted(
+        AuxiliaryWork,
         exercise=exercise,
         sets=(),
         skipped=True,

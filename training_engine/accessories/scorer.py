@@ -8,16 +8,17 @@ today's lift and compound/isolation balance.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import JITInput
-from training_engine.accessories.exercises import ExerciseBook, is_compound, movement_pattern
+from training_engine.accessories.exercises import ExerciseBook, is_compound
+from training_engine.defaults.exercise_catalog import CatalogEntry, Complexity
 from training_engine.muscles import LIFT_CONTRIBUTIONS
 
-__all__ = ["SCORE_WEIGHTS", "ScoringContext", "rank"]
+__all__ = ["SCORE_WEIGHTS", "Candidate", "ScoringContext", "rank"]
 
 SCORE_WEIGHTS = {
     "deficit": 0.28,
@@ -31,6 +32,23 @@ SCORE_WEIGHTS = {
 }
 RECENCY_BY_INDEX = (0.2, 0.4, 0.6, 0.8)
 UNKNOWN = 0.5
+FATIGUE_BY_COMPLEXITY: Mapping[str, Mapping[Complexity, float]] = {
+    "low": {"simple": 1.0, "moderate": 0.5, "complex": 0.2},
+    "high": {"simple": 0.6, "moderate": 0.8, "complex": 1.0},
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """A pool exercise with what the scorer reads about it (worked out once per pool)."""
+
+    name: str
+    entry: CatalogEntry | None  # None: the lifter's own exercise, not in the catalog
+    lift: Lift | None
+    muscles: tuple[tuple[MuscleGroup, float], ...]  # weekly-volume credit per set
+    trained: frozenset[MuscleGroup]  # the muscles it trains fully (their MRV limits its sets)
+    pattern: str | None  # movement pattern (catalog exercises only)
+    compound: bool
 
 
 @dataclass(frozen=True)
@@ -57,11 +75,21 @@ class ScoringContext:
         compounds = sum(1 for e in entries if e is not None and is_compound(e))
         return compounds / len(self.selected) if self.selected else 0.0
 
+    @cached_property
+    def fatigue_by_complexity(self) -> Mapping[Complexity, float] | None:
+        """Complexity against readiness (mean of sleep and energy); None: middling readiness."""
+        readiness = ((self.inp.sleep_quality or 3) + (self.inp.energy_level or 3)) / 2
+        if readiness <= 2.5:
+            return FATIGUE_BY_COMPLEXITY["low"]
+        if readiness >= 3.5:
+            return FATIGUE_BY_COMPLEXITY["high"]
+        return None
 
-def _deficit(name: str, ctx: ScoringContext) -> float:
+
+def _deficit(c: Candidate, ctx: ScoringContext) -> float:
     largest = ctx.largest_deficit
     bonus, count = 0.0, 0
-    for muscle, contribution in ctx.book.muscles(name):
+    for muscle, contribution in c.muscles:
         deficit = ctx.deficits.get(muscle)
         if muscle is ctx.target or deficit is None or deficit <= 0:
             continue
@@ -70,69 +98,63 @@ def _deficit(name: str, ctx: ScoringContext) -> float:
     return 0.5 + 0.5 * (min(bonus / count, 1.0) if count else 0.0)
 
 
-def _soreness(name: str, ctx: ScoringContext) -> float:
+def _soreness(c: Candidate, ctx: ScoringContext) -> float:
     penalty = 0.0
-    for muscle, contribution in ctx.book.muscles(name):
-        rating = ctx.inp.soreness_ratings.get(muscle)
+    ratings = ctx.inp.soreness_ratings
+    for muscle, contribution in c.muscles:
+        rating = ratings.get(muscle)
         if rating is not None and rating > 1:
             penalty += contribution * (rating / 10)
     return max(0.0, 1.0 - penalty)
 
 
-def _diversity(name: str, ctx: ScoringContext) -> float:
-    entry = ctx.book.entry(name)
-    if entry is None:
+def _diversity(c: Candidate, ctx: ScoringContext) -> float:
+    if c.pattern is None:
         return UNKNOWN
-    return 0.3 if movement_pattern(entry) in ctx.patterns_used else 1.0
+    return 0.3 if c.pattern in ctx.patterns_used else 1.0
 
 
-def _recency(name: str, ctx: ScoringContext) -> float:
+def _recency(c: Candidate, ctx: ScoringContext) -> float:
     recent = ctx.inp.recent_aux_exercises or ()
-    if name in recent:
-        index = recent.index(name)
+    if c.name in recent:
+        index = recent.index(c.name)
         if index < len(RECENCY_BY_INDEX):
             return RECENCY_BY_INDEX[index]
     return 1.0
 
 
-def _fatigue(name: str, ctx: ScoringContext) -> float:
-    entry = ctx.book.entry(name)
-    if entry is None:
+def _fatigue(c: Candidate, ctx: ScoringContext) -> float:
+    if c.entry is None:
         return UNKNOWN
-    tier = entry.complexity or "moderate"
-    readiness = ((ctx.inp.sleep_quality or 3) + (ctx.inp.energy_level or 3)) / 2
-    if readiness <= 2.5:
-        return {"simple": 1.0, "moderate": 0.5, "complex": 0.2}[tier]
-    if readiness >= 3.5:
-        return {"simple": 0.6, "moderate": 0.8, "complex": 1.0}[tier]
-    return 0.7
+    by_complexity = ctx.fatigue_by_complexity
+    if by_complexity is None:
+        return 0.7
+    return by_complexity[c.entry.complexity or "moderate"]
 
 
-def _upcoming(name: str, ctx: ScoringContext) -> float:
+def _upcoming(c: Candidate, ctx: ScoringContext) -> float:
     if not ctx.inp.upcoming_lifts:
         return 1.0
     needed = ctx.upcoming_muscles
-    shared = sum(1 for m, c in ctx.book.muscles(name) if c >= 0.5 and m in needed)
+    shared = sum(1 for m, credit in c.muscles if credit >= 0.5 and m in needed)
     return max(0.0, 1.0 - 0.4 * shared)
 
 
-def _specificity(name: str, ctx: ScoringContext) -> float:
-    entry = ctx.book.entry(name)
-    if entry is None:
+def _specificity(c: Candidate, ctx: ScoringContext) -> float:
+    if c.entry is None:
         return UNKNOWN
-    if entry.lift is ctx.inp.primary_lift:
+    if c.lift is ctx.inp.primary_lift:
         return 1.0
-    return 0.6 if entry.lift is None else 0.3
+    return 0.6 if c.lift is None else 0.3
 
 
-def _balance(name: str, ctx: ScoringContext) -> float:
-    entry = ctx.book.entry(name)
-    if entry is None:
+def _balance(c: Candidate, ctx: ScoringContext) -> float:
+    if c.entry is None:
         return UNKNOWN
     if not ctx.selected:
         return 0.7
     compound_share = ctx.compound_share
-    compound = is_compound(entry)
+    compound = c.compound
     if compound_share > 0.6:
         return 0.3 if compound else 1.0
     if compound_share < 0.4:
@@ -140,7 +162,7 @@ def _balance(name: str, ctx: ScoringContext) -> float:
     return 0.7
 
 
-_FACTORS = {
+_FACTORS: Mapping[str, Callable[[Candidate, ScoringContext], float]] = {
     "deficit": _deficit,
     "soreness": _soreness,
     "diversity": _diversity,
@@ -150,16 +172,18 @@ _FACTORS = {
     "specificity": _specificity,
     "balance": _balance,
 }
+# (weight, factor) in SCORE_WEIGHTS order: the sum is taken in that order.
+_WEIGHTED = tuple((weight, _FACTORS[factor]) for factor, weight in SCORE_WEIGHTS.items())
 
 
-def score(name: str, ctx: ScoringContext) -> float:
+def score(c: Candidate, ctx: ScoringContext) -> float:
     total = 0.0
-    for factor, weight in SCORE_WEIGHTS.items():
-        total += weight * _FACTORS[factor](name, ctx)
+    for weight, factor in _WEIGHTED:
+        total += weight * factor(c, ctx)
     return total
 
 
-def rank(candidates: Sequence[str], ctx: ScoringContext) -> list[str]:
+def rank(candidates: Sequence[Candidate], ctx: ScoringContext) -> list[Candidate]:
     """Best first; equal scores keep the pool's order."""
-    scored = [(score(name, ctx), name) for name in candidates]
-    return [name for _, name in sorted(scored, key=lambda pair: -pair[0])]
+    scored = [(score(c, ctx), c) for c in candidates]
+    return [c for _, c in sorted(scored, key=lambda pair: -pair[0])]

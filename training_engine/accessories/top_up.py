@@ -11,8 +11,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
-from shared_types.enums import AnchorSource, DisruptionType, ExerciseType, Lift, MuscleGroup
+from shared_types.base import trusted
+from shared_types.enums import (
+    AnchorSource,
+    DisruptionType,
+    ExerciseType,
+    IntensityType,
+    Lift,
+    MuscleGroup,
+)
 from shared_types.outputs import AuxiliaryWork
 from training_engine.accessories.configured import (
     AUX_RPE,
@@ -22,8 +31,8 @@ from training_engine.accessories.configured import (
     row_trace,
     weight_trace,
 )
-from training_engine.accessories.exercises import movement_pattern
-from training_engine.accessories.scorer import ScoringContext, rank
+from training_engine.accessories.exercises import ExerciseBook, is_compound, movement_pattern
+from training_engine.accessories.scorer import Candidate, ScoringContext, rank
 from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import round_to_increment
 from training_engine.muscles import LIFT_CONTRIBUTIONS, PRIMARY_MUSCLES
@@ -91,6 +100,59 @@ def _blocked_lifts(ctx: AccessoryContext) -> set[Lift]:
     return blocked
 
 
+def _candidate(book: ExerciseBook, name: str) -> Candidate | None:
+    """A pool exercise as a top-up candidate; None when it can never be one (timed, or it
+    trains no muscle fully)."""
+    if book.exercise_type(name) is ExerciseType.TIMED:
+        return None
+    muscles = book.muscles(name)
+    trained = frozenset(m for m, c in muscles if c >= FULL_CREDIT)
+    if not trained:
+        return None
+    entry = book.entry(name)
+    return Candidate(
+        name=name,
+        entry=entry,
+        lift=book.lift(name),
+        muscles=muscles,
+        trained=trained,
+        pattern=movement_pattern(entry) if entry is not None else None,
+        compound=entry is not None and is_compound(entry),
+    )
+
+
+@lru_cache(maxsize=64)
+def _catalog_candidates(pool: tuple[str, ...]) -> tuple[Candidate | str, ...]:
+    """The pool in order, its catalog exercises resolved once per pool (those that can never be
+    candidates dropped); other names are left for the lifter's own maps, per session."""
+    catalog = ExerciseBook()
+    resolved: list[Candidate | str] = []
+    for name in pool:
+        if catalog.entry(name) is None:
+            resolved.append(name)
+        elif (candidate := _candidate(catalog, name)) is not None:
+            resolved.append(candidate)
+    return tuple(resolved)
+
+
+def _eligible(ctx: AccessoryContext, pool: tuple[str, ...]) -> list[Candidate]:
+    """Pool exercises that can be top-ups today: not timed, training some muscle fully, not
+    belonging to a blocked lift."""
+    blocked = _blocked_lifts(ctx)
+    eligible = []
+    for item in _catalog_candidates(pool):
+        candidate = _candidate(ctx.book, item) if isinstance(item, str) else item
+        if candidate is not None and candidate.lift not in blocked:
+            eligible.append(candidate)
+    return eligible
+
+
+def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
+    """Sets each muscle has left under its MRV this week, before today."""
+    inp = ctx.inp
+    return {m: inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) for m in MuscleGroup}
+
+
 def _session_load(
     ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...]
 ) -> dict[MuscleGroup, float]:
@@ -109,60 +171,52 @@ def volume_top_ups(
     ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...] = ()
 ) -> tuple[Planned, ...]:
     """Top-ups after the `earlier` rows of the session (configured and compensation work)."""
-    inp, book = ctx.inp, ctx.book
+    inp = ctx.inp
     pool = inp.auxiliary_pool or ()
-    if not pool or inp.intensity_type.value == "deload":
+    if not pool or inp.intensity_type is IntensityType.DELOAD:
         return ()
     deficits = muscle_deficits(ctx)
+    targets = _targets(deficits)
+    if not targets:
+        return ()
     by_muscle = {d.muscle: d.sets for d in deficits}
-    blocked = _blocked_lifts(ctx)
+    eligible = _eligible(ctx, pool)
+    mrv_left = _mrv_left(ctx)
     used = list(inp.active_auxiliaries)
     patterns: list[str] = []
     booked = _session_load(ctx, earlier)
     rows: list[Planned] = []
-
-    def room(trained: frozenset[MuscleGroup]) -> float:
-        """Sets left under the MRV of every muscle the exercise trains fully (deviation D8)."""
-        return min(
-            (inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) - booked.get(m, 0.0) for m in trained),
-            default=0.0,
-        )
-
-    # What does not change between targets is worked out once per pool exercise.
-    eligible = [
-        (name, trained)
-        for name in pool
-        if book.exercise_type(name) is not ExerciseType.TIMED
-        and book.lift(name) not in blocked
-        and (trained := frozenset(m for m, c in book.muscles(name) if c >= FULL_CREDIT))
-    ]
-    for target in _targets(deficits):
+    for target in targets:
+        # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
+        # room of the tightest muscle it trains fully.
+        left = {m: room - booked.get(m, 0.0) for m, room in mrv_left.items()}
         qualifying = [
-            name
-            for name, trained in eligible
-            if target.muscle in trained and name not in used and room(trained) >= 1
+            c
+            for c in eligible
+            if target.muscle in c.trained
+            and c.name not in used
+            and min(left[m] for m in c.trained) >= 1
         ]
         if not qualifying:
             continue
         scoring = ScoringContext(
             inp=inp,
-            book=book,
+            book=ctx.book,
             target=target.muscle,
             deficits=by_muscle,
             patterns_used=tuple(patterns),
             selected=tuple(used),
         )
-        name = rank(qualifying, scoring)[0]
+        chosen = rank(qualifying, scoring)[0]
         # At least one set for a muscle short of its minimum, but never past any MRV.
-        trained = next(t for n, t in eligible if n == name)
-        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room(trained)))
-        used.append(name)
-        entry = book.entry(name)
-        if entry is not None:
-            patterns.append(movement_pattern(entry))
-        for muscle in trained:
+        room = min(left[m] for m in chosen.trained)
+        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room))
+        used.append(chosen.name)
+        if chosen.pattern is not None:
+            patterns.append(chosen.pattern)
+        for muscle in chosen.trained:
             booked[muscle] = booked.get(muscle, 0.0) + count
-        rows.append(_row(ctx, name, target.muscle, count))
+        rows.append(_row(ctx, chosen.name, target.muscle, count))
     return tuple(rows)
 
 
@@ -198,7 +252,8 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
         )
     reps = book.reps(name)
     reason = f"{muscle.value.replace('_', ' ')} below MEV"
-    row = AuxiliaryWork(
+    row = trusted(
+        AuxiliaryWork,
         exercise=name,
         sets=straight_sets(count, weight, reps, AUX_RPE),
         skipped=False,
