@@ -3,6 +3,8 @@
 Lifter tokens are 256 random bits, so a fast hash is enough (nothing to brute-force); the hash
 is unique-indexed, so a lookup is one indexed read. The admin token comes from settings
 (`JIT_ADMIN_TOKEN`) and is compared in constant time; without it, admin routes answer 403.
+Known tokens are cached for a few seconds (`api.state.TokenCache`; rotation forgets them), so
+most requests authenticate without the database, on the event loop.
 
     no or unknown token          -> 401
     admin token on a lifter route -> 403 (the admin is not a lifter)
@@ -19,9 +21,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, Unauthorized
-from api.persistence import repositories as repo
+from api.persistence.repositories import lifters
 from api.state import AppState, app_state
 
 __all__ = [
@@ -57,7 +60,12 @@ def _is_admin(state: AppState, token: str) -> bool:
     )
 
 
-def caller(
+def _lookup(state: AppState, token_hash: str) -> str | None:
+    with state.db.read() as unit:
+        return lifters.lifter_id_for_token(unit, token_hash)
+
+
+async def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
@@ -69,20 +77,23 @@ def caller(
         return Caller(lifter_id=None, is_admin=True)
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise Unauthorized("unknown token")
-    with state.db.read() as session:
-        lifter_id = repo.lifter_id_for_token(session, hash_token(token))
+    token_hash = hash_token(token)
+    lifter_id = state.tokens.get(token_hash)
     if lifter_id is None:
-        raise Unauthorized("unknown token")
+        lifter_id = await run_in_threadpool(_lookup, state, token_hash)
+        if lifter_id is None:
+            raise Unauthorized("unknown token")
+        state.tokens.put(token_hash, lifter_id)
     return Caller(lifter_id=lifter_id, is_admin=False)
 
 
-def current_lifter(who: Annotated[Caller, Depends(caller)]) -> str:
+async def current_lifter(who: Annotated[Caller, Depends(caller)]) -> str:
     if who.lifter_id is None:
         raise Forbidden("this route acts for a lifter; the admin token is not one")
     return who.lifter_id
 
 
-def require_admin(who: Annotated[Caller, Depends(caller)]) -> None:
+async def require_admin(who: Annotated[Caller, Depends(caller)]) -> None:
     if not who.is_admin:
         raise Forbidden("admin token required")
 

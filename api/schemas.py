@@ -8,6 +8,7 @@ them). Responses are plain models built by the mappers from stored rows.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -64,6 +65,7 @@ __all__ = [
     "SessionDetail",
     "SessionOut",
     "SessionPage",
+    "SessionStatus",
     "SetLogIn",
     "SetLogOut",
     "SettingsIn",
@@ -277,6 +279,16 @@ class ProgramOut(BaseModel):
     created_at: datetime
 
 
+class SessionStatus(StrEnum):
+    """Where a session is in its lifecycle; the allowed moves are `services.lifecycle.MOVES`."""
+
+    PLANNED = "planned"
+    GENERATED = "generated"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+
+
 class SessionOut(BaseModel):
     id: str
     program_id: str | None
@@ -287,7 +299,7 @@ class SessionOut(BaseModel):
     primary_lift: Lift
     intensity_type: IntensityType
     is_deload: bool
-    status: str
+    status: SessionStatus
     jit_strategy: str | None
     fallback_reason: str | None
     jit_generated_at: datetime | None
@@ -341,9 +353,9 @@ class LlmCallOut(BaseModel):
     """One generation's dealings with a model provider (a stored `LlmCallRecord`)."""
 
     id: int
-    generation_id: str
-    lifter_id: str
-    session_id: str
+    generation_id: str | None  # None: a stateless POST /v1/generate
+    lifter_id: str | None  # None: the admin asked
+    session_id: str | None
     strategy: str = Field(description="The strategy that asked: llm, hybrid or auto.")
     provider: str
     model: str
@@ -385,9 +397,9 @@ class ComparisonOut(ComparisonSummary):
     """A stored hybrid comparison: the input, both sessions (traces apart), the divergence."""
 
     id: int
-    generation_id: str
-    lifter_id: str
-    session_id: str
+    generation_id: str | None  # None: a stateless POST /v1/generate
+    lifter_id: str | None  # None: the admin asked
+    session_id: str | None
     strategy: str
     jit_input: JITInput
     formula_output: JITOutput

@@ -22,7 +22,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
-__all__ = ["MIGRATIONS_DIR", "Database", "alembic_config", "normalise_url"]
+from api.persistence.types import dump_json
+
+__all__ = ["MIGRATIONS_DIR", "Database", "Unit", "alembic_config", "normalise_url"]
+
+# One unit of work (a transaction). Services hold it and hand it to the repositories; only the
+# repositories execute statements on it.
+Unit = Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -40,9 +46,17 @@ def _sqlite_engine(url: str) -> Engine:
     connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     if make_url(url).database in (None, "", ":memory:"):
         # One shared connection: every unit of work must see the same in-memory database.
-        engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
+        engine = create_engine(
+            url, connect_args=connect_args, poolclass=StaticPool, json_serializer=dump_json
+        )
     else:
-        engine = create_engine(url, connect_args=connect_args, pool_size=20, max_overflow=40)
+        engine = create_engine(
+            url,
+            connect_args=connect_args,
+            pool_size=20,
+            max_overflow=40,
+            json_serializer=dump_json,
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -66,7 +80,14 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _postgres_engine(url: str) -> Engine:
-    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, pool_timeout=60)
+    return create_engine(
+        url,
+        pool_size=20,
+        max_overflow=40,
+        pool_pre_ping=True,
+        pool_timeout=60,
+        json_serializer=dump_json,
+    )
 
 
 def alembic_config(url: str) -> Config:

@@ -1,4 +1,5 @@
-"""Rows -> API response models (grams become kilograms here and nowhere else)."""
+"""Rows -> API response models and core values (grams become kilograms here and in the
+repositories' plain values, through `units.kg`)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from api.schemas import (
     SetLogOut,
 )
 from shared_types.adjustment import JITAdjustment
-from shared_types.enums import DisruptionType, IntensityType, Lift, Severity, Sex
-from shared_types.inputs import JITInput
+from shared_types.enums import DisruptionStatus, DisruptionType, IntensityType, Lift, Severity, Sex
+from shared_types.inputs import JITInput, TrainingDisruption
 from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
@@ -46,6 +47,7 @@ __all__ = [
     "session_detail",
     "session_out",
     "set_out",
+    "to_disruption",
 ]
 
 
@@ -246,4 +248,23 @@ def rehab_cap_out(row: RehabCapRow) -> RehabCapOut:
         planned_end_date=row.planned_end_date,
         started_at=row.started_at,
         ended_at=row.ended_at,
+    )
+
+
+def to_disruption(row: DisruptionRow) -> TrainingDisruption:
+    """A stored disruption as the engine's input value."""
+    return TrainingDisruption(
+        id=row.id,
+        user_id=row.lifter_id,
+        program_id=row.program_id,
+        reported_at=row.reported_at.isoformat(),
+        disruption_type=DisruptionType(row.disruption_type),
+        severity=Severity(row.severity),
+        affected_date_start=row.affected_date_start.isoformat(),
+        affected_date_end=row.affected_date_end.isoformat() if row.affected_date_end else None,
+        affected_lifts=tuple(Lift(x) for x in row.affected_lifts) if row.affected_lifts else None,
+        description=row.description,
+        event_name=row.event_name,
+        resolved_at=row.resolved_at.isoformat() if row.resolved_at else None,
+        status=DisruptionStatus(row.status),
     )

@@ -217,6 +217,9 @@ class SessionRow(SQLModel, table=True):
     generation_id: str | None = Field(default=None, max_length=36)
     target_rpe: float | None = None  # the prescription's own main-set RPE target
     planned_weight_grams: int | None = None  # the prescribed main-set weight
+    # Each accessory's prescribed first-set weight (exercise -> kg), derived from the output
+    # when it is stored, so history reads it without loading the output (revision 0003).
+    aux_prescribed_kg: dict[str, float] | None = _json()
     session_rpe: float | None = None
     started_at: datetime | None = _utc(nullable=True)
     completed_at: datetime | None = _utc(nullable=True)
@@ -280,25 +283,13 @@ class GenerationRow(SQLModel, table=True):
     created_at: datetime = _utc()
 
 
-def _generation_fk() -> Any:
+def _record_fk(target: str) -> Any:
+    """A record's owner; null for a stateless `/v1/generate` (and its lifter for the admin)."""
     return Field(
+        default=None,
         sa_column=Column(
-            String(36),
-            ForeignKey("generations.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
-    )
-
-
-def _session_fk() -> Any:
-    return Field(
-        sa_column=Column(
-            String(36),
-            ForeignKey("training_sessions.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
+            String(36), ForeignKey(target, ondelete="CASCADE"), nullable=True, index=True
+        ),
     )
 
 
@@ -307,8 +298,9 @@ class LlmCallRow(SQLModel, table=True):
 
     Written in the generation's transaction whenever the strategy asked a model, or would have:
     a cache hit, an open breaker and a missing provider (`fallback_reason = disabled`) are
-    recorded too. Tokens are null when unknown; `usage_known` is false when the deadline cut
-    the call. Append-only; the integer id orders rows written at the same instant.
+    recorded too (the stateless `/v1/generate` writes them without a generation or session).
+    Tokens are null when unknown; `usage_known` is false when the deadline cut the call.
+    Append-only; the integer id orders rows written at the same instant.
     """
 
     __tablename__ = "llm_calls"
@@ -320,9 +312,9 @@ class LlmCallRow(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    generation_id: str = _generation_fk()
-    lifter_id: str = _lifter_fk()
-    session_id: str = _session_fk()
+    generation_id: str | None = _record_fk("generations.id")
+    lifter_id: str | None = _record_fk("lifters.id")
+    session_id: str | None = _record_fk("training_sessions.id")
     strategy: str = Field(max_length=10)  # the strategy that asked: llm | hybrid | auto
     provider: str = Field(max_length=40)
     model: str = Field(sa_column=Column(Text, nullable=False))
@@ -364,9 +356,9 @@ class ComparisonLogRow(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    generation_id: str = _generation_fk()
-    lifter_id: str = _lifter_fk()
-    session_id: str = _session_fk()
+    generation_id: str | None = _record_fk("generations.id")
+    lifter_id: str | None = _record_fk("lifters.id")
+    session_id: str | None = _record_fk("training_sessions.id")
     strategy: str = Field(max_length=10)
     strategy_used: str = Field(max_length=20)
     shadow: bool

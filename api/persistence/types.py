@@ -1,7 +1,13 @@
-"""Column types shared by the tables: UTC timestamps and JSON (JSONB on PostgreSQL)."""
+"""Column types shared by the tables: UTC timestamps and JSON (JSONB on PostgreSQL).
+
+A JSON column takes a Python value (serialised with `json.dumps`) or a `RawJson`: text that is
+already JSON (e.g. a model's `model_dump_json()`), stored as it is, so a document is written
+once. Both engines get `dump_json` as their `json_serializer`.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,9 +16,19 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["JsonColumn", "UtcDateTime"]
+__all__ = ["JsonColumn", "RawJson", "UtcDateTime", "dump_json"]
 
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+
+
+class RawJson(str):
+    """Text that is already JSON: a JSON column stores it without serialising it again."""
+
+    __slots__ = ()
+
+
+def dump_json(value: Any) -> str:
+    return value if isinstance(value, RawJson) else json.dumps(value)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

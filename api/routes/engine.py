@@ -1,14 +1,17 @@
-"""Stateless generation: a full `JITInput` in, a prescription out, nothing stored."""
+"""Stateless generation: a full `JITInput` in, a prescription out; only the LLM records
+(call record, hybrid comparison) are stored, without a session (ADR 0009)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import AnyCaller
 from api.errors import GenerationFailed
 from api.routes.common import ERRORS
+from api.services.records import store_stateless
 from api.state import app_state
 from shared_types.enums import StrategyName
 from shared_types.inputs import JITInput
@@ -29,6 +32,8 @@ async def generate(
     state = app_state(request)
     inp = body if body.now is not None else body.model_copy(update={"now": state.clock()})
     try:
-        return (await serve(state.registry, strategy.value, inp)).output
+        result = await serve(state.registry, strategy.value, inp)
     except Exception as exc:
         raise GenerationFailed("the prescription could not be generated") from exc
+    await run_in_threadpool(store_stateless, state, result, inp, _caller.lifter_id, strategy.value)
+    return result.output

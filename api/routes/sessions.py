@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated
 
-import anyio.from_thread
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from api.auth import CurrentLifter
@@ -20,6 +19,7 @@ from api.schemas import (
     SessionDetail,
     SessionOut,
     SessionPage,
+    SessionStatus,
     SetLogIn,
     SetLogOut,
     SkipRequest,
@@ -28,13 +28,10 @@ from api.schemas import (
 from api.services import programs, sessions
 from api.services.generation import generate_session
 from api.state import app_state
-from shared_types.inputs import JITInput
-from shared_types.llm import GenerationResult
-from training_engine.strategies import StrategyRegistry, serve
+from training_engine.strategies import serve
 
 router = APIRouter(prefix="/v1/me", tags=["sessions"], responses=ERRORS)
 
-SessionStatus = Literal["planned", "generated", "in_progress", "completed", "skipped"]
 IdempotencyKey = Annotated[
     str,
     Header(
@@ -45,16 +42,6 @@ IdempotencyKey = Annotated[
         description="The same key returns the same result; a new key regenerates.",
     ),
 ]
-
-
-def _serve_on_loop(registry: StrategyRegistry) -> Callable[[str, JITInput], GenerationResult]:
-    """Serves a strategy (its result, with the records to store) on the event loop from the
-    worker thread that holds the transaction."""
-
-    def run(name: str, inp: JITInput) -> GenerationResult:
-        return anyio.from_thread.run(serve, registry, name, inp)
-
-    return run
 
 
 @router.post("/programs", status_code=201, response_model=ProgramOut)
@@ -100,7 +87,7 @@ def get_session(request: Request, lifter_id: CurrentLifter, session_id: Id) -> S
     response_model=GenerationOut,
     responses={500: {"description": "The strategy failed; nothing was stored"}},
 )
-def generate(
+async def generate(
     request: Request,
     *,
     lifter_id: CurrentLifter,
@@ -113,9 +100,9 @@ def generate(
     The response header `Idempotent-Replayed: true` marks a stored result returned again.
     """
     state = app_state(request)
-    body, replayed = generate_session(
+    body, replayed = await generate_session(
         state,
-        _serve_on_loop(state.registry),
+        partial(serve, state.registry),
         lifter_id=lifter_id,
         session_id=session_id,
         checkin=checkin,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.persistence import repositories as repo
 from api.persistence.mappers import comparison_out, llm_call_out
+from api.persistence.repositories import audit as repo
 from api.schemas import ComparisonPage, LlmCallPage
 from api.state import AppState
 

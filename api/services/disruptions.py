@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from api.errors import Conflict, ErrorDetail, InvalidRequest
-from api.persistence import repositories as repo
 from api.persistence.mappers import disruption_out, rehab_cap_out
+from api.persistence.repositories import disruptions as repo
+from api.persistence.repositories import programs
+from api.persistence.repositories.rows import own, save
 from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.persistence.units import grams
 from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
@@ -44,7 +43,7 @@ def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> Di
     if body.affected_date_end is not None and body.affected_date_end < start:
         raise _ends_before_start()
     with state.db.write() as session:
-        program = repo.active_program(session, lifter_id)
+        program = programs.active_program(session, lifter_id)
         row = DisruptionRow(
             id=str(uuid.uuid4()),
             lifter_id=lifter_id,
@@ -62,19 +61,13 @@ def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> Di
             reported_at=now,
             updated_at=now,
         )
-        session.add(row)
+        save(session, row)
         return disruption_out(row)
 
 
 def list_disruptions(state: AppState, lifter_id: str, status: str | None) -> list[DisruptionOut]:
     with state.db.read() as session:
-        query = select(DisruptionRow).where(DisruptionRow.lifter_id == lifter_id)
-        if status is not None:
-            query = query.where(DisruptionRow.status == status)
-        rows = session.exec(
-            query.order_by(col(DisruptionRow.reported_at).desc(), col(DisruptionRow.id))
-        ).all()
-        return [disruption_out(r) for r in rows]
+        return [disruption_out(r) for r in repo.disruptions(session, lifter_id, status)]
 
 
 def patch_disruption(
@@ -82,7 +75,7 @@ def patch_disruption(
 ) -> DisruptionOut:
     sent = body.model_fields_set
     with state.db.write() as session:
-        row = repo.own(session, DisruptionRow, lifter_id, disruption_id, lock=True)
+        row = own(session, DisruptionRow, lifter_id, disruption_id, lock=True)
         if row.status == "resolved":
             raise Conflict("a resolved disruption cannot be changed")
         if "severity" in sent and body.severity is not None:
@@ -103,61 +96,51 @@ def patch_disruption(
         if "description" in sent:
             row.description = body.description
         row.updated_at = state.clock()
-        session.add(row)
+        save(session, row)
         return disruption_out(row)
 
 
 def resolve_disruption(state: AppState, lifter_id: str, disruption_id: str) -> DisruptionOut:
     now = state.clock()
     with state.db.write() as session:
-        row = repo.own(session, DisruptionRow, lifter_id, disruption_id, lock=True)
+        row = own(session, DisruptionRow, lifter_id, disruption_id, lock=True)
         if row.status != "resolved":
             row.status = "resolved"
             row.resolved_at = now
             row.updated_at = now
-            session.add(row)
+            save(session, row)
         return disruption_out(row)
 
 
 def set_rehab_cap(state: AppState, lifter_id: str, body: RehabCapIn) -> RehabCapOut:
     now = state.clock()
-    try:
-        with state.db.write() as session:
-            if any(c.lift == body.lift.value for c in repo.active_rehab_caps(session, lifter_id)):
-                raise Conflict(f"{body.lift.value} already has an active rehab cap; end it first")
-            row = RehabCapRow(
-                id=str(uuid.uuid4()),
-                lifter_id=lifter_id,
-                lift=body.lift.value,
-                cap_grams=grams(body.cap_kg),
-                note=body.note,
-                planned_end_date=body.planned_end_date,
-                started_at=now,
-            )
-            session.add(row)
-            session.flush()
-            return rehab_cap_out(row)
-    except IntegrityError:
-        raise Conflict(f"{body.lift.value} already has an active rehab cap; end it first") from None
+    taken = Conflict(f"{body.lift.value} already has an active rehab cap; end it first")
+    with state.db.write() as session:
+        if any(c.lift == body.lift.value for c in repo.active_rehab_caps(session, lifter_id)):
+            raise taken
+        row = RehabCapRow(
+            id=str(uuid.uuid4()),
+            lifter_id=lifter_id,
+            lift=body.lift.value,
+            cap_grams=grams(body.cap_kg),
+            note=body.note,
+            planned_end_date=body.planned_end_date,
+            started_at=now,
+        )
+        if not repo.add_rehab_cap(session, row):
+            raise taken
+        return rehab_cap_out(row)
 
 
 def list_rehab_caps(state: AppState, lifter_id: str, active: bool | None) -> list[RehabCapOut]:
     with state.db.read() as session:
-        query = select(RehabCapRow).where(RehabCapRow.lifter_id == lifter_id)
-        if active is True:
-            query = query.where(col(RehabCapRow.ended_at).is_(None))
-        elif active is False:
-            query = query.where(col(RehabCapRow.ended_at).is_not(None))
-        rows = session.exec(
-            query.order_by(col(RehabCapRow.started_at).desc(), col(RehabCapRow.id))
-        ).all()
-        return [rehab_cap_out(r) for r in rows]
+        return [rehab_cap_out(r) for r in repo.rehab_caps(session, lifter_id, active)]
 
 
 def end_rehab_cap(state: AppState, lifter_id: str, cap_id: str) -> RehabCapOut:
     with state.db.write() as session:
-        row = repo.own(session, RehabCapRow, lifter_id, cap_id, lock=True)
+        row = own(session, RehabCapRow, lifter_id, cap_id, lock=True)
         if row.ended_at is None:
             row.ended_at = state.clock()
-            session.add(row)
+            save(session, row)
         return rehab_cap_out(row)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func
-from sqlmodel import Session, col, delete, select
-
 from api.assembly import (
     default_bar_weight_kg,
     default_warmup,
@@ -14,18 +11,10 @@ from api.assembly import (
     effective_landmarks,
 )
 from api.auth import hash_token, new_token
-from api.errors import NotFound
-from api.persistence import repositories as repo
 from api.persistence.mappers import lifter_out, max_out
-from api.persistence.tables import (
-    ApiTokenRow,
-    LifterRow,
-    LifterSettingsRow,
-    MaxRow,
-    RestOverrideRow,
-    VolumeLandmarkRow,
-    WarmupConfigRow,
-)
+from api.persistence.repositories import config, lifters
+from api.persistence.repositories.rows import save
+from api.persistence.tables import ApiTokenRow, LifterRow, LifterSettingsRow, MaxRow
 from api.persistence.units import grams, kg
 from api.schemas import (
     FormulaConfigIn,
@@ -78,13 +67,6 @@ __all__ = [
 ]
 
 
-def _lifter(session: Session, lifter_id: str) -> LifterRow:
-    row = session.get(LifterRow, lifter_id)
-    if row is None:
-        raise NotFound("lifter not found")
-    return row
-
-
 def _sex(row: LifterRow) -> Sex | None:
     return Sex(row.biological_sex) if row.biological_sex else None
 
@@ -106,20 +88,18 @@ def create_lifter(state: AppState, body: LifterCreate) -> LifterCreated:
         updated_at=now,
     )
     with state.db.write() as session:
-        session.add(lifter)
-        session.flush()
-        session.add(
+        save(session, lifter)
+        save(
+            session,
             LifterSettingsRow(
                 lifter_id=lifter.id, jit_strategy="auto", formula_overrides={}, updated_at=now
-            )
-        )
-        session.add(
+            ),
             ApiTokenRow(
                 id=str(uuid.uuid4()),
                 lifter_id=lifter.id,
                 token_hash=hash_token(token),
                 created_at=now,
-            )
+            ),
         )
         return LifterCreated(lifter=lifter_out(lifter), token=token)
 
@@ -129,34 +109,24 @@ def rotate_token(state: AppState, lifter_id: str) -> LifterCreated:
     now = state.clock()
     token = new_token()
     with state.db.write() as session:
-        lifter = _lifter(session, lifter_id)
-        for old in session.exec(
-            select(ApiTokenRow).where(
-                ApiTokenRow.lifter_id == lifter_id, col(ApiTokenRow.revoked_at).is_(None)
-            )
-        ).all():
-            old.revoked_at = now
-            session.add(old)
-        session.add(
+        lifter = lifters.lifter(session, lifter_id)
+        revoked = lifters.revoke_tokens(session, lifter_id, now)
+        save(
+            session,
             ApiTokenRow(
                 id=str(uuid.uuid4()),
                 lifter_id=lifter_id,
                 token_hash=hash_token(token),
                 created_at=now,
-            )
+            ),
         )
-        return LifterCreated(lifter=lifter_out(lifter), token=token)
+    state.tokens.forget(revoked)
+    return LifterCreated(lifter=lifter_out(lifter), token=token)
 
 
 def list_lifters(state: AppState, limit: int, offset: int) -> LifterList:
     with state.db.read() as session:
-        total = session.exec(select(func.count()).select_from(LifterRow)).one()
-        rows = session.exec(
-            select(LifterRow)
-            .order_by(col(LifterRow.created_at), col(LifterRow.id))
-            .offset(offset)
-            .limit(limit)
-        ).all()
+        total, rows = lifters.lifter_page(session, limit, offset)
         return LifterList(
             items=[lifter_out(r) for r in rows], total=total, limit=limit, offset=offset
         )
@@ -164,7 +134,7 @@ def list_lifters(state: AppState, limit: int, offset: int) -> LifterList:
 
 def get_lifter(state: AppState, lifter_id: str) -> LifterOut:
     with state.db.read() as session:
-        return lifter_out(_lifter(session, lifter_id))
+        return lifter_out(lifters.lifter(session, lifter_id))
 
 
 get_me = get_lifter
@@ -173,7 +143,7 @@ get_me = get_lifter
 def patch_me(state: AppState, lifter_id: str, body: LifterPatch) -> LifterOut:
     sent = body.model_fields_set
     with state.db.write() as session:
-        row = _lifter(session, lifter_id)
+        row = lifters.lifter(session, lifter_id)
         if "name" in sent and body.name is not None:
             row.name = body.name
         if "biological_sex" in sent:
@@ -183,19 +153,14 @@ def patch_me(state: AppState, lifter_id: str, body: LifterPatch) -> LifterOut:
         if "bodyweight_kg" in sent:
             row.bodyweight_grams = grams(body.bodyweight_kg) if body.bodyweight_kg else None
         row.updated_at = state.clock()
-        session.add(row)
+        save(session, row)
         return lifter_out(row)
 
 
 def get_maxes(state: AppState, lifter_id: str) -> MaxesOut:
     with state.db.read() as session:
-        current = repo.current_maxes(session, lifter_id)
-        history = session.exec(
-            select(MaxRow)
-            .where(MaxRow.lifter_id == lifter_id)
-            .order_by(col(MaxRow.id).desc())
-            .limit(200)
-        ).all()
+        current = lifters.current_maxes(session, lifter_id)
+        history = lifters.max_history(session, lifter_id)
         return MaxesOut(
             current={lift: max_out(row) for lift, row in current.items()},
             history=[max_out(r) for r in history],
@@ -214,8 +179,8 @@ def put_max(state: AppState, lifter_id: str, lift: Lift, body: MaxIn) -> MaxOut:
         one_rm, weight, reps = estimate, body.weight_kg, body.reps
         source = "input_1rm" if body.reps == 1 else f"input_{body.reps}rm"
     with state.db.write() as session:
-        _lifter(session, lifter_id)
-        current = repo.current_maxes(session, lifter_id).get(lift)
+        lifters.lifter(session, lifter_id)
+        current = lifters.current_maxes(session, lifter_id).get(lift)
         row = MaxRow(
             lifter_id=lifter_id,
             lift=lift.value,
@@ -232,8 +197,7 @@ def put_max(state: AppState, lifter_id: str, lift: Lift, body: MaxIn) -> MaxOut:
             current.input_reps,
         ) == (row.one_rm_grams, row.source, row.input_weight_grams, row.input_reps):
             return max_out(current)
-        session.add(row)
-        session.flush()
+        save(session, row)
         return max_out(row)
 
 
@@ -246,22 +210,22 @@ def _settings_out(state: AppState, row: LifterSettingsRow) -> SettingsOut:
 
 def get_settings(state: AppState, lifter_id: str) -> SettingsOut:
     with state.db.read() as session:
-        return _settings_out(state, repo.settings_row(session, lifter_id))
+        return _settings_out(state, config.settings_row(session, lifter_id))
 
 
 def put_settings(state: AppState, lifter_id: str, body: SettingsIn) -> SettingsOut:
     with state.db.write() as session:
-        row = repo.settings_row(session, lifter_id)
+        row = config.settings_row(session, lifter_id)
         row.jit_strategy = body.jit_strategy.value
         row.updated_at = state.clock()
-        session.add(row)
+        save(session, row)
         return _settings_out(state, row)
 
 
 def get_formula(state: AppState, lifter_id: str) -> FormulaConfigOut:
     with state.db.read() as session:
-        row = repo.settings_row(session, lifter_id)
-        sex = _sex(_lifter(session, lifter_id))
+        row = config.settings_row(session, lifter_id)
+        sex = _sex(lifters.lifter(session, lifter_id))
         return FormulaConfigOut(
             overrides=row.formula_overrides,
             version=row.formula_version,
@@ -271,13 +235,13 @@ def get_formula(state: AppState, lifter_id: str) -> FormulaConfigOut:
 
 def put_formula(state: AppState, lifter_id: str, body: FormulaConfigIn) -> FormulaConfigOut:
     with state.db.write() as session:
-        sex = _sex(_lifter(session, lifter_id))
+        sex = _sex(lifters.lifter(session, lifter_id))
         effective = effective_formula_config(sex, body.overrides, path=("body", "overrides"))
-        row = repo.settings_row(session, lifter_id)
+        row = config.settings_row(session, lifter_id)
         row.formula_overrides = dict(body.overrides)
         row.formula_version += 1
         row.updated_at = state.clock()
-        session.add(row)
+        save(session, row)
         return FormulaConfigOut(
             overrides=row.formula_overrides,
             version=row.formula_version,
@@ -287,8 +251,8 @@ def put_formula(state: AppState, lifter_id: str, body: FormulaConfigIn) -> Formu
 
 def get_landmarks(state: AppState, lifter_id: str) -> VolumeLandmarksOut:
     with state.db.read() as session:
-        sex = _sex(_lifter(session, lifter_id))
-        overrides = repo.landmark_overrides(session, lifter_id)
+        sex = _sex(lifters.lifter(session, lifter_id))
+        overrides = config.landmark_overrides(session, lifter_id)
         effective = effective_landmarks(sex, overrides)
     return VolumeLandmarksOut(overrides=overrides, effective={m: effective[m] for m in MuscleGroup})
 
@@ -296,21 +260,15 @@ def get_landmarks(state: AppState, lifter_id: str) -> VolumeLandmarksOut:
 def put_landmarks(state: AppState, lifter_id: str, body: VolumeLandmarksIn) -> VolumeLandmarksOut:
     """Replaces the lifter's overrides; muscles left out use the sex default."""
     with state.db.write() as session:
-        _lifter(session, lifter_id)
-        session.exec(delete(VolumeLandmarkRow).where(col(VolumeLandmarkRow.lifter_id) == lifter_id))
-        for muscle, mark in body.overrides.items():
-            session.add(
-                VolumeLandmarkRow(
-                    lifter_id=lifter_id, muscle=muscle.value, mev_sets=mark.mev, mrv_sets=mark.mrv
-                )
-            )
+        lifters.lifter(session, lifter_id)
+        config.replace_landmarks(session, lifter_id, body.overrides)
     return get_landmarks(state, lifter_id)
 
 
 def get_warmups(state: AppState, lifter_id: str) -> WarmupsOut:
     with state.db.read() as session:
-        sex = _sex(_lifter(session, lifter_id))
-        rows = repo.warmup_configs(session, lifter_id)
+        sex = _sex(lifters.lifter(session, lifter_id))
+        rows = config.warmup_configs(session, lifter_id)
         return WarmupsOut.model_validate(
             {
                 "warmups": {lift.value: row.protocol for lift, row in rows.items()},
@@ -322,21 +280,15 @@ def get_warmups(state: AppState, lifter_id: str) -> WarmupsOut:
 def put_warmups(state: AppState, lifter_id: str, body: WarmupsIn) -> WarmupsOut:
     """Replaces the per-lift protocols; a lift left out uses the sex default (not explicit)."""
     with state.db.write() as session:
-        _lifter(session, lifter_id)
-        session.exec(delete(WarmupConfigRow).where(col(WarmupConfigRow.lifter_id) == lifter_id))
-        for lift, protocol in body.warmups.items():
-            session.add(
-                WarmupConfigRow(
-                    lifter_id=lifter_id, lift=lift.value, protocol=protocol.model_dump(mode="json")
-                )
-            )
+        lifters.lifter(session, lifter_id)
+        config.replace_warmups(session, lifter_id, body.warmups)
     return get_warmups(state, lifter_id)
 
 
 def get_rest(state: AppState, lifter_id: str) -> RestConfig:
     with state.db.read() as session:
-        _lifter(session, lifter_id)
-        rows = repo.rest_overrides(session, lifter_id)
+        lifters.lifter(session, lifter_id)
+        rows = config.rest_overrides(session, lifter_id)
         return RestConfig(
             overrides=[
                 RestOverride.model_validate(
@@ -353,17 +305,8 @@ def get_rest(state: AppState, lifter_id: str) -> RestConfig:
 
 def put_rest(state: AppState, lifter_id: str, body: RestConfig) -> RestConfig:
     with state.db.write() as session:
-        _lifter(session, lifter_id)
-        session.exec(delete(RestOverrideRow).where(col(RestOverrideRow.lifter_id) == lifter_id))
-        for item in body.overrides:
-            session.add(
-                RestOverrideRow(
-                    lifter_id=lifter_id,
-                    lift=item.lift.value if item.lift else None,
-                    intensity_type=item.intensity_type.value if item.intensity_type else None,
-                    rest_seconds=item.rest_seconds,
-                )
-            )
+        lifters.lifter(session, lifter_id)
+        config.replace_rest_overrides(session, lifter_id, body.overrides)
     return get_rest(state, lifter_id)
 
 
@@ -380,13 +323,13 @@ def _plates_out(row: LifterRow) -> PlatesOut:
 
 def get_plates(state: AppState, lifter_id: str) -> PlatesOut:
     with state.db.read() as session:
-        return _plates_out(_lifter(session, lifter_id))
+        return _plates_out(lifters.lifter(session, lifter_id))
 
 
 def put_plates(state: AppState, lifter_id: str, body: PlatesConfig) -> PlatesOut:
     """`null` (or a field left out) returns to the default: the sex's bar, every plate."""
     with state.db.write() as session:
-        row = _lifter(session, lifter_id)
+        row = lifters.lifter(session, lifter_id)
         row.bar_weight_grams = grams(body.bar_weight_kg) if body.bar_weight_kg else None
         row.plates_grams = (
             sorted({grams(p) for p in body.available_plates_kg}, reverse=True)
@@ -394,5 +337,5 @@ def put_plates(state: AppState, lifter_id: str, body: PlatesConfig) -> PlatesOut
             else None
         )
         row.updated_at = state.clock()
-        session.add(row)
+        save(session, row)
         return _plates_out(row)

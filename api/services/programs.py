@@ -10,17 +10,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
-
-from api.persistence import repositories as repo
+from api.persistence.db import Unit
 from api.persistence.mappers import program_out
+from api.persistence.repositories import programs as repo
+from api.persistence.repositories.rows import save
 from api.persistence.tables import ProgramRow, SessionRow
-from api.schemas import ProgramIn, ProgramOut
+from api.schemas import ProgramIn, ProgramOut, SessionStatus
+from api.services.lifecycle import Action, allowed, require
 from api.state import AppState
-from shared_types.enums import IntensityType, Lift
 from training_engine.planning import (
     DEFAULT_WEEKDAYS,
-    FinishedSession,
     PlannedSlot,
     UnendingSignals,
     scheduled_program,
@@ -28,7 +27,7 @@ from training_engine.planning import (
     unending_slot,
 )
 
-__all__ = ["advance_unending", "create_program", "unending_signals"]
+__all__ = ["advance_unending", "create_program", "list_programs", "unending_signals"]
 
 DEFAULT_WEEKS = 12
 
@@ -47,7 +46,7 @@ def _session_row(
         primary_lift=slot.primary_lift.value,
         intensity_type=slot.intensity_type.value,
         is_deload=slot.is_deload,
-        status="planned",
+        status=SessionStatus.PLANNED.value,
         created_at=now,
         updated_at=now,
     )
@@ -58,29 +57,11 @@ def _monday(day: date) -> date:
 
 
 def unending_signals(
-    session: Session, lifter_id: str, *, primary_soreness: int | None = None
+    session: Unit, lifter_id: str, *, primary_soreness: int | None = None
 ) -> UnendingSignals:
     """The signals of the lifter's last finished sessions (`planning.unending_signals_from`)."""
-    finished = session.exec(
-        select(SessionRow)
-        .where(
-            SessionRow.lifter_id == lifter_id,
-            col(SessionRow.status).in_(("completed", "skipped")),
-        )
-        .order_by(col(SessionRow.updated_at).desc(), col(SessionRow.id))
-        .limit(10)
-    ).all()
     return unending_signals_from(
-        [
-            FinishedSession(
-                lift=Lift(s.primary_lift),
-                intensity=IntensityType(s.intensity_type),
-                completed=s.status == "completed" and s.completed_at is not None,
-                session_rpe=s.session_rpe,
-            )
-            for s in finished
-        ],
-        primary_soreness=primary_soreness,
+        repo.finished_sessions(session, lifter_id), primary_soreness=primary_soreness
     )
 
 
@@ -92,14 +73,13 @@ def _next_weekday_date(after: date, weekdays: list[int]) -> date:
     return after + timedelta(days=1)  # pragma: no cover - weekdays is never empty
 
 
-def advance_unending(session: Session, program: ProgramRow, today: date, now: datetime) -> None:
+def advance_unending(session: Unit, program: ProgramRow, today: date, now: datetime) -> None:
     """After a session of an unending program finishes: count it and plan the next one."""
     program.session_counter += 1
     signals = unending_signals(session, program.lifter_id)
     slot = unending_slot(program.session_counter, program.training_days_per_week, signals)
     planned = _next_weekday_date(today, list(program.weekdays))
-    session.add(program)
-    session.add(_session_row(program.lifter_id, program.id, slot, planned, now))
+    save(session, program, _session_row(program.lifter_id, program.id, slot, planned, now))
 
 
 def create_program(state: AppState, lifter_id: str, body: ProgramIn) -> ProgramOut:
@@ -112,17 +92,12 @@ def create_program(state: AppState, lifter_id: str, body: ProgramIn) -> ProgramO
         if previous is not None:
             previous.status = "archived"
             previous.archived_at = now
-            session.add(previous)
-            for row in session.exec(
-                select(SessionRow).where(
-                    SessionRow.program_id == previous.id,
-                    col(SessionRow.status).in_(("planned", "generated")),
-                )
-            ).all():
-                row.status = "skipped"
+            retired = repo.sessions_in(session, previous.id, allowed(Action.RETIRE))
+            for row in retired:
+                row.status = require(row.status, Action.RETIRE).value
                 row.skip_reason = "program replaced"
                 row.updated_at = now
-                session.add(row)
+            save(session, previous, *retired)
         program = ProgramRow(
             id=str(uuid.uuid4()),
             lifter_id=lifter_id,
@@ -135,8 +110,7 @@ def create_program(state: AppState, lifter_id: str, body: ProgramIn) -> ProgramO
             session_counter=0,
             created_at=now,
         )
-        session.add(program)
-        session.flush()
+        save(session, program)
         if body.mode == "scheduled":
             assert program.total_weeks is not None
             monday = _monday(start)
@@ -158,21 +132,10 @@ def create_program(state: AppState, lifter_id: str, body: ProgramIn) -> ProgramO
             rows = [
                 _session_row(lifter_id, program.id, unending_slot(0, days, signals), start, now)
             ]
-        session.add_all(rows)
+        save(session, *rows)
         return program_out(program, len(rows))
 
 
 def list_programs(state: AppState, lifter_id: str) -> list[ProgramOut]:
     with state.db.read() as session:
-        programs = session.exec(
-            select(ProgramRow)
-            .where(ProgramRow.lifter_id == lifter_id)
-            .order_by(col(ProgramRow.created_at).desc(), col(ProgramRow.id))
-        ).all()
-        out = []
-        for p in sorted(programs, key=lambda p: p.status != "active"):  # the active one first
-            count = len(
-                session.exec(select(SessionRow.id).where(SessionRow.program_id == p.id)).all()
-            )
-            out.append(program_out(p, count))
-        return out
+        return [program_out(p, n) for p, n in repo.programs_with_counts(session, lifter_id)]

@@ -1,11 +1,8 @@
 """The session lifecycle after generation: sets, complete, skip; listing; weekly volume.
 
-    planned --generate--> generated --first set--> in_progress --complete--> completed
-       |                      |
-       +------skip------------+--> skipped        (a session with logged sets is completed)
-
-Set logs are idempotent per (session, kind, exercise, set number): the same set sent again
-returns the stored one; sent with other numbers it corrects it.
+The moves between statuses are `lifecycle.MOVES`. Set logs are idempotent per (session, kind,
+exercise, set number): the same set sent again returns the stored one; sent with other numbers
+it corrects it.
 """
 
 from __future__ import annotations
@@ -13,14 +10,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 from api.assembly import effective_landmarks, set_volume
-from api.errors import Conflict, ErrorDetail, InvalidRequest, NotFound
-from api.persistence import repositories as repo
+from api.errors import ErrorDetail, InvalidRequest, NotFound
+from api.persistence.db import Unit
 from api.persistence.mappers import session_detail, session_out, set_out
-from api.persistence.tables import LifterRow, ProgramRow, SessionRow, SetLogRow
+from api.persistence.repositories import audit, config, disruptions, lifters, programs
+from api.persistence.repositories import sessions as repo
+from api.persistence.repositories.rows import save
+from api.persistence.tables import SessionRow, SetLogRow
 from api.persistence.units import grams
 from api.schemas import (
     CompleteRequest,
@@ -28,11 +25,13 @@ from api.schemas import (
     SessionDetail,
     SessionOut,
     SessionPage,
+    SessionStatus,
     SetLogIn,
     SetLogOut,
     SkipRequest,
     VolumeOut,
 )
+from api.services.lifecycle import Action, require
 from api.services.programs import advance_unending
 from api.state import AppState
 from shared_types.enums import Sex
@@ -48,40 +47,27 @@ __all__ = [
     "weekly_volume_report",
 ]
 
-LOGGABLE = ("generated", "in_progress")
-
 
 def list_sessions(
     state: AppState,
     lifter_id: str,
     *,
-    status: str | None,
+    status: SessionStatus | None,
     date_from: date | None,
     date_to: date | None,
     limit: int,
     offset: int,
 ) -> SessionPage:
-    conditions = [SessionRow.lifter_id == lifter_id]
-    if status is not None:
-        conditions.append(SessionRow.status == status)
-    if date_from is not None:
-        conditions.append(SessionRow.planned_date >= date_from)
-    if date_to is not None:
-        conditions.append(SessionRow.planned_date <= date_to)
     with state.db.read() as session:
-        total = session.exec(select(func.count()).select_from(SessionRow).where(*conditions)).one()
-        rows = session.exec(
-            select(SessionRow)
-            .where(*conditions)
-            .order_by(
-                col(SessionRow.planned_date),
-                col(SessionRow.week_number),
-                col(SessionRow.day_number),
-                col(SessionRow.id),
-            )
-            .offset(offset)
-            .limit(limit)
-        ).all()
+        total, rows = repo.session_page(
+            session,
+            lifter_id,
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
         items: list[SessionOut] = [session_out(r) for r in rows]
     return SessionPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -89,7 +75,7 @@ def list_sessions(
 def get_session(state: AppState, lifter_id: str, session_id: str) -> SessionDetail:
     with state.db.read() as session:
         row = repo.own_session(session, lifter_id, session_id)
-        call, comparison = repo.generation_records(session, row.generation_id)
+        call, comparison = audit.generation_records(session, row.generation_id)
         return session_detail(row, repo.session_sets(session, row.id), call, comparison)
 
 
@@ -100,9 +86,7 @@ def log_set(
     now = state.clock()
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)
-        if row.status not in LOGGABLE:
-            hint = "generate it first" if row.status == "planned" else "it is closed"
-            raise Conflict(f"sets cannot be logged on a {row.status} session: {hint}")
+        next_status = require(row.status, Action.LOG_SET)
         exercise = body.exercise if body.kind == "auxiliary" else row.primary_lift
         if body.kind == "primary" and body.exercise not in (None, row.primary_lift):
             raise InvalidRequest(
@@ -115,7 +99,7 @@ def log_set(
             )
         assert exercise is not None
         during_rehab = any(
-            c.lift == row.primary_lift for c in repo.active_rehab_caps(session, lifter_id)
+            c.lift == row.primary_lift for c in disruptions.active_rehab_caps(session, lifter_id)
         )
         values: dict[str, object] = {
             "weight_grams": grams(body.weight_kg),
@@ -124,20 +108,13 @@ def log_set(
             "failed": body.failed,
             "pain_limited": body.pain_limited,
         }
-        existing = session.exec(
-            select(SetLogRow).where(
-                SetLogRow.session_id == row.id,
-                SetLogRow.kind == body.kind,
-                SetLogRow.exercise == exercise,
-                SetLogRow.set_number == body.set_number,
-            )
-        ).first()
+        existing = repo.find_set(session, row.id, body.kind, exercise, body.set_number)
         if existing is not None:
             if any(getattr(existing, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(existing, k, v)
                 existing.updated_at = now
-                session.add(existing)
+                save(session, existing)
             return set_out(existing), False
         logged = SetLogRow(
             id=str(uuid.uuid4()),
@@ -155,12 +132,11 @@ def log_set(
             logged_at=now,
             updated_at=now,
         )
-        session.add(logged)
-        if row.status == "generated":
-            row.status = "in_progress"
+        if row.status != next_status:
+            row.status = next_status.value
             row.started_at = now
             row.updated_at = now
-            session.add(row)
+        save(session, logged, row)
         return set_out(logged), True
 
 
@@ -170,15 +146,12 @@ def complete_session(
     now = state.clock()
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)
-        if row.status == "completed" and row.session_rpe == body.session_rpe:
+        if row.status == SessionStatus.COMPLETED and row.session_rpe == body.session_rpe:
             return session_out(row)  # a retried request
-        if row.status not in LOGGABLE:
-            raise Conflict(f"a {row.status} session cannot be completed")
-        row.status = "completed"
+        row.status = require(row.status, Action.COMPLETE).value
         row.session_rpe = body.session_rpe
         row.completed_at = now
         row.updated_at = now
-        session.add(row)
         _advance(session, row, now)
         return session_out(row)
 
@@ -187,40 +160,37 @@ def skip_session(state: AppState, lifter_id: str, session_id: str, body: SkipReq
     now = state.clock()
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)
-        if row.status == "skipped":
+        if row.status == SessionStatus.SKIPPED:
             return session_out(row)
-        if row.status not in ("planned", "generated"):
-            raise Conflict(f"a {row.status.replace('_', ' ')} session cannot be skipped")
-        row.status = "skipped"
+        row.status = require(row.status, Action.SKIP).value
         row.skip_reason = body.reason
         row.updated_at = now
-        session.add(row)
         _advance(session, row, now)
         return session_out(row)
 
 
-def _advance(session: Session, row: SessionRow, now: datetime) -> None:
+def _advance(session: Unit, row: SessionRow, now: datetime) -> None:
+    """Stores the finished session; an unending program then plans its next one."""
+    save(session, row)
     if row.program_id is None:
         return
-    program = session.get(ProgramRow, row.program_id, with_for_update=True)
+    program = programs.program(session, row.program_id, lock=True)
     if program is not None and program.mode == "unending" and program.status == "active":
-        session.flush()
         advance_unending(session, program, now.date(), now)
 
 
 def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> VolumeOut:
     with state.db.read() as session:
-        program = repo.active_program(session, lifter_id)
+        program = programs.active_program(session, lifter_id)
         if program is None:
             raise NotFound("no active program")
         if week is None:
-            week = _current_week(session, program.id)
-        lifter = session.get(LifterRow, lifter_id)
-        assert lifter is not None
+            week = repo.current_week(session, program.id)
+        lifter = lifters.lifter(session, lifter_id)
         sex = Sex(lifter.biological_sex) if lifter.biological_sex else None
         book = ExerciseBook(sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE)
         volume = set_volume(repo.week_sets(session, program.id, week), book)
-        landmarks = effective_landmarks(sex, repo.landmark_overrides(session, lifter_id))
+        landmarks = effective_landmarks(sex, config.landmark_overrides(session, lifter_id))
     statuses = volume_status(volume, landmarks)
     return VolumeOut(
         program_id=program.id,
@@ -236,19 +206,3 @@ def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> V
             for m in statuses
         ],
     )
-
-
-def _current_week(session: Session, program_id: str) -> int:
-    """The week of the first session not yet finished, else the last week."""
-    open_week = session.exec(
-        select(func.min(SessionRow.week_number)).where(
-            SessionRow.program_id == program_id,
-            col(SessionRow.status).in_(("planned", "generated", "in_progress")),
-        )
-    ).first()
-    if open_week is not None:
-        return open_week
-    last = session.exec(
-        select(func.max(SessionRow.week_number)).where(SessionRow.program_id == program_id)
-    ).first()
-    return last or 1

@@ -272,7 +272,7 @@ def test_a_failure_while_storing_the_records_rolls_everything_back(
     def broken(*_args: object) -> ComparisonLogRow:
         raise RuntimeError("the comparison could not be stored")
 
-    monkeypatch.setattr("api.services.generation.comparison_row", broken)
+    monkeypatch.setattr("api.services.records.comparison_row", broken)
     api: Api = make_api(registry=_registry(FakeSource(LIGHTER)))
     who, sid = _ready(api)
     response = api.generate(who, sid, body={"strategy": "hybrid"})

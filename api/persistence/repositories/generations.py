@@ -1,0 +1,271 @@
+"""A generation's statements: the read before computing, the re-check under the write lock,
+and the write. Hot path: prebuilt Core statements, only the columns needed, documents written
+once as JSON text (`RawJson`).
+
+The session row's *version* is what the generation read from it (status, intensity, program):
+the write goes ahead only if it is unchanged under the lock (ADR 0009).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.exc import IntegrityError
+
+from api.errors import NotFound
+from api.persistence.db import Unit
+from api.persistence.repositories.state import Target
+from api.persistence.tables import metadata
+from api.persistence.types import RawJson
+from api.persistence.units import grams, kg
+from api.schemas import SessionStatus
+from shared_types.enums import IntensityType, Lift, Sex
+from shared_types.inputs import JITInput
+from shared_types.outputs import JITOutput
+from training_engine.perceive import LifterProfile, SessionPlan
+
+__all__ = [
+    "CheckInValues",
+    "Earlier",
+    "SessionVersion",
+    "Stored",
+    "aux_prescribed_kg",
+    "find_generation",
+    "lock_version",
+    "store_generation",
+    "target",
+    "version_of",
+]
+
+_sessions = metadata.tables["training_sessions"]
+_lifters = metadata.tables["lifters"]
+_settings = metadata.tables["lifter_settings"]
+_programs = metadata.tables["programs"]
+_sets = metadata.tables["set_logs"]
+_generations = metadata.tables["generations"]
+_check_ins = metadata.tables["check_ins"]
+_ids = (
+    _sessions.c.id == bindparam("session_id"),
+    _sessions.c.lifter_id == bindparam("lifter_id"),
+)
+
+TARGET = (
+    select(
+        _sessions.c.program_id,
+        _sessions.c.week_number,
+        _sessions.c.day_number,
+        _sessions.c.block_number,
+        _sessions.c.primary_lift,
+        _sessions.c.intensity_type,
+        _sessions.c.is_deload,
+        _sessions.c.status,
+        _lifters.c.biological_sex,
+        _lifters.c.date_of_birth,
+        _lifters.c.bodyweight_grams,
+        _lifters.c.bar_weight_grams,
+        _lifters.c.plates_grams,
+        _settings.c.jit_strategy,
+        _settings.c.formula_overrides,
+        _programs.c.mode,
+        _programs.c.training_days_per_week,
+        _programs.c.session_counter,
+        exists().where(_sets.c.session_id == _sessions.c.id).label("has_sets"),
+    )
+    .select_from(_sessions)
+    .join(_lifters, _lifters.c.id == _sessions.c.lifter_id)
+    .outerjoin(_settings, _settings.c.lifter_id == _sessions.c.lifter_id)
+    .outerjoin(_programs, _programs.c.id == _sessions.c.program_id)
+    .where(*_ids)
+)
+FIND = select(_generations.c.request_hash, _generations.c.response_json).where(
+    _generations.c.lifter_id == bindparam("lifter_id"),
+    _generations.c.idempotency_key == bindparam("key"),
+)
+VERSION = (
+    select(_sessions.c.status, _sessions.c.intensity_type, _sessions.c.program_id)
+    .where(*_ids)
+    .with_for_update()
+)
+UPDATE_SESSION = _sessions.update().where(_sessions.c.id == bindparam("session_id"))
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A generation stored under the same key: its request fingerprint and exact response."""
+
+    request_hash: str
+    response_json: str
+
+
+@dataclass(frozen=True)
+class SessionVersion:
+    status: str
+    intensity_type: str
+    program_id: str | None
+
+
+@dataclass(frozen=True)
+class CheckInValues:
+    id: str
+    soreness: dict[str, int]
+    sleep_quality: int | None
+    energy_level: int | None
+    wearables: dict[str, float] | None
+    strategy_override: str | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Everything one generation writes beside its records."""
+
+    generation_id: str
+    lifter_id: str
+    session_id: str
+    idempotency_key: str
+    request_hash: str
+    check_in: CheckInValues
+    intensity: IntensityType
+    inp: JITInput
+    output: JITOutput
+    generated_at: datetime
+    response_json: str
+    now: datetime
+
+
+def _profile(row: Any) -> LifterProfile:
+    return LifterProfile(
+        sex=Sex(row.biological_sex) if row.biological_sex else None,
+        date_of_birth=row.date_of_birth,
+        bodyweight_kg=kg(row.bodyweight_grams) if row.bodyweight_grams else None,
+        bar_weight_kg=kg(row.bar_weight_grams) if row.bar_weight_grams else None,
+        plates_kg=tuple(kg(g) for g in row.plates_grams) if row.plates_grams else None,
+    )
+
+
+def target(unit: Unit, lifter_id: str, session_id: str) -> Target:
+    """The lifter's session with its plan, profile, settings and program, or 404."""
+    row = (
+        unit.connection()
+        .execute(TARGET, {"session_id": session_id, "lifter_id": lifter_id})
+        .first()
+    )
+    if row is None:
+        raise NotFound("session not found")
+    if row.jit_strategy is None:  # provisioning creates it
+        raise NotFound("lifter settings not found")
+    has_program = row.mode is not None
+    return Target(
+        lifter_id=lifter_id,
+        plan=SessionPlan(
+            session_id=session_id,
+            week_number=row.week_number,
+            day_number=row.day_number,
+            block_number=row.block_number,
+            lift=Lift(row.primary_lift),
+            intensity=IntensityType(row.intensity_type),
+            program_mode=row.mode,
+            days_per_week=row.training_days_per_week if has_program else None,
+            session_counter=row.session_counter if has_program else 0,
+        ),
+        program_id=row.program_id,
+        is_deload=bool(row.is_deload),
+        status=SessionStatus(row.status),
+        has_sets=bool(row.has_sets),
+        profile=_profile(row),
+        strategy=row.jit_strategy,
+        formula_overrides=row.formula_overrides or {},
+    )
+
+
+def version_of(target: Target) -> SessionVersion:
+    return SessionVersion(target.status.value, target.plan.intensity.value, target.program_id)
+
+
+def find_generation(unit: Unit, lifter_id: str, key: str) -> Earlier | None:
+    row = unit.connection().execute(FIND, {"lifter_id": lifter_id, "key": key}).first()
+    return Earlier(row.request_hash, row.response_json) if row is not None else None
+
+
+def lock_version(unit: Unit, lifter_id: str, session_id: str) -> SessionVersion | None:
+    """The session row's version, locked until the unit ends (None: it is gone)."""
+    row = (
+        unit.connection()
+        .execute(VERSION, {"session_id": session_id, "lifter_id": lifter_id})
+        .first()
+    )
+    return SessionVersion(row.status, row.intensity_type, row.program_id) if row else None
+
+
+def aux_prescribed_kg(output: JITOutput) -> dict[str, float]:
+    """Each accessory's prescribed first-set weight (what accessory history anchors on)."""
+    return {
+        row.exercise: float(row.sets[0].weight_kg)
+        for row in output.auxiliary_work
+        if row.sets and not row.skipped and row.sets[0].weight_kg
+    }
+
+
+def store_generation(unit: Unit, stored: Stored) -> bool:
+    """Writes the check-in, the generation row and the session's new output; False when the
+    key was taken meanwhile (the unit is then spoiled: end it with an error)."""
+    output = stored.output
+    main = output.main_lift_sets
+    connection = unit.connection()
+    check_in = stored.check_in
+    try:
+        connection.execute(
+            _check_ins.insert(),
+            {
+                "id": check_in.id,
+                "lifter_id": stored.lifter_id,
+                "session_id": stored.session_id,
+                "soreness": check_in.soreness,
+                "sleep_quality": check_in.sleep_quality,
+                "energy_level": check_in.energy_level,
+                "wearables": check_in.wearables,
+                "strategy_override": check_in.strategy_override,
+                "recorded_at": stored.now,
+            },
+        )
+        connection.execute(
+            _generations.insert(),
+            {
+                "id": stored.generation_id,
+                "lifter_id": stored.lifter_id,
+                "session_id": stored.session_id,
+                "check_in_id": check_in.id,
+                "idempotency_key": stored.idempotency_key,
+                "request_hash": stored.request_hash,
+                "jit_strategy": output.jit_strategy.value if output.jit_strategy else "formula",
+                "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
+                "response_json": stored.response_json,
+                "created_at": stored.now,
+            },
+        )
+    except IntegrityError:
+        return False
+    connection.execute(
+        UPDATE_SESSION,
+        {
+            "session_id": stored.session_id,
+            "status": SessionStatus.GENERATED.value,
+            "intensity_type": stored.intensity.value,
+            "jit_strategy": output.jit_strategy.value if output.jit_strategy else None,
+            "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
+            "jit_generated_at": stored.generated_at,
+            "jit_input_snapshot": RawJson(stored.inp.model_dump_json()),
+            "jit_output": RawJson(output.model_dump_json(exclude={"trace"})),
+            "jit_output_trace": (
+                RawJson(output.trace.model_dump_json()) if output.trace is not None else None
+            ),
+            "aux_prescribed_kg": aux_prescribed_kg(output),
+            "target_rpe": main[0].rpe_target if main else None,
+            "planned_weight_grams": grams(main[0].weight_kg) if main else None,
+            "generation_id": stored.generation_id,
+            "updated_at": stored.now,
+        },
+    )
+    return True

@@ -1,0 +1,84 @@
+"""Lifters, their bearer tokens and their maxes (append-only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from api.errors import NotFound
+from api.persistence.db import Unit
+from api.persistence.tables import ApiTokenRow, LifterRow, MaxRow
+from shared_types.enums import Lift
+
+__all__ = [
+    "current_maxes",
+    "lifter",
+    "lifter_id_for_token",
+    "lifter_page",
+    "max_history",
+    "revoke_tokens",
+]
+
+
+def lifter(unit: Unit, lifter_id: str) -> LifterRow:
+    row = unit.get(LifterRow, lifter_id)
+    if row is None:
+        raise NotFound("lifter not found")
+    return row
+
+
+def lifter_page(unit: Unit, limit: int, offset: int) -> tuple[int, list[LifterRow]]:
+    total = unit.exec(select(func.count()).select_from(LifterRow)).one()
+    rows = unit.exec(
+        select(LifterRow)
+        .order_by(col(LifterRow.created_at), col(LifterRow.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return total, list(rows)
+
+
+def lifter_id_for_token(unit: Unit, token_hash: str) -> str | None:
+    return unit.exec(
+        select(ApiTokenRow.lifter_id).where(
+            ApiTokenRow.token_hash == token_hash, col(ApiTokenRow.revoked_at).is_(None)
+        )
+    ).first()
+
+
+def revoke_tokens(unit: Unit, lifter_id: str, now: datetime) -> list[str]:
+    """Revokes every live token of the lifter; their hashes (to forget cached lookups)."""
+    live = unit.exec(
+        select(ApiTokenRow).where(
+            ApiTokenRow.lifter_id == lifter_id, col(ApiTokenRow.revoked_at).is_(None)
+        )
+    ).all()
+    for token in live:
+        token.revoked_at = now
+    unit.add_all(live)
+    return [token.token_hash for token in live]
+
+
+def current_maxes(unit: Unit, lifter_id: str) -> dict[Lift, MaxRow]:
+    """The newest row per lift (maxes are append-only)."""
+    newest = (
+        select(MaxRow.lift, func.max(MaxRow.id).label("newest"))
+        .where(MaxRow.lifter_id == lifter_id)
+        .group_by(col(MaxRow.lift))
+        .subquery()
+    )
+    rows = unit.exec(select(MaxRow).join(newest, col(MaxRow.id) == newest.c.newest)).all()
+    return {Lift(row.lift): row for row in rows}
+
+
+def max_history(unit: Unit, lifter_id: str, limit: int = 200) -> list[MaxRow]:
+    return list(
+        unit.exec(
+            select(MaxRow)
+            .where(MaxRow.lifter_id == lifter_id)
+            .order_by(col(MaxRow.id).desc())
+            .limit(limit)
+        ).all()
+    )

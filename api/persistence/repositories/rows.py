@@ -1,0 +1,35 @@
+"""What every aggregate needs: store rows, and find a lifter's own row by id."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlmodel import select
+
+from api.errors import NotFound
+from api.persistence.db import Unit
+from api.persistence.tables import DisruptionRow, ProgramRow, RehabCapRow, SessionRow
+
+__all__ = ["OwnedRow", "own", "save"]
+
+OwnedRow = TypeVar("OwnedRow", SessionRow, DisruptionRow, RehabCapRow, ProgramRow)
+
+
+def save(unit: Unit, *rows: object) -> None:
+    """Writes new or changed rows now (inside the unit's transaction), so later statements and
+    rows that reference them see them."""
+    unit.add_all(rows)
+    unit.flush()
+
+
+def own(
+    unit: Unit, table: type[OwnedRow], lifter_id: str, row_id: str, *, lock: bool = False
+) -> OwnedRow:
+    """A row of this lifter, or 404 (another lifter's row is indistinguishable from none)."""
+    query = select(table).where(table.id == row_id, table.lifter_id == lifter_id)
+    if lock:
+        query = query.with_for_update()
+    row = unit.exec(query).first()
+    if row is None:
+        raise NotFound(f"{table.__tablename__.removesuffix('s').replace('_', ' ')} not found")
+    return row

@@ -1,0 +1,130 @@
+"""Training sessions: one of a lifter's, pages of them, their set logs, program weeks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from api.errors import NotFound
+from api.persistence.db import Unit
+from api.persistence.repositories.rows import own
+from api.persistence.tables import SessionRow, SetLogRow
+from api.schemas import SessionStatus
+from shared_types.enums import Lift
+from training_engine.perceive import WeekSet
+
+__all__ = [
+    "current_week",
+    "find_set",
+    "own_session",
+    "session_page",
+    "session_sets",
+    "week_sets",
+]
+
+_UNFINISHED = (
+    SessionStatus.PLANNED.value,
+    SessionStatus.GENERATED.value,
+    SessionStatus.IN_PROGRESS.value,
+)
+
+
+def own_session(unit: Unit, lifter_id: str, session_id: str, *, lock: bool = False) -> SessionRow:
+    try:
+        return own(unit, SessionRow, lifter_id, session_id, lock=lock)
+    except NotFound:
+        raise NotFound("session not found") from None
+
+
+def session_page(
+    unit: Unit,
+    lifter_id: str,
+    *,
+    status: SessionStatus | None,
+    date_from: date | None,
+    date_to: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[SessionRow]]:
+    """The lifter's sessions in plan order, filtered, one page, and how many match."""
+    conditions = [SessionRow.lifter_id == lifter_id]
+    if status is not None:
+        conditions.append(SessionRow.status == status.value)
+    if date_from is not None:
+        conditions.append(SessionRow.planned_date >= date_from)
+    if date_to is not None:
+        conditions.append(SessionRow.planned_date <= date_to)
+    total = unit.exec(select(func.count()).select_from(SessionRow).where(*conditions)).one()
+    rows = unit.exec(
+        select(SessionRow)
+        .where(*conditions)
+        .order_by(
+            col(SessionRow.planned_date),
+            col(SessionRow.week_number),
+            col(SessionRow.day_number),
+            col(SessionRow.id),
+        )
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return total, list(rows)
+
+
+def session_sets(unit: Unit, session_id: str) -> list[SetLogRow]:
+    return list(
+        unit.exec(
+            select(SetLogRow)
+            .where(SetLogRow.session_id == session_id)
+            .order_by(
+                col(SetLogRow.kind).desc(), col(SetLogRow.exercise), col(SetLogRow.set_number)
+            )
+        ).all()
+    )
+
+
+def find_set(
+    unit: Unit, session_id: str, kind: str, exercise: str, set_number: int
+) -> SetLogRow | None:
+    """The set logged under this natural key, if any."""
+    return unit.exec(
+        select(SetLogRow).where(
+            SetLogRow.session_id == session_id,
+            SetLogRow.kind == kind,
+            SetLogRow.exercise == exercise,
+            SetLogRow.set_number == set_number,
+        )
+    ).first()
+
+
+def current_week(unit: Unit, program_id: str) -> int:
+    """The week of the first session not yet finished, else the last week."""
+    open_week = unit.exec(
+        select(func.min(SessionRow.week_number)).where(
+            SessionRow.program_id == program_id, col(SessionRow.status).in_(_UNFINISHED)
+        )
+    ).first()
+    if open_week is not None:
+        return open_week
+    last = unit.exec(
+        select(func.max(SessionRow.week_number)).where(SessionRow.program_id == program_id)
+    ).first()
+    return last or 1
+
+
+def week_sets(
+    unit: Unit, program_id: str, week_number: int, *, exclude_session: str | None = None
+) -> list[WeekSet]:
+    """Every set logged in a program week (optionally without one session's)."""
+    query = (
+        select(SessionRow.primary_lift, SetLogRow.kind, SetLogRow.exercise, SetLogRow.rpe)
+        .join(SessionRow, col(SessionRow.id) == col(SetLogRow.session_id))
+        .where(SessionRow.program_id == program_id, SessionRow.week_number == week_number)
+    )
+    if exclude_session is not None:
+        query = query.where(SessionRow.id != exclude_session)
+    return [
+        WeekSet(session_lift=Lift(lift), kind=kind, exercise=exercise, rpe=rpe)
+        for lift, kind, exercise, rpe in unit.exec(query).all()
+    ]

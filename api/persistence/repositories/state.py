@@ -1,0 +1,239 @@
+"""The `LifterState` one generation reads: plain values, straight from prebuilt statements.
+
+Hot path (every generation): the statements are built once, select only the columns the
+assembly needs (never a stored document: past sessions give their accessory weights through
+`aux_prescribed_kg`), and run on the unit's connection without the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import BindParameter, Row, and_, bindparam, func, select
+
+from api.persistence.db import Unit
+from api.persistence.mappers import to_disruption
+from api.persistence.tables import DisruptionRow, metadata
+from api.persistence.units import kg
+from api.schemas import SessionStatus
+from shared_types.config import VolumeLandmark, WarmupProtocol
+from shared_types.enums import IntensityType, Lift, MuscleGroup
+from shared_types.inputs import RehabCap, RestOverride
+from training_engine.perceive import (
+    JsonObject,
+    LifterProfile,
+    LifterState,
+    PastSession,
+    SessionPlan,
+    WeekSession,
+    WeekSet,
+)
+from training_engine.planning import LoggedSet
+
+__all__ = ["RECENT_SESSIONS", "Target", "load_state"]
+
+RECENT_SESSIONS = 20
+_WARMUP: TypeAdapter[WarmupProtocol] = TypeAdapter(WarmupProtocol)
+_PRIMARY = "primary"
+_COMPLETED = SessionStatus.COMPLETED.value
+
+_sessions = metadata.tables["training_sessions"]
+_sets = metadata.tables["set_logs"]
+_maxes = metadata.tables["lifter_maxes"]
+_landmarks = metadata.tables["muscle_volume_configs"]
+_warmups = metadata.tables["warmup_configs"]
+_rest = metadata.tables["rest_configs"]
+_disruptions = metadata.tables["disruptions"]
+_caps = metadata.tables["rehab_caps"]
+_lifter: BindParameter[str] = bindparam("lifter_id")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The session a generation is for, with what it needs of its lifter and program."""
+
+    lifter_id: str
+    plan: SessionPlan
+    program_id: str | None
+    is_deload: bool
+    status: SessionStatus
+    has_sets: bool
+    profile: LifterProfile
+    strategy: str  # the lifter's jit_strategy setting
+    formula_overrides: JsonObject
+
+
+_newest = (
+    select(_maxes.c.lift, func.max(_maxes.c.id).label("newest"))
+    .where(_maxes.c.lifter_id == _lifter)
+    .group_by(_maxes.c.lift)
+    .subquery()
+)
+MAXES = select(_maxes.c.lift, _maxes.c.one_rm_grams).join(_newest, _maxes.c.id == _newest.c.newest)
+LANDMARKS = select(_landmarks.c.muscle, _landmarks.c.mev_sets, _landmarks.c.mrv_sets).where(
+    _landmarks.c.lifter_id == _lifter
+)
+WARMUP = select(_warmups.c.protocol).where(
+    _warmups.c.lifter_id == _lifter, _warmups.c.lift == bindparam("lift")
+)
+REST = (
+    select(_rest.c.lift, _rest.c.intensity_type, _rest.c.rest_seconds)
+    .where(_rest.c.lifter_id == _lifter)
+    .order_by(_rest.c.id)
+)
+RECENT = (
+    select(
+        _sessions.c.id,
+        _sessions.c.primary_lift,
+        _sessions.c.completed_at,
+        _sessions.c.target_rpe,
+        _sessions.c.session_rpe,
+        _sessions.c.planned_weight_grams,
+        _sessions.c.aux_prescribed_kg,
+    )
+    .where(
+        _sessions.c.lifter_id == _lifter,
+        _sessions.c.status == _COMPLETED,
+        _sessions.c.completed_at.is_not(None),
+    )
+    .order_by(_sessions.c.completed_at.desc(), _sessions.c.id)
+    .limit(RECENT_SESSIONS)
+)
+RECENT_SETS = (
+    select(
+        _sets.c.session_id,
+        _sets.c.kind,
+        _sets.c.exercise,
+        _sets.c.weight_grams,
+        _sets.c.reps,
+        _sets.c.rpe,
+        _sets.c.pain_limited,
+        _sets.c.during_rehab,
+    )
+    .where(_sets.c.session_id.in_(bindparam("session_ids", expanding=True)))
+    .order_by(_sets.c.exercise, _sets.c.set_number)
+)
+LAST_COMPLETED = select(func.max(_sessions.c.completed_at)).where(
+    _sessions.c.lifter_id == _lifter,
+    _sessions.c.primary_lift == bindparam("lift"),
+    _sessions.c.status == _COMPLETED,
+)
+_in_week = and_(
+    _sessions.c.program_id == bindparam("program_id"),
+    _sessions.c.week_number == bindparam("week_number"),
+)
+WEEK_SETS = (
+    select(_sessions.c.primary_lift, _sets.c.kind, _sets.c.exercise, _sets.c.rpe)
+    .join(_sessions, _sessions.c.id == _sets.c.session_id)
+    .where(_in_week, _sessions.c.id != bindparam("session_id"))
+)
+WEEK_SESSIONS = select(_sessions.c.day_number, _sessions.c.primary_lift, _sessions.c.status).where(
+    _in_week
+)
+DISRUPTIONS = (
+    select(_disruptions)
+    .where(_disruptions.c.lifter_id == _lifter, _disruptions.c.status != "resolved")
+    .order_by(_disruptions.c.reported_at, _disruptions.c.id)
+)
+CAPS = select(_caps.c.lift, _caps.c.cap_grams).where(
+    _caps.c.lifter_id == _lifter, _caps.c.ended_at.is_(None)
+)
+
+
+def _logged(row: Row[Any]) -> LoggedSet:
+    return LoggedSet(
+        weight_kg=kg(row.weight_grams),
+        reps=row.reps,
+        rpe=row.rpe,
+        pain_limited=row.pain_limited,
+        during_rehab=row.during_rehab,
+    )
+
+
+def _recent(unit: Unit, lifter_id: str) -> tuple[PastSession, ...]:
+    """Completed sessions, newest first, with their logged sets and prescribed weights."""
+    connection = unit.connection()
+    rows = connection.execute(RECENT, {"lifter_id": lifter_id}).all()
+    if not rows:
+        return ()
+    by_session: dict[str, list[Any]] = {}
+    for s in connection.execute(RECENT_SETS, {"session_ids": [r.id for r in rows]}):
+        by_session.setdefault(s.session_id, []).append(s)
+    past: list[PastSession] = []
+    for row in rows:
+        logged = by_session.get(row.id, [])
+        prescribed: Mapping[str, float] = row.aux_prescribed_kg or {}
+        past.append(
+            PastSession(
+                session_id=row.id,
+                lift=Lift(row.primary_lift),
+                completed_at=row.completed_at,
+                target_rpe=row.target_rpe,
+                session_rpe=row.session_rpe,
+                planned_weight_kg=(
+                    kg(row.planned_weight_grams) if row.planned_weight_grams is not None else None
+                ),
+                primary_sets=tuple(_logged(s) for s in logged if s.kind == _PRIMARY),
+                aux_sets=tuple((s.exercise, _logged(s)) for s in logged if s.kind != _PRIMARY),
+                aux_prescribed_kg=prescribed,
+            )
+        )
+    return tuple(past)
+
+
+def _week(unit: Unit, target: Target) -> tuple[tuple[WeekSet, ...], tuple[WeekSession, ...]]:
+    if target.program_id is None:
+        return (), ()
+    connection = unit.connection()
+    week = {"program_id": target.program_id, "week_number": target.plan.week_number}
+    sets = connection.execute(WEEK_SETS, {**week, "session_id": target.plan.session_id})
+    sessions = connection.execute(WEEK_SESSIONS, week)
+    return (
+        tuple(WeekSet(session_lift=Lift(r[0]), kind=r[1], exercise=r[2], rpe=r[3]) for r in sets),
+        tuple(WeekSession(day_number=r[0], lift=Lift(r[1]), status=r[2]) for r in sessions),
+    )
+
+
+def load_state(unit: Unit, target: Target) -> LifterState:
+    """Everything `assemble` needs for one session, read in one unit of work."""
+    connection = unit.connection()
+    who = {"lifter_id": target.lifter_id}
+    lift = target.plan.lift.value
+    protocol = connection.execute(WARMUP, {**who, "lift": lift}).scalar()
+    last_completed: datetime | None = connection.execute(
+        LAST_COMPLETED, {**who, "lift": lift}
+    ).scalar()
+    week_sets, week_sessions = _week(unit, target)
+    return LifterState(
+        profile=target.profile,
+        plan=target.plan,
+        stored_maxes={Lift(r[0]): kg(r[1]) for r in connection.execute(MAXES, who)},
+        formula_overrides=target.formula_overrides,
+        landmark_overrides={
+            MuscleGroup(r[0]): VolumeLandmark(mev=r[1], mrv=r[2])
+            for r in connection.execute(LANDMARKS, who)
+        },
+        warmup=_WARMUP.validate_python(protocol) if protocol is not None else None,
+        rest_overrides=tuple(
+            RestOverride(
+                lift=Lift(r[0]) if r[0] else None,
+                intensity_type=IntensityType(r[1]) if r[1] else None,
+                rest_seconds=r[2],
+            )
+            for r in connection.execute(REST, who)
+        ),
+        recent=_recent(unit, target.lifter_id),
+        last_completed_at=last_completed,
+        week_sets=week_sets,
+        week_sessions=week_sessions,
+        disruptions=tuple(
+            to_disruption(DisruptionRow(**r._mapping)) for r in connection.execute(DISRUPTIONS, who)
+        ),
+        rehab_caps=tuple(
+            RehabCap(lift=Lift(r[0]), cap_kg=kg(r[1])) for r in connection.execute(CAPS, who)
+        ),
+    )
