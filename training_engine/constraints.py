@@ -38,10 +38,11 @@ from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput, PlannedSet, RestRecommendations
 from training_engine.accessories.build import follow_main_lift
+from training_engine.formulas.base_sets import changed_set
 from training_engine.formulas.rest import aux_rest_seconds, main_rest
 from training_engine.formulas.rounding import format_kg, round_to_increment
 from training_engine.formulas.warmup import build_warmup
-from training_engine.limits import rehab_ceiling_kg, weight_ceiling_kg
+from training_engine.limits import main_sets_room, mrv_left, rehab_ceiling_kg, weight_ceiling_kg
 from training_engine.muscles import primary_contributions
 from training_engine.pipeline.state import SessionContext
 from training_engine.pipeline.steps.final_sets import recovery_sets
@@ -60,18 +61,14 @@ _PREFIX = "[constraint] "
 def mrv_room(inp: JITInput) -> tuple[str, int] | None:
     """The tightest primary muscle and how many main sets its remaining weekly MRV allows."""
     tightest: tuple[str, int] | None = None
-    for muscle, contribution in primary_contributions(inp.primary_lift):
-        remaining = inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)
-        room = math.floor(remaining / contribution) if remaining > 0 else 0
+    for muscle, room in main_sets_room(inp):
         if tightest is None or room < tightest[1]:
             tightest = (muscle.value, room)
     return tightest
 
 
 def _with_weight(sets: tuple[PlannedSet, ...], weight: float) -> tuple[PlannedSet, ...]:
-    return tuple(
-        s.model_copy(update={"set_number": n, "weight_kg": weight}) for n, s in enumerate(sets, 1)
-    )
+    return tuple(changed_set(s, set_number=n, weight_kg=weight) for n, s in enumerate(sets, 1))
 
 
 def _strong_signal(ctx: SessionContext) -> bool:
@@ -101,7 +98,7 @@ def _main_sets(
         warn.append(f"{_PREFIX}Major {kind} disruption — main lift forced skip")
         return (), False
     for muscle, _ in primary_contributions(inp.primary_lift):
-        if not deload and inp.weekly_sets(muscle) >= inp.mrv_mev_config[muscle].mrv:
+        if not deload and mrv_left(inp, muscle) <= 0:
             warn.append(f"{_PREFIX}MRV exceeded for {muscle.value} — main lift forced skip")
             return (), False
     sets = out.main_lift_sets

@@ -1,14 +1,20 @@
-"""Weight limits every strategy respects: the 1RM ceiling and the rehab ceiling."""
+"""Limits every strategy respects: the 1RM ceiling, the rehab ceiling and the MRV room."""
 
 from __future__ import annotations
 
+import math
+
+from shared_types.enums import MuscleGroup
 from shared_types.inputs import JITInput
 from training_engine.formulas.rounding import floor_to_increment, round_up_to_increment
+from training_engine.muscles import primary_contributions
 
 __all__ = [
     "BAR_WEIGHT_KG",
     "FEMALE_BAR_WEIGHT_KG",
     "bar_weight_kg",
+    "main_sets_room",
+    "mrv_left",
     "rehab_ceiling_kg",
     "weight_ceiling_kg",
 ]
@@ -36,3 +42,18 @@ def rehab_ceiling_kg(inp: JITInput, increment_kg: float) -> float | None:
     if cap is None or cap.lift is not inp.primary_lift:
         return None
     return round_up_to_increment(cap.cap_kg, increment_kg)
+
+
+def mrv_left(inp: JITInput, muscle: MuscleGroup) -> float:
+    """Weekly sets the muscle has left under its MRV before today (0 or less: at or past it)."""
+    return inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)
+
+
+def main_sets_room(inp: JITInput) -> tuple[tuple[MuscleGroup, int], ...]:
+    """Main sets of today's lift each primary muscle's MRV room allows (the lift's muscle order):
+    whole sets only, `floor(left / contribution)`, and none when nothing is left."""
+    rooms = []
+    for muscle, contribution in primary_contributions(inp.primary_lift):
+        left = mrv_left(inp, muscle)
+        rooms.append((muscle, math.floor(left / contribution) if left > 0 else 0))
+    return tuple(rooms)

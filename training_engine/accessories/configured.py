@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from shared_types.base import trusted
 from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
@@ -24,7 +25,9 @@ from training_engine.formulas.rounding import (
     round_half_up,
     round_to_increment,
 )
+from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS
+from training_engine.pipeline.steps.soreness import SEVERE_FROM
 
 __all__ = [
     "AUX_RPE",
@@ -44,7 +47,6 @@ __all__ = [
 BASE_SETS = 3
 AUX_RPE = 7.5
 TIMED_RPE = 7.0
-SEVERE_SORENESS = 9
 FATIGUE_OVERLAP_MIN = 0.5
 DELOAD_VOLUME_RATIO = 0.67
 DELOAD_INTENSITY_RATIO = 0.5
@@ -79,6 +81,15 @@ class AccessoryContext:
     @property
     def increment_kg(self) -> float:
         return self.inp.weight_increment_kg or DEFAULT_INCREMENT_KG
+
+    @cached_property
+    def primary_at_mrv(self) -> MuscleGroup | None:
+        """The first of today's primary muscles with less than one set of MRV room left after
+        the main sets (it stops every accessory that is not timed)."""
+        for muscle in self.primary_muscles:
+            if mrv_left(self.inp, muscle) - self.main_set_count < 1:
+                return muscle
+        return None
 
 
 @dataclass(frozen=True)
@@ -200,18 +211,14 @@ def configured_accessory(
     if ctx.main_skipped:
         row = _skipped(exercise, kind, SKIP_MAIN_SKIPPED, anchor)
         return Planned(row, row_trace(ctx, row, reason))
-    if ctx.soreness >= SEVERE_SORENESS:
+    if ctx.soreness >= SEVERE_FROM:
         row = _skipped(exercise, kind, SKIP_SEVERE_SORENESS, anchor)
         return Planned(row, row_trace(ctx, row, reason))
-    if kind is not ExerciseType.TIMED:
-        for muscle in ctx.primary_muscles:
-            remaining = (
-                inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle) - ctx.main_set_count
-            )
-            if remaining < 1:
-                warning = f"Approaching MRV for {muscle.value} — {exercise} skipped"
-                row = _skipped(exercise, kind, f"MRV approaching for {muscle.value}", anchor)
-                return Planned(row, row_trace(ctx, row, reason), (warning,))
+    muscle = ctx.primary_at_mrv if kind is not ExerciseType.TIMED else None
+    if muscle is not None:
+        warning = f"Approaching MRV for {muscle.value} — {exercise} skipped"
+        row = _skipped(exercise, kind, f"MRV approaching for {muscle.value}", anchor)
+        return Planned(row, row_trace(ctx, row, reason), (warning,))
     if kind is ExerciseType.TIMED:
         (timed,) = straight_sets(1, 0.0, 0, TIMED_RPE)
         row = trusted(

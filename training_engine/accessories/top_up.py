@@ -35,6 +35,7 @@ from training_engine.accessories.exercises import ExerciseBook, is_compound, mov
 from training_engine.accessories.scorer import Candidate, ScoringContext, rank
 from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import round_to_increment
+from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS, PRIMARY_MUSCLES
 
 __all__ = ["MAX_TOP_UP_MUSCLES", "MAX_TOP_UP_SETS", "Deficit", "muscle_deficits", "volume_top_ups"]
@@ -149,8 +150,7 @@ def _eligible(ctx: AccessoryContext, pool: tuple[str, ...]) -> list[Candidate]:
 
 def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
     """Sets each muscle has left under its MRV this week, before today."""
-    inp = ctx.inp
-    return {m: inp.mrv_mev_config[m].mrv - inp.weekly_sets(m) for m in MuscleGroup}
+    return {m: mrv_left(ctx.inp, m) for m in MuscleGroup}
 
 
 def _session_load(

@@ -6,19 +6,14 @@ a deload because the week was hard removes the very session meant to absorb it.
 
 from __future__ import annotations
 
-import math
-
-from training_engine.muscles import primary_contributions
+from training_engine.limits import main_sets_room
 from training_engine.pipeline.state import PipelineState, SessionContext
 
 
 def mrv_cap(ctx: SessionContext, state: PipelineState) -> PipelineState:
     if state.recovery_mode or state.skipped or ctx.is_deload:
         return state
-    inp = ctx.inp
-    for muscle, contribution in primary_contributions(inp.primary_lift):
-        remaining = inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)
-        room = math.floor(remaining / contribution) if remaining > 0 else 0
+    for muscle, room in main_sets_room(ctx.inp):
         if room < 1:
             # Also when fractional weekly volume leaves less than one set of room: a skip is
             # said out loud, never an empty session that claims not to be skipped.

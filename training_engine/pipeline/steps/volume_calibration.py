@@ -11,6 +11,7 @@ import math
 
 from shared_types.enums import MismatchDirection
 from training_engine.formulas.base_sets import changed_set
+from training_engine.limits import mrv_left
 from training_engine.pipeline.state import PipelineState, SessionContext
 from training_engine.pipeline.steps.soreness import HIGH_FROM, MODERATE_FROM
 
@@ -59,7 +60,7 @@ def _limit_by_mrv(ctx: SessionContext, planned: int, change: int) -> int:
     """Shrink an increase so no primary muscle passes its weekly MRV (the last limit wins)."""
     wanted = max(1, planned + change)
     for muscle in ctx.primary_muscles:
-        remaining = ctx.inp.mrv_mev_config[muscle].mrv - ctx.inp.weekly_sets(muscle)
+        remaining = mrv_left(ctx.inp, muscle)
         if remaining > 0 and wanted > remaining:
             capped = max(planned, math.floor(remaining))
             if capped < wanted:
