@@ -2,10 +2,12 @@
 construction for the values the engine builds itself.
 
 `trusted(Model, **fields)` skips validation: the engine's own numbers are already in range, and
-validating ~35 models per session was most of a generation's cost. The fields must be exactly
-what validation would keep (floats as floats, tuples as tuples, enums as enums, nested models
-already built). Tests turn `check_trusted(True)` on: every trusted construction is then also
-validated, and any difference from the validated model raises `TrustedModelMismatch`.
+validating ~35 models per session was a large share of a generation's cost. The fields must be
+exactly what validation would keep (floats as floats, tuples as tuples, enums as enums, nested
+models already built); a call that gives every field gives them in declaration order (the order
+serialisation follows). Tests turn `check_trusted(True)` on: every trusted construction is then
+also validated, and any difference from the validated model (values, types or field order)
+raises `TrustedModelMismatch`.
 """
 
 from __future__ import annotations
@@ -55,8 +57,12 @@ def _template(model: type[BaseModel]) -> dict[str, Any]:
 def trusted(model: Callable[P, M], /, *args: P.args, **fields: P.kwargs) -> M:
     """`model(**fields)` without validation (typed like the model's constructor)."""
     cls: type[M] = model  # type: ignore[assignment]  # always a model class
-    values = (_templates.get(cls) or _template(cls)).copy()
-    values.update(fields)
+    template = _templates.get(cls) or _template(cls)
+    if len(fields) == len(template):
+        values: dict[str, Any] = fields  # every field given: the keyword dict is the model's
+    else:
+        values = template.copy()  # declaration order, defaults for what is not given
+        values.update(fields)
     built: M = _new(cls)
     _set(built, "__dict__", values)
     _set(built, "__pydantic_fields_set__", set(fields))

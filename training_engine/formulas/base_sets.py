@@ -81,9 +81,9 @@ def straight_sets(
 
 def changed_set(
     planned: PlannedSet,
-    *,
     set_number: int | None = None,
     weight_kg: float | None = None,
+    *,
     reps: int | None = None,
 ) -> PlannedSet:
     """`planned` with another number, weight or reps."""

@@ -42,7 +42,7 @@ def final_sets(ctx: SessionContext, state: PipelineState) -> PipelineState:
         weight = rehab
         state = state.evolve(rehab_cap_kg=rehab).say(f"Rehab mode: capped at {format_kg(rehab)} kg")
     sets = tuple(
-        changed_set(s, set_number=n, weight_kg=weight)
+        s if s.set_number == n and s.weight_kg == weight else changed_set(s, n, weight)
         for n, s in enumerate(state.sets[: state.planned_count], start=1)
     )
     return state.evolve(sets=sets)
