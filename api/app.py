@@ -27,10 +27,10 @@ from api.llm.runtime import build_runtime
 from api.persistence.db import Database
 from api.routes import admin, audit, disruptions, engine, health, me, sessions
 from api.settings import Settings
-from api.state import AppState
+from api.state import AppState, StageTimes
 from training_engine.strategies import StrategyRegistry
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_worker_app"]
 
 API_VERSION = "1.0.0"
 
@@ -46,7 +46,8 @@ def create_app(
     db = Database(settings.database_url)
     if registry is None:
         registry = build_runtime(settings.llm).registry()
-    state = AppState(settings=settings, db=db, clock=clock, registry=registry)
+    stages = StageTimes() if settings.stage_times_file else None
+    state = AppState(settings=settings, db=db, clock=clock, registry=registry, stages=stages)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -56,6 +57,8 @@ def create_app(
             yield
         finally:
             db.dispose()
+            if stages is not None and settings.stage_times_file:
+                stages.write(settings.stage_times_file)
 
     app = FastAPI(
         title="jit-session-engine",
@@ -69,3 +72,9 @@ def create_app(
     for module in (health, admin, audit, me, sessions, disruptions, engine):
         app.include_router(module.router)
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """One of several uvicorn worker processes (`jit-engine serve --workers N`): settings from
+    the environment; the parent migrated the database before starting them."""
+    return create_app(migrate=False)

@@ -21,7 +21,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, Unauthorized
 from api.persistence.repositories import lifters
@@ -61,7 +60,7 @@ def _is_admin(state: AppState, token: str) -> bool:
 
 
 def _lookup(state: AppState, token_hash: str) -> str | None:
-    with state.db.read() as unit:
+    with state.stage("auth"), state.db.read() as unit:
         return lifters.lifter_id_for_token(unit, token_hash)
 
 
@@ -73,14 +72,15 @@ async def caller(
         raise Unauthorized("a bearer token is required")
     state = app_state(request)
     token = credentials.credentials
-    if _is_admin(state, token):
-        return Caller(lifter_id=None, is_admin=True)
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        raise Unauthorized("unknown token")
-    token_hash = hash_token(token)
-    lifter_id = state.tokens.get(token_hash)
+    with state.stage("auth"):
+        if _is_admin(state, token):
+            return Caller(lifter_id=None, is_admin=True)
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            raise Unauthorized("unknown token")
+        token_hash = hash_token(token)
+        lifter_id = state.tokens.get(token_hash)
     if lifter_id is None:
-        lifter_id = await run_in_threadpool(_lookup, state, token_hash)
+        lifter_id = await state.db.run(_lookup, state, token_hash)
         if lifter_id is None:
             raise Unauthorized("unknown token")
         state.tokens.put(token_hash, lifter_id)

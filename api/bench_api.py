@@ -10,12 +10,19 @@ client, then runs two timed phases with `--clients` concurrent clients each:
     healthz   GET /healthz, a trivial JSON endpoint of the same app, for comparison
 
 and prints one JSON object. Every loop is bounded by `--seconds`; nothing leaves the machine.
+
+`cpu_ms_per_generation` is the server's CPU per generation: `total` from /proc (every server
+process, user + system, during the generate phase) and the stages the server timed itself
+(`JIT_STAGE_TIMES_FILE`: auth, read, assemble, engine, serialise, write; `other` is the rest:
+HTTP, routing, request validation, the thread hand-offs). `--workers N` runs N uvicorn workers
+(PostgreSQL only: SQLite has one writer).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import glob
 import json
 import os
 import secrets
@@ -40,6 +47,7 @@ __all__ = ["LOOPBACK_HOSTS", "bench_api", "temporary_database"]
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 STARTUP_TIMEOUT_S = 60.0
+STAGES = ("auth", "read", "assemble", "engine", "serialise", "write")
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,27 @@ class Phase:
             "p50_ms": pct(0.50),
             "p99_ms": pct(0.99),
         }
+
+
+def _process_tree(pid: int) -> list[int]:
+    """The process and its descendants (Linux /proc)."""
+    tree = [pid]
+    for tid in glob.glob(f"/proc/{pid}/task/*/children"):
+        with contextlib.suppress(OSError), open(tid, encoding="ascii") as children:
+            for child in children.read().split():
+                tree.extend(_process_tree(int(child)))
+    return tree
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of the process tree so far (0.0 where /proc is not available)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for member in _process_tree(pid):
+        with contextlib.suppress(OSError), open(f"/proc/{member}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def _free_port() -> int:
@@ -151,7 +180,7 @@ async def _timed(clients: int, seconds: float, request: Callable[[int], Awaitabl
 
 
 async def _run_load(
-    base: str, port: int, admin: str, clients: int, seconds: float
+    base: str, port: int, admin: str, clients: int, seconds: float, *, server: int
 ) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=base, timeout=30.0) as http:
         tokens: list[str] = []
@@ -197,12 +226,30 @@ async def _run_load(
 
     try:
         await _timed(clients, min(1.0, seconds), generate)  # warm-up, not reported
+        cpu_before = _cpu_seconds(server)
         gen = await _timed(clients, seconds, generate)
+        cpu_s = _cpu_seconds(server) - cpu_before
         health = await _timed(clients, seconds, healthz)
     finally:
         for connection in connections:
             await connection.close()
-    return {"generate": gen.summary(), "healthz": health.summary()}
+    total_ms = round(1000 * cpu_s / gen.requests, 3) if gen.requests else 0.0
+    return {"generate": gen.summary(), "healthz": health.summary(), "cpu_total_ms": total_ms}
+
+
+def _stage_report(path: str, total_ms: float) -> dict[str, float]:
+    """CPU ms per generation by stage, summed over the workers' files."""
+    generations = 0
+    cpu_s = dict.fromkeys(STAGES, 0.0)
+    for name in glob.glob(f"{path}.*"):
+        report = json.loads(Path(name).read_text(encoding="utf-8"))
+        generations += report["generations"]
+        for stage, seconds in report["cpu_s"].items():
+            cpu_s[stage] = cpu_s.get(stage, 0.0) + seconds
+    if not generations:
+        return {"total": total_ms}
+    stages = {stage: round(1000 * s / generations, 3) for stage, s in cpu_s.items()}
+    return {"total": total_ms, **stages, "other": round(total_ms - sum(stages.values()), 3)}
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -217,35 +264,49 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not become ready in time")
 
 
-def _serve_and_load(url: str, clients: int, seconds: float) -> dict[str, Any]:
+def _serve_and_load(url: str, clients: int, seconds: float, workers: int) -> dict[str, Any]:
     port = _free_port()
     admin = secrets.token_hex(16)
-    env = {**os.environ, "JIT_DATABASE_URL": url, "JIT_ADMIN_TOKEN": admin}
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process)
-        return asyncio.run(_run_load(base, port, admin, clients, seconds))
-    finally:
-        process.terminate()
+    with tempfile.TemporaryDirectory(prefix="jit-stages-") as folder:
+        stages = str(Path(folder) / "stages")
+        env = {
+            **os.environ,
+            "JIT_DATABASE_URL": url,
+            "JIT_ADMIN_TOKEN": admin,
+            "JIT_STAGE_TIMES_FILE": stages,
+        }
+        command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"]
+        command += ["--workers", str(workers)] if workers > 1 else []
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_ready(base, process)
+            result = asyncio.run(_run_load(base, port, admin, clients, seconds, server=process.pid))
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        total_ms = result.pop("cpu_total_ms")
+        return {**result, "cpu_ms_per_generation": _stage_report(stages, total_ms)}
 
 
-def bench_api(db: str, clients: int, seconds: float, database_url: str | None) -> dict[str, Any]:
+def bench_api(
+    db: str, clients: int, seconds: float, database_url: str | None, workers: int = 1
+) -> dict[str, Any]:
     """Run both phases against a fresh database of the given kind; the measured numbers."""
     if db == "sqlite":
+        if workers != 1:
+            raise ValueError("--workers needs --db postgres (SQLite has a single writer)")
         with tempfile.TemporaryDirectory(prefix="jit-bench-") as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            result = _serve_and_load(url, clients, seconds)
+            result = _serve_and_load(url, clients, seconds, workers)
     else:
         base = database_url or os.environ.get("JIT_DATABASE_URL") or ""
         if not base.startswith(("postgres", "postgresql")):
             raise ValueError("--db postgres needs --database-url or JIT_DATABASE_URL (PostgreSQL)")
         with temporary_database(base, prefix="jit_bench") as url:
-            result = _serve_and_load(url, clients, seconds)
-    return {"db": db, "clients": clients, "seconds": seconds, **result}
+            result = _serve_and_load(url, clients, seconds, workers)
+    return {"db": db, "clients": clients, "workers": workers, "seconds": seconds, **result}

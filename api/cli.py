@@ -101,12 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
 
     bench_api = commands.add_parser("bench-api", help="load-test the HTTP API on loopback")
     bench_api.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     bench_api.add_argument("--clients", type=int, default=20)
     bench_api.add_argument("--seconds", type=float, default=10.0)
     bench_api.add_argument("--database-url", help="PostgreSQL server to use (loopback only)")
+    bench_api.add_argument("--workers", type=int, default=1, help="server workers (PostgreSQL)")
     return parser
 
 
@@ -341,18 +343,30 @@ def _cmd_bench(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise _UsageError("--port must be 1-65535")
+    if not 1 <= args.workers <= 32:
+        raise _UsageError("--workers must be 1-32")
     import uvicorn  # noqa: PLC0415
 
     from api.app import create_app  # noqa: PLC0415
     from api.settings import Settings  # noqa: PLC0415
 
-    uvicorn.run(
-        create_app(Settings()),
-        host=args.host,
-        port=args.port,
-        log_level="warning" if args.quiet else "info",
-        access_log=not args.quiet,
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning" if args.quiet else "info",
+        "access_log": not args.quiet,
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(Settings()), **options)
+        return EXIT_OK
+    from api.persistence.db import Database  # noqa: PLC0415
+
+    database = Database(Settings().database_url)
+    if database.is_sqlite:
+        raise _UsageError("--workers needs PostgreSQL: SQLite has a single writer")
+    database.migrate()  # once, before the workers start
+    database.dispose()
+    uvicorn.run("api.app:create_worker_app", factory=True, workers=args.workers, **options)
     return EXIT_OK
 
 
@@ -362,7 +376,7 @@ def _cmd_bench_api(args: argparse.Namespace, stdout: TextIO) -> int:
     from api.bench_api import bench_api  # noqa: PLC0415
 
     try:
-        result = bench_api(args.db, args.clients, args.seconds, args.database_url)
+        result = bench_api(args.db, args.clients, args.seconds, args.database_url, args.workers)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
     stdout.write(json.dumps(result) + "\n")

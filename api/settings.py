@@ -21,6 +21,7 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_LLM__BREAKER_COOLDOWN_S  open time before a half-open probe, seconds (default 30)
     JIT_LLM__HYBRID_SHADOW    hybrid serves the formula and only records the LLM (default false)
     JIT_LLM__PRICES           JSON {model: {"input_per_mtok": USD, "output_per_mtok": USD}}
+    JIT_STAGE_TIMES_FILE      benchmarks only: CPU per generation stage, written there on exit
 """
 
 from __future__ import annotations
@@ -68,3 +69,4 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     admin_token: SecretStr | None = None
     llm: LlmSettings = LlmSettings()
+    stage_times_file: str | None = None

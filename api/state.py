@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import Request
 
 from api.clock import Clock
 from api.persistence.db import Database
+from api.persistence.repositories.state import Standing
 from api.settings import Settings
 from training_engine.strategies import StrategyRegistry
 
-__all__ = ["AppState", "TokenCache", "app_state"]
+__all__ = ["AppState", "StageTimes", "StandingCache", "TokenCache", "app_state"]
 
 TOKEN_TTL_S = 5.0
-TOKEN_CACHE_SIZE = 10_000
+CACHE_SIZE = 10_000
 
 
 class TokenCache:
@@ -38,13 +43,56 @@ class TokenCache:
         return entry[0]
 
     def put(self, token_hash: str, lifter_id: str) -> None:
-        if len(self._entries) >= TOKEN_CACHE_SIZE:
+        if len(self._entries) >= CACHE_SIZE:
             self._entries.clear()
         self._entries[token_hash] = (lifter_id, time.monotonic() + self._ttl_s)
 
     def forget(self, token_hashes: Iterable[str]) -> None:
         for token_hash in token_hashes:
             self._entries.pop(token_hash, None)
+
+
+class StandingCache:
+    """Lifter id -> the lifter's `Standing` (maxes, configs, disruptions, rehab caps).
+
+    An entry is used only at the `config_version` it was loaded at; every write to those bumps
+    the version in the database, so a stale entry is never used, in any worker.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Standing] = {}
+
+    def get(self, lifter_id: str, config_version: int) -> Standing | None:
+        entry = self._entries.get(lifter_id)
+        return entry if entry is not None and entry.config_version == config_version else None
+
+    def put(self, lifter_id: str, standing: Standing) -> None:
+        if len(self._entries) >= CACHE_SIZE:
+            self._entries.clear()
+        self._entries[lifter_id] = standing
+
+
+class StageTimes:
+    """CPU seconds per generation stage (`time.thread_time` of the thread that ran it), for
+    `jit-engine bench-api`; off unless `JIT_STAGE_TIMES_FILE` is set. Each stage runs in one
+    thread without yielding, so other requests' work is not counted in it."""
+
+    def __init__(self) -> None:
+        self.cpu_s: dict[str, float] = {}
+        self.generations = 0
+
+    @contextmanager
+    def measure(self, stage: str) -> Iterator[None]:
+        start = time.thread_time()
+        try:
+            yield
+        finally:
+            self.cpu_s[stage] = self.cpu_s.get(stage, 0.0) + time.thread_time() - start
+
+    def write(self, path: str) -> None:
+        """One file per process (`<path>.<pid>`), so several workers do not overwrite."""
+        report = {"generations": self.generations, "cpu_s": self.cpu_s}
+        Path(f"{path}.{os.getpid()}").write_text(json.dumps(report), encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -54,6 +102,12 @@ class AppState:
     clock: Clock
     registry: StrategyRegistry
     tokens: TokenCache = field(default_factory=TokenCache)
+    standing: StandingCache = field(default_factory=StandingCache)
+    stages: StageTimes | None = None
+
+    def stage(self, name: str) -> AbstractContextManager[None]:
+        """Times a stage when the bench asked for it; otherwise does nothing."""
+        return self.stages.measure(name) if self.stages is not None else nullcontext()
 
 
 def app_state(request: Request) -> AppState:

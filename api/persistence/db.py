@@ -5,16 +5,23 @@ time, so write units take the write lock up front (`BEGIN IMMEDIATE`) behind an 
 writers queue in order instead of spinning on SQLITE_BUSY. Read units use a plain `BEGIN`.
 PostgreSQL (psycopg 3) uses a connection pool sized for the server's worker threads; write
 units lock the rows they change (`SELECT ... FOR UPDATE` in the repositories).
+
+`Database.run(fn, ...)` is how async code runs a function that opens units: on PostgreSQL in a
+worker thread (network round trips must not stall the event loop); on SQLite inline, because
+its units are short local calls that need no thread hand-off (the writer queue is a lock no
+thread holds while waiting for the loop).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import anyio.to_thread
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
@@ -32,6 +39,8 @@ Unit = Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -126,6 +135,12 @@ class Database:
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Runs `fn` (which opens units of work) from async code (see the module docstring)."""
+        if self.is_sqlite:
+            return fn(*args, **kwargs)
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (creates a missing SQLite file)."""

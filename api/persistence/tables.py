@@ -126,6 +126,9 @@ class LifterSettingsRow(SQLModel, table=True):
     jit_strategy: str = Field(default="auto", max_length=10)
     formula_overrides: dict[str, Any] = _json(nullable=False)
     formula_version: int = 0
+    # Bumped by every write to what a generation caches per lifter (maxes, landmarks, warm-ups,
+    # rest, disruptions, rehab caps): a cached copy is used only at the same version (0003).
+    config_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = _utc()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from api.auth import AnyCaller
 from api.errors import GenerationFailed
@@ -35,5 +34,5 @@ async def generate(
         result = await serve(state.registry, strategy.value, inp)
     except Exception as exc:
         raise GenerationFailed("the prescription could not be generated") from exc
-    await run_in_threadpool(store_stateless, state, result, inp, _caller.lifter_id, strategy.value)
+    await state.db.run(store_stateless, state, result, inp, _caller.lifter_id, strategy.value)
     return result.output

@@ -13,6 +13,7 @@ from api.errors import Conflict, ErrorDetail, InvalidRequest
 from api.persistence.mappers import disruption_out, rehab_cap_out
 from api.persistence.repositories import disruptions as repo
 from api.persistence.repositories import programs
+from api.persistence.repositories.config import bump_config_version
 from api.persistence.repositories.rows import own, save
 from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.persistence.units import grams
@@ -62,6 +63,7 @@ def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> Di
             updated_at=now,
         )
         save(session, row)
+        bump_config_version(session, lifter_id)
         return disruption_out(row)
 
 
@@ -97,6 +99,7 @@ def patch_disruption(
             row.description = body.description
         row.updated_at = state.clock()
         save(session, row)
+        bump_config_version(session, lifter_id)
         return disruption_out(row)
 
 
@@ -109,6 +112,7 @@ def resolve_disruption(state: AppState, lifter_id: str, disruption_id: str) -> D
             row.resolved_at = now
             row.updated_at = now
             save(session, row)
+        bump_config_version(session, lifter_id)
         return disruption_out(row)
 
 
@@ -129,6 +133,7 @@ def set_rehab_cap(state: AppState, lifter_id: str, body: RehabCapIn) -> RehabCap
         )
         if not repo.add_rehab_cap(session, row):
             raise taken
+        bump_config_version(session, lifter_id)
         return rehab_cap_out(row)
 
 
@@ -143,4 +148,5 @@ def end_rehab_cap(state: AppState, lifter_id: str, cap_id: str) -> RehabCapOut:
         if row.ended_at is None:
             row.ended_at = state.clock()
             save(session, row)
+        bump_config_version(session, lifter_id)
         return rehab_cap_out(row)

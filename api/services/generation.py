@@ -28,14 +28,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from starlette.concurrency import run_in_threadpool
-
 from api.assembly import Assembled, LifterState, assemble
 from api.errors import Conflict, GenerationFailed
 from api.persistence.db import Unit
 from api.persistence.repositories import generations
 from api.persistence.repositories.generations import CheckInValues, Earlier, Stored
-from api.persistence.repositories.state import Target, load_state
+from api.persistence.repositories.state import Target, load_standing, load_state
 from api.schemas import CheckIn, GenerationOut
 from api.services import lifecycle
 from api.services.lifecycle import Action
@@ -83,6 +81,7 @@ class _Read:
 class _Computed:
     stored: Stored
     result: GenerationResult
+    inp: JITInput
     strategy: str  # the strategy that ran (or was asked for)
 
 
@@ -109,16 +108,21 @@ def _todays_intensity(unit: Unit, target: Target, checkin: CheckIn) -> Intensity
 
 def _read(state: AppState, request: _Request) -> _Read | tuple[str, bool]:
     """The state to compute from, or the stored answer to this key."""
-    with state.db.read() as unit:
-        target = generations.target(unit, request.lifter_id, request.session_id)
-        earlier = generations.find_generation(unit, request.lifter_id, request.key)
+    with state.stage("read"), state.db.read() as unit:
+        target, earlier = generations.target(
+            unit, request.lifter_id, request.session_id, request.key
+        )
         if earlier is not None:
             return _replay(earlier, request.fingerprint)
         lifecycle.require(target.status, Action.GENERATE)
         if target.has_sets:
             raise Conflict("sets are already logged for this session; it cannot be regenerated")
+        standing = state.standing.get(target.lifter_id, target.config_version)
+        if standing is None:
+            standing = load_standing(unit, target.lifter_id, target.config_version)
+            state.standing.put(target.lifter_id, standing)
         today = replace(target.plan, intensity=_todays_intensity(unit, target, request.checkin))
-        return _Read(target, load_state(unit, replace(target, plan=today)))
+        return _Read(target, load_state(unit, replace(target, plan=today), standing))
 
 
 def _check_in(checkin: CheckIn) -> CheckInValues:
@@ -150,20 +154,12 @@ def _response(
     ).model_dump_json()
 
 
-async def _compute(
-    state: AppState, run: StrategyRunner, request: _Request, read: _Read
-) -> _Computed:
-    """Assemble the input, serve the strategy, and prepare everything the write stores."""
-    now = state.clock()
-    assembled = assemble(read.state, request.checkin, now)
-    name = (request.checkin.strategy or StrategyName(read.target.strategy)).value
-    try:
-        result = await run(name, assembled.input)
-    except Exception as exc:
-        raise GenerationFailed("the prescription could not be generated") from exc
-    output = result.output
+def _stored(
+    request: _Request, read: _Read, assembled: Assembled, output: JITOutput, now: datetime
+) -> Stored:
+    """Everything the write stores, serialised here, before the lock is taken."""
     generation_id = str(uuid.uuid4())
-    stored = Stored(
+    return Stored(
         generation_id=generation_id,
         lifter_id=request.lifter_id,
         session_id=request.session_id,
@@ -171,21 +167,41 @@ async def _compute(
         request_hash=request.fingerprint,
         check_in=_check_in(request.checkin),
         intensity=read.state.plan.intensity,
-        inp=assembled.input,
         output=output,
         generated_at=output.generated_at or now,
+        snapshot_json=assembled.input.model_dump_json(),
+        output_json=output.model_dump_json(exclude={"trace"}),
+        trace_json=output.trace.model_dump_json() if output.trace is not None else None,
         response_json=_response(request, generation_id, assembled, output, now),
         now=now,
     )
-    return _Computed(stored, result, result.strategy or name)
+
+
+async def _compute(
+    state: AppState, run: StrategyRunner, request: _Request, read: _Read
+) -> _Computed:
+    """Assemble the input, serve the strategy, and prepare everything the write stores."""
+    now = state.clock()
+    with state.stage("assemble"):
+        assembled = assemble(read.state, request.checkin, now)
+    name = (request.checkin.strategy or StrategyName(read.target.strategy)).value
+    try:
+        with state.stage("engine"):
+            result = await run(name, assembled.input)
+    except Exception as exc:
+        raise GenerationFailed("the prescription could not be generated") from exc
+    with state.stage("serialise"):
+        stored = _stored(request, read, assembled, result.output, now)
+    return _Computed(stored, result, assembled.input, result.strategy or name)
 
 
 def _write(state: AppState, read: _Read, computed: _Computed) -> tuple[str, bool]:
     """Lock, re-check, store; `_Changed` when what was read no longer holds."""
     stored = computed.stored
-    with state.db.write() as unit:
-        version = generations.lock_version(unit, stored.lifter_id, stored.session_id)
-        earlier = generations.find_generation(unit, stored.lifter_id, stored.idempotency_key)
+    with state.stage("write"), state.db.write() as unit:
+        version, earlier = generations.lock_version(
+            unit, stored.lifter_id, stored.session_id, stored.idempotency_key
+        )
         if earlier is not None:
             return _replay(earlier, stored.request_hash)
         if version != generations.version_of(read.target):
@@ -195,7 +211,7 @@ def _write(state: AppState, read: _Read, computed: _Computed) -> tuple[str, bool
         owner = RecordOwner(
             stored.generation_id, stored.lifter_id, stored.session_id, computed.strategy, stored.now
         )
-        store_records(unit, computed.result, stored.inp, owner)
+        store_records(unit, computed.result, computed.inp, owner)
     return stored.response_json, False
 
 
@@ -209,16 +225,18 @@ async def generate_session(
     idempotency_key: str,
 ) -> tuple[str, bool]:
     """The response body (JSON text), and whether it was replayed from an earlier request."""
+    if state.stages is not None:
+        state.stages.generations += 1
     request = _Request(
         lifter_id, session_id, checkin, idempotency_key, request_hash(session_id, checkin)
     )
     for _ in range(ATTEMPTS):
-        read = await run_in_threadpool(_read, state, request)
+        read = await state.db.run(_read, state, request)
         if not isinstance(read, _Read):
             return read  # the stored answer to this key
         computed = await _compute(state, run, request, read)
         try:
-            return await run_in_threadpool(_write, state, read, computed)
+            return await state.db.run(_write, state, read, computed)
         except _Changed:
             continue
     raise Conflict("the session kept changing while it was generated; try again")

@@ -198,6 +198,7 @@ def put_max(state: AppState, lifter_id: str, lift: Lift, body: MaxIn) -> MaxOut:
         ) == (row.one_rm_grams, row.source, row.input_weight_grams, row.input_reps):
             return max_out(current)
         save(session, row)
+        config.bump_config_version(session, lifter_id)
         return max_out(row)
 
 

@@ -1,8 +1,10 @@
-"""Accessory weights beside the output; LLM records of stateless generations.
+"""Accessory weights beside the output; a per-lifter config version; stateless LLM records.
 
 `training_sessions.aux_prescribed_kg`: each accessory's prescribed first-set weight
 (exercise -> kg), derived from the stored output when it is written, so the history read by
 every generation needs no output document. Existing rows are backfilled from `jit_output`.
+`lifter_settings.config_version`: bumped by every write to what a generation caches per lifter,
+so a cached copy is used only while it is current, in every worker.
 `llm_calls` and `comparison_logs`: `generation_id`, `session_id` and `lifter_id` become
 nullable, because `POST /v1/generate` keeps its records too (no session; no lifter for the
 admin). The downgrade deletes those rows first.
@@ -49,6 +51,10 @@ def _prescribed(output: Any) -> dict[str, float]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("lifter_settings", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("config_version", sa.Integer(), server_default="0", nullable=False)
+        )
     with op.batch_alter_table("training_sessions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("aux_prescribed_kg", _json(), nullable=True))
     sessions = sa.table(
@@ -82,3 +88,5 @@ def downgrade() -> None:
                 batch_op.alter_column(column, existing_type=sa.String(length=36), nullable=False)
     with op.batch_alter_table("training_sessions", schema=None) as batch_op:
         batch_op.drop_column("aux_prescribed_kg")
+    with op.batch_alter_table("lifter_settings", schema=None) as batch_op:
+        batch_op.drop_column("config_version")

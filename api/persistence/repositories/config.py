@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sqlalchemy import update
 from sqlmodel import col, delete, select
 
 from api.errors import NotFound
@@ -19,6 +20,7 @@ from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import RestOverride
 
 __all__ = [
+    "bump_config_version",
     "landmark_overrides",
     "replace_landmarks",
     "replace_rest_overrides",
@@ -27,6 +29,15 @@ __all__ = [
     "settings_row",
     "warmup_configs",
 ]
+
+
+def bump_config_version(unit: Unit, lifter_id: str) -> None:
+    """Marks the lifter's cached maxes, configs, disruptions and rehab caps as stale."""
+    unit.exec(
+        update(LifterSettingsRow)
+        .where(col(LifterSettingsRow.lifter_id) == lifter_id)
+        .values(config_version=col(LifterSettingsRow.config_version) + 1)
+    )
 
 
 def settings_row(unit: Unit, lifter_id: str) -> LifterSettingsRow:
@@ -44,6 +55,7 @@ def landmark_overrides(unit: Unit, lifter_id: str) -> dict[MuscleGroup, VolumeLa
 def replace_landmarks(
     unit: Unit, lifter_id: str, overrides: Mapping[MuscleGroup, VolumeLandmark]
 ) -> None:
+    bump_config_version(unit, lifter_id)
     unit.exec(delete(VolumeLandmarkRow).where(col(VolumeLandmarkRow.lifter_id) == lifter_id))
     unit.add_all(
         VolumeLandmarkRow(
@@ -59,6 +71,7 @@ def warmup_configs(unit: Unit, lifter_id: str) -> dict[Lift, WarmupConfigRow]:
 
 
 def replace_warmups(unit: Unit, lifter_id: str, warmups: Mapping[Lift, WarmupProtocol]) -> None:
+    bump_config_version(unit, lifter_id)
     unit.exec(delete(WarmupConfigRow).where(col(WarmupConfigRow.lifter_id) == lifter_id))
     unit.add_all(
         WarmupConfigRow(
@@ -79,6 +92,7 @@ def rest_overrides(unit: Unit, lifter_id: str) -> list[RestOverrideRow]:
 
 
 def replace_rest_overrides(unit: Unit, lifter_id: str, overrides: Sequence[RestOverride]) -> None:
+    bump_config_version(unit, lifter_id)
     unit.exec(delete(RestOverrideRow).where(col(RestOverrideRow.lifter_id) == lifter_id))
     unit.add_all(
         RestOverrideRow(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from api.errors import NotFound
@@ -23,7 +23,6 @@ from api.persistence.types import RawJson
 from api.persistence.units import grams, kg
 from api.schemas import SessionStatus
 from shared_types.enums import IntensityType, Lift, Sex
-from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput
 from training_engine.perceive import LifterProfile, SessionPlan
 
@@ -33,7 +32,6 @@ __all__ = [
     "SessionVersion",
     "Stored",
     "aux_prescribed_kg",
-    "find_generation",
     "lock_version",
     "store_generation",
     "target",
@@ -50,6 +48,11 @@ _check_ins = metadata.tables["check_ins"]
 _ids = (
     _sessions.c.id == bindparam("session_id"),
     _sessions.c.lifter_id == bindparam("lifter_id"),
+)
+_done = _sessions.alias("done")
+_by_key = and_(
+    _generations.c.lifter_id == _sessions.c.lifter_id,
+    _generations.c.idempotency_key == bindparam("key"),
 )
 
 TARGET = (
@@ -69,27 +72,46 @@ TARGET = (
         _lifters.c.plates_grams,
         _settings.c.jit_strategy,
         _settings.c.formula_overrides,
+        _settings.c.config_version,
         _programs.c.mode,
         _programs.c.training_days_per_week,
         _programs.c.session_counter,
         exists().where(_sets.c.session_id == _sessions.c.id).label("has_sets"),
+        select(func.max(_done.c.completed_at))
+        .where(
+            _done.c.lifter_id == _sessions.c.lifter_id,
+            _done.c.primary_lift == _sessions.c.primary_lift,
+            _done.c.status == SessionStatus.COMPLETED.value,
+        )
+        .scalar_subquery()
+        .label("last_completed_at"),
+        _generations.c.request_hash,
+        _generations.c.response_json,
     )
     .select_from(_sessions)
     .join(_lifters, _lifters.c.id == _sessions.c.lifter_id)
     .outerjoin(_settings, _settings.c.lifter_id == _sessions.c.lifter_id)
     .outerjoin(_programs, _programs.c.id == _sessions.c.program_id)
+    .outerjoin(_generations, _by_key)
     .where(*_ids)
 )
-FIND = select(_generations.c.request_hash, _generations.c.response_json).where(
-    _generations.c.lifter_id == bindparam("lifter_id"),
-    _generations.c.idempotency_key == bindparam("key"),
-)
+# Under the write lock: the session's version and the key, in one statement.
 VERSION = (
-    select(_sessions.c.status, _sessions.c.intensity_type, _sessions.c.program_id)
+    select(
+        _sessions.c.status,
+        _sessions.c.intensity_type,
+        _sessions.c.program_id,
+        _generations.c.request_hash,
+        _generations.c.response_json,
+    )
+    .select_from(_sessions)
+    .outerjoin(_generations, _by_key)
     .where(*_ids)
-    .with_for_update()
+    .with_for_update(of=_sessions)
 )
 UPDATE_SESSION = _sessions.update().where(_sessions.c.id == bindparam("session_id"))
+INSERT_CHECK_IN = _check_ins.insert()
+INSERT_GENERATION = _generations.insert()
 
 
 @dataclass(frozen=True)
@@ -128,9 +150,11 @@ class Stored:
     request_hash: str
     check_in: CheckInValues
     intensity: IntensityType
-    inp: JITInput
     output: JITOutput
     generated_at: datetime
+    snapshot_json: str  # the JITInput
+    output_json: str  # the output without its trace
+    trace_json: str | None
     response_json: str
     now: datetime
 
@@ -145,11 +169,16 @@ def _profile(row: Any) -> LifterProfile:
     )
 
 
-def target(unit: Unit, lifter_id: str, session_id: str) -> Target:
-    """The lifter's session with its plan, profile, settings and program, or 404."""
+def _earlier(row: Any) -> Earlier | None:
+    return Earlier(row.request_hash, row.response_json) if row.request_hash is not None else None
+
+
+def target(unit: Unit, lifter_id: str, session_id: str, key: str) -> tuple[Target, Earlier | None]:
+    """The lifter's session with its plan, profile, settings and program (or 404), and the
+    generation already stored under `key`, if any."""
     row = (
         unit.connection()
-        .execute(TARGET, {"session_id": session_id, "lifter_id": lifter_id})
+        .execute(TARGET, {"session_id": session_id, "lifter_id": lifter_id, "key": key})
         .first()
     )
     if row is None:
@@ -157,7 +186,7 @@ def target(unit: Unit, lifter_id: str, session_id: str) -> Target:
     if row.jit_strategy is None:  # provisioning creates it
         raise NotFound("lifter settings not found")
     has_program = row.mode is not None
-    return Target(
+    found = Target(
         lifter_id=lifter_id,
         plan=SessionPlan(
             session_id=session_id,
@@ -177,26 +206,29 @@ def target(unit: Unit, lifter_id: str, session_id: str) -> Target:
         profile=_profile(row),
         strategy=row.jit_strategy,
         formula_overrides=row.formula_overrides or {},
+        config_version=row.config_version,
+        last_completed_at=row.last_completed_at,
     )
+    return found, _earlier(row)
 
 
 def version_of(target: Target) -> SessionVersion:
     return SessionVersion(target.status.value, target.plan.intensity.value, target.program_id)
 
 
-def find_generation(unit: Unit, lifter_id: str, key: str) -> Earlier | None:
-    row = unit.connection().execute(FIND, {"lifter_id": lifter_id, "key": key}).first()
-    return Earlier(row.request_hash, row.response_json) if row is not None else None
-
-
-def lock_version(unit: Unit, lifter_id: str, session_id: str) -> SessionVersion | None:
-    """The session row's version, locked until the unit ends (None: it is gone)."""
+def lock_version(
+    unit: Unit, lifter_id: str, session_id: str, key: str
+) -> tuple[SessionVersion | None, Earlier | None]:
+    """The session row's version, locked until the unit ends (None: it is gone), and the
+    generation stored under `key` meanwhile, if any."""
     row = (
         unit.connection()
-        .execute(VERSION, {"session_id": session_id, "lifter_id": lifter_id})
+        .execute(VERSION, {"session_id": session_id, "lifter_id": lifter_id, "key": key})
         .first()
     )
-    return SessionVersion(row.status, row.intensity_type, row.program_id) if row else None
+    if row is None:
+        return None, None
+    return SessionVersion(row.status, row.intensity_type, row.program_id), _earlier(row)
 
 
 def aux_prescribed_kg(output: JITOutput) -> dict[str, float]:
@@ -217,7 +249,7 @@ def store_generation(unit: Unit, stored: Stored) -> bool:
     check_in = stored.check_in
     try:
         connection.execute(
-            _check_ins.insert(),
+            INSERT_CHECK_IN,
             {
                 "id": check_in.id,
                 "lifter_id": stored.lifter_id,
@@ -231,7 +263,7 @@ def store_generation(unit: Unit, stored: Stored) -> bool:
             },
         )
         connection.execute(
-            _generations.insert(),
+            INSERT_GENERATION,
             {
                 "id": stored.generation_id,
                 "lifter_id": stored.lifter_id,
@@ -256,10 +288,10 @@ def store_generation(unit: Unit, stored: Stored) -> bool:
             "jit_strategy": output.jit_strategy.value if output.jit_strategy else None,
             "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
             "jit_generated_at": stored.generated_at,
-            "jit_input_snapshot": RawJson(stored.inp.model_dump_json()),
-            "jit_output": RawJson(output.model_dump_json(exclude={"trace"})),
+            "jit_input_snapshot": RawJson(stored.snapshot_json),
+            "jit_output": RawJson(stored.output_json),
             "jit_output_trace": (
-                RawJson(output.trace.model_dump_json()) if output.trace is not None else None
+                RawJson(stored.trace_json) if stored.trace_json is not None else None
             ),
             "aux_prescribed_kg": aux_prescribed_kg(output),
             "target_rpe": main[0].rpe_target if main else None,

@@ -2,7 +2,9 @@
 
 Hot path (every generation): the statements are built once, select only the columns the
 assembly needs (never a stored document: past sessions give their accessory weights through
-`aux_prescribed_kg`), and run on the unit's connection without the ORM.
+`aux_prescribed_kg`), and run on the unit's connection without the ORM. What changes only when
+the lifter edits it (maxes, configs, disruptions, rehab caps) is a `Standing`, which callers may
+cache under the lifter's `config_version` (every write to it bumps the version).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from api.persistence.units import kg
 from api.schemas import SessionStatus
 from shared_types.config import VolumeLandmark, WarmupProtocol
 from shared_types.enums import IntensityType, Lift, MuscleGroup
-from shared_types.inputs import RehabCap, RestOverride
+from shared_types.inputs import RehabCap, RestOverride, TrainingDisruption
 from training_engine.perceive import (
     JsonObject,
     LifterProfile,
@@ -34,7 +36,7 @@ from training_engine.perceive import (
 )
 from training_engine.planning import LoggedSet
 
-__all__ = ["RECENT_SESSIONS", "Target", "load_state"]
+__all__ = ["RECENT_SESSIONS", "Standing", "Target", "load_standing", "load_state"]
 
 RECENT_SESSIONS = 20
 _WARMUP: TypeAdapter[WarmupProtocol] = TypeAdapter(WarmupProtocol)
@@ -65,6 +67,21 @@ class Target:
     profile: LifterProfile
     strategy: str  # the lifter's jit_strategy setting
     formula_overrides: JsonObject
+    config_version: int
+    last_completed_at: datetime | None  # of today's lift, however long ago
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a lifter changes by editing it; valid while `config_version` is unchanged."""
+
+    config_version: int
+    stored_maxes: Mapping[Lift, float]
+    landmark_overrides: Mapping[MuscleGroup, VolumeLandmark]
+    warmups: Mapping[Lift, WarmupProtocol]
+    rest_overrides: tuple[RestOverride, ...]
+    disruptions: tuple[TrainingDisruption, ...]
+    rehab_caps: tuple[RehabCap, ...]
 
 
 _newest = (
@@ -77,9 +94,7 @@ MAXES = select(_maxes.c.lift, _maxes.c.one_rm_grams).join(_newest, _maxes.c.id =
 LANDMARKS = select(_landmarks.c.muscle, _landmarks.c.mev_sets, _landmarks.c.mrv_sets).where(
     _landmarks.c.lifter_id == _lifter
 )
-WARMUP = select(_warmups.c.protocol).where(
-    _warmups.c.lifter_id == _lifter, _warmups.c.lift == bindparam("lift")
-)
+WARMUPS = select(_warmups.c.lift, _warmups.c.protocol).where(_warmups.c.lifter_id == _lifter)
 REST = (
     select(_rest.c.lift, _rest.c.intensity_type, _rest.c.rest_seconds)
     .where(_rest.c.lifter_id == _lifter)
@@ -116,11 +131,6 @@ RECENT_SETS = (
     )
     .where(_sets.c.session_id.in_(bindparam("session_ids", expanding=True)))
     .order_by(_sets.c.exercise, _sets.c.set_number)
-)
-LAST_COMPLETED = select(func.max(_sessions.c.completed_at)).where(
-    _sessions.c.lifter_id == _lifter,
-    _sessions.c.primary_lift == bindparam("lift"),
-    _sessions.c.status == _COMPLETED,
 )
 _in_week = and_(
     _sessions.c.program_id == bindparam("program_id"),
@@ -198,26 +208,20 @@ def _week(unit: Unit, target: Target) -> tuple[tuple[WeekSet, ...], tuple[WeekSe
     )
 
 
-def load_state(unit: Unit, target: Target) -> LifterState:
-    """Everything `assemble` needs for one session, read in one unit of work."""
+def load_standing(unit: Unit, lifter_id: str, config_version: int) -> Standing:
+    """The lifter's maxes, configs, open disruptions and active rehab caps."""
     connection = unit.connection()
-    who = {"lifter_id": target.lifter_id}
-    lift = target.plan.lift.value
-    protocol = connection.execute(WARMUP, {**who, "lift": lift}).scalar()
-    last_completed: datetime | None = connection.execute(
-        LAST_COMPLETED, {**who, "lift": lift}
-    ).scalar()
-    week_sets, week_sessions = _week(unit, target)
-    return LifterState(
-        profile=target.profile,
-        plan=target.plan,
+    who = {"lifter_id": lifter_id}
+    return Standing(
+        config_version=config_version,
         stored_maxes={Lift(r[0]): kg(r[1]) for r in connection.execute(MAXES, who)},
-        formula_overrides=target.formula_overrides,
         landmark_overrides={
             MuscleGroup(r[0]): VolumeLandmark(mev=r[1], mrv=r[2])
             for r in connection.execute(LANDMARKS, who)
         },
-        warmup=_WARMUP.validate_python(protocol) if protocol is not None else None,
+        warmups={
+            Lift(r[0]): _WARMUP.validate_python(r[1]) for r in connection.execute(WARMUPS, who)
+        },
         rest_overrides=tuple(
             RestOverride(
                 lift=Lift(r[0]) if r[0] else None,
@@ -226,14 +230,31 @@ def load_state(unit: Unit, target: Target) -> LifterState:
             )
             for r in connection.execute(REST, who)
         ),
-        recent=_recent(unit, target.lifter_id),
-        last_completed_at=last_completed,
-        week_sets=week_sets,
-        week_sessions=week_sessions,
         disruptions=tuple(
             to_disruption(DisruptionRow(**r._mapping)) for r in connection.execute(DISRUPTIONS, who)
         ),
         rehab_caps=tuple(
             RehabCap(lift=Lift(r[0]), cap_kg=kg(r[1])) for r in connection.execute(CAPS, who)
         ),
+    )
+
+
+def load_state(unit: Unit, target: Target, standing: Standing) -> LifterState:
+    """Everything `assemble` needs for one session: the standing part (loaded or cached at the
+    target's `config_version`) and the session's history, read in the same unit."""
+    week_sets, week_sessions = _week(unit, target)
+    return LifterState(
+        profile=target.profile,
+        plan=target.plan,
+        stored_maxes=standing.stored_maxes,
+        formula_overrides=target.formula_overrides,
+        landmark_overrides=standing.landmark_overrides,
+        warmup=standing.warmups.get(target.plan.lift),
+        rest_overrides=standing.rest_overrides,
+        recent=_recent(unit, target.lifter_id),
+        last_completed_at=target.last_completed_at,
+        week_sets=week_sets,
+        week_sessions=week_sessions,
+        disruptions=standing.disruptions,
+        rehab_caps=standing.rehab_caps,
     )
