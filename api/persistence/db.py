@@ -3,7 +3,8 @@
 SQLite (the embedded default) runs in WAL mode with foreign keys on. It has one writer at a
 time, so write units take the write lock up front (`BEGIN IMMEDIATE`) behind an in-process lock:
 writers queue in order instead of spinning on SQLITE_BUSY. Read units use a plain `BEGIN`.
-PostgreSQL (psycopg 3) uses a connection pool sized for the server's worker threads; write
+PostgreSQL (psycopg 3) uses a connection pool sized for the server's worker threads (no ping
+on checkout: a dropped connection fails one request, and the pool then replaces them all); write
 units lock the rows they change (`SELECT ... FOR UPDATE` in the repositories).
 
 `Database.run(fn, ...)` is how async code runs a function that opens units: on PostgreSQL in a
@@ -93,8 +94,8 @@ def _postgres_engine(url: str) -> Engine:
         url,
         pool_size=20,
         max_overflow=40,
-        pool_pre_ping=True,
         pool_timeout=60,
+        pool_recycle=1800,
         json_serializer=dump_json,
     )
 
@@ -114,6 +115,13 @@ class Database:
             _sqlite_engine(self.url) if self.dialect == "sqlite" else _postgres_engine(self.url)
         )
         self._write_engine = self.engine.execution_options(jit_write=True)
+        # Read units on PostgreSQL run in autocommit: under READ COMMITTED each statement sees
+        # its own snapshot either way, and BEGIN/COMMIT would be two more round trips.
+        self._read_engine = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._sqlite_writer = threading.Lock()
 
     @property
@@ -133,7 +141,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        """A unit that only reads (a snapshot on SQLite; autocommit on PostgreSQL)."""
+        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
