@@ -8,9 +8,8 @@ today's lift and compound/isolation balance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import JITInput
@@ -53,37 +52,48 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ScoringContext:
+    """What the factors read besides the candidate, for one target muscle."""
+
     inp: JITInput
-    book: ExerciseBook
     target: MuscleGroup
     deficits: Mapping[MuscleGroup, float]
     patterns_used: tuple[str, ...]
     selected: tuple[str, ...]
+    largest_deficit: float
+    upcoming_muscles: frozenset[MuscleGroup]
+    compound_share: float
+    fatigue_by_complexity: Mapping[Complexity, float] | None  # None: middling readiness
 
-    @cached_property
-    def largest_deficit(self) -> float:
-        return max([1.0, *(d for d in self.deficits.values() if d > 0)])
-
-    @cached_property
-    def upcoming_muscles(self) -> frozenset[MuscleGroup]:
-        lifts: Sequence[Lift] = self.inp.upcoming_lifts or ()
-        return frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift])
-
-    @cached_property
-    def compound_share(self) -> float:
-        entries = [self.book.entry(s) for s in self.selected]
+    @classmethod
+    def build(
+        cls,
+        inp: JITInput,
+        book: ExerciseBook,
+        *,
+        target: MuscleGroup,
+        deficits: Mapping[MuscleGroup, float],
+        patterns_used: tuple[str, ...],
+        selected: tuple[str, ...],
+    ) -> ScoringContext:
+        lifts: Sequence[Lift] = inp.upcoming_lifts or ()
+        entries = [book.entry(s) for s in selected]
         compounds = sum(1 for e in entries if e is not None and is_compound(e))
-        return compounds / len(self.selected) if self.selected else 0.0
-
-    @cached_property
-    def fatigue_by_complexity(self) -> Mapping[Complexity, float] | None:
-        """Complexity against readiness (mean of sleep and energy); None: middling readiness."""
-        readiness = ((self.inp.sleep_quality or 3) + (self.inp.energy_level or 3)) / 2
-        if readiness <= 2.5:
-            return FATIGUE_BY_COMPLEXITY["low"]
-        if readiness >= 3.5:
-            return FATIGUE_BY_COMPLEXITY["high"]
-        return None
+        readiness = ((inp.sleep_quality or 3) + (inp.energy_level or 3)) / 2
+        return cls(
+            inp=inp,
+            target=target,
+            deficits=deficits,
+            patterns_used=patterns_used,
+            selected=selected,
+            largest_deficit=max([1.0, *(d for d in deficits.values() if d > 0)]),
+            upcoming_muscles=frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift]),
+            compound_share=compounds / len(selected) if selected else 0.0,
+            fatigue_by_complexity=FATIGUE_BY_COMPLEXITY["low"]
+            if readiness <= 2.5
+            else FATIGUE_BY_COMPLEXITY["high"]
+            if readiness >= 3.5
+            else None,
+        )
 
 
 def _deficit(c: Candidate, ctx: ScoringContext) -> float:
@@ -162,24 +172,33 @@ def _balance(c: Candidate, ctx: ScoringContext) -> float:
     return 0.7
 
 
-_FACTORS: Mapping[str, Callable[[Candidate, ScoringContext], float]] = {
-    "deficit": _deficit,
-    "soreness": _soreness,
-    "diversity": _diversity,
-    "recency": _recency,
-    "fatigue": _fatigue,
-    "upcoming": _upcoming,
-    "specificity": _specificity,
-    "balance": _balance,
-}
-# (weight, factor) in SCORE_WEIGHTS order: the sum is taken in that order.
-_WEIGHTED = tuple((weight, _FACTORS[factor]) for factor, weight in SCORE_WEIGHTS.items())
+_DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _BALANCE = (
+    SCORE_WEIGHTS[factor]
+    for factor in (
+        "deficit",
+        "soreness",
+        "diversity",
+        "recency",
+        "fatigue",
+        "upcoming",
+        "specificity",
+        "balance",
+    )
+)
 
 
 def score(c: Candidate, ctx: ScoringContext) -> float:
+    """The weighted sum, added up in `SCORE_WEIGHTS` order (the order fixes the float result,
+    and equal scores keep the pool's order)."""
     total = 0.0
-    for weight, factor in _WEIGHTED:
-        total += weight * factor(c, ctx)
+    total += _DEFICIT * _deficit(c, ctx)
+    total += _SORENESS * _soreness(c, ctx)
+    total += _DIVERSITY * _diversity(c, ctx)
+    total += _RECENCY * _recency(c, ctx)
+    total += _FATIGUE * _fatigue(c, ctx)
+    total += _UPCOMING * _upcoming(c, ctx)
+    total += _SPECIFICITY * _specificity(c, ctx)
+    total += _BALANCE * _balance(c, ctx)
     return total
 
 

@@ -10,6 +10,7 @@ accessories already planned; an exercise without room for one set is not a candi
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -136,16 +137,41 @@ def _catalog_candidates(pool: tuple[str, ...]) -> tuple[Candidate | str, ...]:
     return tuple(resolved)
 
 
-def _eligible(ctx: AccessoryContext, pool: tuple[str, ...]) -> list[Candidate]:
-    """Pool exercises that can be top-ups today: not timed, training some muscle fully, not
+def _by_muscle(candidates: Iterable[Candidate]) -> Mapping[MuscleGroup, tuple[Candidate, ...]]:
+    """The candidates for each muscle they train fully, in pool order."""
+    grouped: dict[MuscleGroup, list[Candidate]] = {}
+    for candidate in candidates:
+        for muscle in candidate.trained:
+            grouped.setdefault(muscle, []).append(candidate)
+    return {muscle: tuple(group) for muscle, group in grouped.items()}
+
+
+@lru_cache(maxsize=256)
+def _catalog_by_muscle(
+    pool: tuple[str, ...], blocked: frozenset[Lift]
+) -> Mapping[MuscleGroup, tuple[Candidate, ...]] | None:
+    """`_by_muscle` of a pool of catalog exercises without the blocked lifts' (None when the pool
+    names other exercises: those depend on the lifter's own maps)."""
+    resolved = _catalog_candidates(pool)
+    if any(isinstance(item, str) for item in resolved):
+        return None
+    return _by_muscle(c for c in resolved if isinstance(c, Candidate) and c.lift not in blocked)
+
+
+def _eligible(
+    ctx: AccessoryContext, pool: tuple[str, ...]
+) -> Mapping[MuscleGroup, tuple[Candidate, ...]]:
+    """Pool exercises that can be top-ups today, by the muscles they train fully: not timed, not
     belonging to a blocked lift."""
-    blocked = _blocked_lifts(ctx)
-    eligible = []
-    for item in _catalog_candidates(pool):
-        candidate = _candidate(ctx.book, item) if isinstance(item, str) else item
-        if candidate is not None and candidate.lift not in blocked:
-            eligible.append(candidate)
-    return eligible
+    blocked = frozenset(_blocked_lifts(ctx))
+    catalog_only = _catalog_by_muscle(pool, blocked)
+    if catalog_only is not None:
+        return catalog_only
+    resolved = (
+        _candidate(ctx.book, item) if isinstance(item, str) else item
+        for item in _catalog_candidates(pool)
+    )
+    return _by_muscle(c for c in resolved if c is not None and c.lift not in blocked)
 
 
 def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
@@ -192,16 +218,14 @@ def volume_top_ups(
         left = {m: room - booked.get(m, 0.0) for m, room in mrv_left.items()}
         qualifying = [
             c
-            for c in eligible
-            if target.muscle in c.trained
-            and c.name not in used
-            and min(left[m] for m in c.trained) >= 1
+            for c in eligible.get(target.muscle, ())
+            if c.name not in used and min(left[m] for m in c.trained) >= 1
         ]
         if not qualifying:
             continue
-        scoring = ScoringContext(
-            inp=inp,
-            book=ctx.book,
+        scoring = ScoringContext.build(
+            inp,
+            ctx.book,
             target=target.muscle,
             deficits=by_muscle,
             patterns_used=tuple(patterns),
