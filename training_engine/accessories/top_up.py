@@ -214,12 +214,13 @@ def volume_top_ups(
     rows: list[Planned] = []
     for target in targets:
         # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
-        # room of the tightest muscle it trains fully.
+        # room of the tightest muscle it trains fully, and needs room for one set.
         left = {m: room - booked.get(m, 0.0) for m, room in mrv_left.items()}
+        with_room = frozenset(m for m, room in left.items() if room >= 1)
         qualifying = [
             c
             for c in eligible.get(target.muscle, ())
-            if c.name not in used and min(left[m] for m in c.trained) >= 1
+            if c.name not in used and c.trained <= with_room
         ]
         if not qualifying:
             continue
