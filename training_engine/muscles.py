@@ -33,7 +33,12 @@ LIFT_CONTRIBUTIONS: Mapping[Lift, tuple[tuple[MuscleGroup, float], ...]] = {
 }
 
 
+_PRIMARY_CONTRIBUTIONS = {
+    lift: tuple((m, c) for m, c in LIFT_CONTRIBUTIONS[lift] if m in PRIMARY_MUSCLES[lift])
+    for lift in Lift
+}
+
+
 def primary_contributions(lift: Lift) -> tuple[tuple[MuscleGroup, float], ...]:
     """The lift's contributions restricted to its primary muscles (what MRV rules look at)."""
-    primary = PRIMARY_MUSCLES[lift]
-    return tuple((m, c) for m, c in LIFT_CONTRIBUTIONS[lift] if m in primary)
+    return _PRIMARY_CONTRIBUTIONS[lift]

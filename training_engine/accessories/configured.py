@@ -159,6 +159,8 @@ def weight_trace(
 def resolve_anchor(
     ctx: AccessoryContext, exercise: str, formula_weight_kg: float
 ) -> AnchorResult | None:
+    if not ctx.inp.aux_history:
+        return None
     history = find_history(ctx.inp.aux_history, ctx.book.slug(exercise), exercise)
     if not history:
         return None
