@@ -62,6 +62,7 @@ def build_warmup(
                 weight_kg=weight,
                 display_weight=display,
                 reps=reps,
+                is_warmup=True,
             )
         )
         traced.append(trusted(WarmupStepTrace, pct=pct, weight_kg=weight, reps=reps))
