@@ -236,7 +236,7 @@ def test_a_failed_generation_writes_nothing_and_shows_no_trace(make_api: object)
     ("strategy", "label"),
     [("auto", ("formula", None)), ("hybrid", ("formula_fallback", "disabled"))],
 )
-def test_stateless_generation_stores_nothing(
+def test_stateless_generation_stores_no_session(
     api: Api, strategy: str, label: tuple[str, str | None]
 ) -> None:
     who = api.lifter()

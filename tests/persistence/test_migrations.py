@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from api.bench_api import temporary_database
 from api.persistence.db import alembic_config, normalise_url
@@ -19,6 +21,7 @@ from api.persistence.tables import metadata
 from tests.databases import DB_KINDS, LOOPBACK, postgres_base_url
 
 pytestmark = pytest.mark.allow_hosts(LOOPBACK)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=DB_KINDS)
@@ -63,5 +66,45 @@ def test_the_migrations_match_the_tables(empty_database: str) -> None:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_0003_backfills_the_prescribed_accessory_weights(empty_database: str) -> None:
+    url = normalise_url(empty_database)
+    config = alembic_config(url)
+    command.upgrade(config, "0002")
+    output = {
+        "auxiliary_work": [
+            {"exercise": "Leg Press", "skipped": False, "sets": [{"weight_kg": 100.0}]},
+            {"exercise": "Lunge", "skipped": True, "sets": [{"weight_kg": 20.0}]},
+            {"exercise": "Plank", "skipped": False, "sets": [{"weight_kg": 0}]},
+        ]
+    }
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO lifters (id, name, created_at, updated_at) "
+                    "VALUES ('l1', 'L', :now, :now)"
+                ),
+                {"now": NOW},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO training_sessions (id, lifter_id, week_number, day_number, "
+                    "block_number, planned_date, primary_lift, intensity_type, is_deload, status, "
+                    "jit_output, created_at, updated_at) VALUES ('s1', 'l1', 1, 1, 1, :day, "
+                    "'squat', 'heavy', false, 'completed', :output, :now, :now)"
+                ),
+                {"now": NOW, "day": NOW.date(), "output": json.dumps(output)},
+            )
+        command.upgrade(config, "0003")
+        with engine.connect() as connection:
+            stored = connection.execute(
+                text("SELECT aux_prescribed_kg FROM training_sessions WHERE id = 's1'")
+            ).scalar_one()
+        assert (json.loads(stored) if isinstance(stored, str) else stored) == {"Leg Press": 100.0}
     finally:
         engine.dispose()
