@@ -3,6 +3,9 @@ repositories' plain values, through `units.kg`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from api.assembly import default_bar_weight_kg
 from api.persistence.tables import (
     ComparisonLogRow,
     DisruptionRow,
@@ -11,8 +14,10 @@ from api.persistence.tables import (
     MaxRow,
     ProgramRow,
     RehabCapRow,
+    RestOverrideRow,
     SessionRow,
     SetLogRow,
+    WarmupConfigRow,
 )
 from api.persistence.units import kg
 from api.schemas import (
@@ -22,32 +27,42 @@ from api.schemas import (
     LifterOut,
     LlmCallOut,
     MaxOut,
+    PlatesOut,
     ProgramOut,
     RehabCapOut,
+    RestConfig,
     SessionDetail,
     SessionOut,
     SetLogOut,
+    WarmupsOut,
 )
 from shared_types.adjustment import JITAdjustment
+from shared_types.config import WarmupProtocol
 from shared_types.enums import DisruptionStatus, DisruptionType, IntensityType, Lift, Severity, Sex
-from shared_types.inputs import JITInput, TrainingDisruption
+from shared_types.inputs import JITInput, RestOverride, TrainingDisruption
 from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
+from training_engine.formulas.rounding import PLATES_KG
 
 __all__ = [
     "comparison_out",
     "comparison_summary",
     "disruption_out",
     "lifter_out",
+    "lifter_sex",
     "llm_call_out",
     "max_out",
+    "plates_out",
     "program_out",
     "rehab_cap_out",
+    "rest_config",
+    "rest_override",
     "session_detail",
     "session_out",
     "set_out",
     "to_disruption",
+    "warmups_out",
 ]
 
 
@@ -61,6 +76,44 @@ def lifter_out(row: LifterRow) -> LifterOut:
         bar_weight_kg=kg(row.bar_weight_grams) if row.bar_weight_grams else None,
         available_plates_kg=[kg(g) for g in row.plates_grams] if row.plates_grams else None,
         created_at=row.created_at,
+    )
+
+
+def lifter_sex(row: LifterRow) -> Sex | None:
+    return Sex(row.biological_sex) if row.biological_sex else None
+
+
+def plates_out(row: LifterRow) -> PlatesOut:
+    """The lifter's bar and plates, or the defaults (the sex's bar, every plate)."""
+    plates = [kg(g) for g in row.plates_grams] if row.plates_grams else list(PLATES_KG)
+    return PlatesOut(
+        bar_weight_kg=(
+            kg(row.bar_weight_grams)
+            if row.bar_weight_grams
+            else default_bar_weight_kg(lifter_sex(row))
+        ),
+        available_plates_kg=plates,
+        weight_increment_kg=2 * min(plates),
+    )
+
+
+def rest_override(lift: str | None, intensity_type: str | None, rest_seconds: int) -> RestOverride:
+    return RestOverride(
+        lift=Lift(lift) if lift else None,
+        intensity_type=IntensityType(intensity_type) if intensity_type else None,
+        rest_seconds=rest_seconds,
+    )
+
+
+def rest_config(rows: Sequence[RestOverrideRow]) -> RestConfig:
+    return RestConfig(
+        overrides=[rest_override(r.lift, r.intensity_type, r.rest_seconds) for r in rows]
+    )
+
+
+def warmups_out(rows: Mapping[Lift, WarmupConfigRow], default: WarmupProtocol) -> WarmupsOut:
+    return WarmupsOut.model_validate(
+        {"warmups": {lift.value: row.protocol for lift, row in rows.items()}, "default": default}
     )
 
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 import uuid
 
 from api.assembly import (
-    default_bar_weight_kg,
     default_warmup,
     effective_formula_config,
     effective_landmarks,
 )
 from api.auth import hash_token, new_token
-from api.persistence.mappers import lifter_out, max_out
+from api.persistence.mappers import (
+    lifter_out,
+    lifter_sex,
+    max_out,
+    plates_out,
+    rest_config,
+    warmups_out,
+)
 from api.persistence.repositories import config, lifters
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ApiTokenRow, LifterRow, LifterSettingsRow, MaxRow
-from api.persistence.units import grams, kg
+from api.persistence.units import grams
 from api.schemas import (
     FormulaConfigIn,
     FormulaConfigOut,
@@ -38,9 +44,7 @@ from api.schemas import (
     WarmupsOut,
 )
 from api.state import AppState
-from shared_types.enums import Lift, MuscleGroup, Sex, StrategyName
-from shared_types.inputs import RestOverride
-from training_engine.formulas.rounding import PLATES_KG
+from shared_types.enums import Lift, MuscleGroup, StrategyName
 from training_engine.planning import epley_kg
 
 __all__ = [
@@ -65,10 +69,6 @@ __all__ = [
     "put_warmups",
     "rotate_token",
 ]
-
-
-def _sex(row: LifterRow) -> Sex | None:
-    return Sex(row.biological_sex) if row.biological_sex else None
 
 
 def create_lifter(state: AppState, body: LifterCreate) -> LifterCreated:
@@ -226,7 +226,7 @@ def put_settings(state: AppState, lifter_id: str, body: SettingsIn) -> SettingsO
 def get_formula(state: AppState, lifter_id: str) -> FormulaConfigOut:
     with state.db.read() as session:
         row = config.settings_row(session, lifter_id)
-        sex = _sex(lifters.lifter(session, lifter_id))
+        sex = lifter_sex(lifters.lifter(session, lifter_id))
         return FormulaConfigOut(
             overrides=row.formula_overrides,
             version=row.formula_version,
@@ -236,7 +236,7 @@ def get_formula(state: AppState, lifter_id: str) -> FormulaConfigOut:
 
 def put_formula(state: AppState, lifter_id: str, body: FormulaConfigIn) -> FormulaConfigOut:
     with state.db.write() as session:
-        sex = _sex(lifters.lifter(session, lifter_id))
+        sex = lifter_sex(lifters.lifter(session, lifter_id))
         effective = effective_formula_config(sex, body.overrides, path=("body", "overrides"))
         row = config.settings_row(session, lifter_id)
         row.formula_overrides = dict(body.overrides)
@@ -252,7 +252,7 @@ def put_formula(state: AppState, lifter_id: str, body: FormulaConfigIn) -> Formu
 
 def get_landmarks(state: AppState, lifter_id: str) -> VolumeLandmarksOut:
     with state.db.read() as session:
-        sex = _sex(lifters.lifter(session, lifter_id))
+        sex = lifter_sex(lifters.lifter(session, lifter_id))
         overrides = config.landmark_overrides(session, lifter_id)
         effective = effective_landmarks(sex, overrides)
     return VolumeLandmarksOut(overrides=overrides, effective={m: effective[m] for m in MuscleGroup})
@@ -268,14 +268,8 @@ def put_landmarks(state: AppState, lifter_id: str, body: VolumeLandmarksIn) -> V
 
 def get_warmups(state: AppState, lifter_id: str) -> WarmupsOut:
     with state.db.read() as session:
-        sex = _sex(lifters.lifter(session, lifter_id))
-        rows = config.warmup_configs(session, lifter_id)
-        return WarmupsOut.model_validate(
-            {
-                "warmups": {lift.value: row.protocol for lift, row in rows.items()},
-                "default": default_warmup(sex),
-            }
-        )
+        sex = lifter_sex(lifters.lifter(session, lifter_id))
+        return warmups_out(config.warmup_configs(session, lifter_id), default_warmup(sex))
 
 
 def put_warmups(state: AppState, lifter_id: str, body: WarmupsIn) -> WarmupsOut:
@@ -289,19 +283,7 @@ def put_warmups(state: AppState, lifter_id: str, body: WarmupsIn) -> WarmupsOut:
 def get_rest(state: AppState, lifter_id: str) -> RestConfig:
     with state.db.read() as session:
         lifters.lifter(session, lifter_id)
-        rows = config.rest_overrides(session, lifter_id)
-        return RestConfig(
-            overrides=[
-                RestOverride.model_validate(
-                    {
-                        "lift": r.lift,
-                        "intensity_type": r.intensity_type,
-                        "rest_seconds": r.rest_seconds,
-                    }
-                )
-                for r in rows
-            ]
-        )
+        return rest_config(config.rest_overrides(session, lifter_id))
 
 
 def put_rest(state: AppState, lifter_id: str, body: RestConfig) -> RestConfig:
@@ -311,20 +293,9 @@ def put_rest(state: AppState, lifter_id: str, body: RestConfig) -> RestConfig:
     return get_rest(state, lifter_id)
 
 
-def _plates_out(row: LifterRow) -> PlatesOut:
-    plates = [kg(g) for g in row.plates_grams] if row.plates_grams else list(PLATES_KG)
-    return PlatesOut(
-        bar_weight_kg=kg(row.bar_weight_grams)
-        if row.bar_weight_grams
-        else default_bar_weight_kg(_sex(row)),
-        available_plates_kg=plates,
-        weight_increment_kg=2 * min(plates),
-    )
-
-
 def get_plates(state: AppState, lifter_id: str) -> PlatesOut:
     with state.db.read() as session:
-        return _plates_out(lifters.lifter(session, lifter_id))
+        return plates_out(lifters.lifter(session, lifter_id))
 
 
 def put_plates(state: AppState, lifter_id: str, body: PlatesConfig) -> PlatesOut:
@@ -339,4 +310,4 @@ def put_plates(state: AppState, lifter_id: str, body: PlatesConfig) -> PlatesOut
         )
         row.updated_at = state.clock()
         save(session, row)
-        return _plates_out(row)
+        return plates_out(row)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from api.assembly import effective_landmarks, set_volume
 from api.errors import ErrorDetail, InvalidRequest, NotFound
 from api.persistence.db import Unit
-from api.persistence.mappers import session_detail, session_out, set_out
+from api.persistence.mappers import lifter_sex, session_detail, session_out, set_out
 from api.persistence.repositories import audit, config, disruptions, lifters, programs
 from api.persistence.repositories import sessions as repo
 from api.persistence.repositories.rows import save
@@ -187,7 +187,7 @@ def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> V
         if week is None:
             week = repo.current_week(session, program.id)
         lifter = lifters.lifter(session, lifter_id)
-        sex = Sex(lifter.biological_sex) if lifter.biological_sex else None
+        sex = lifter_sex(lifter)
         book = ExerciseBook(sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE)
         volume = set_volume(repo.week_sets(session, program.id, week), book)
         landmarks = effective_landmarks(sex, config.landmark_overrides(session, lifter_id))

@@ -18,12 +18,12 @@ from pydantic import TypeAdapter
 from sqlalchemy import BindParameter, Row, and_, bindparam, func, select
 
 from api.persistence.db import Unit
-from api.persistence.mappers import to_disruption
+from api.persistence.mappers import rest_override, to_disruption
 from api.persistence.tables import DisruptionRow, metadata
 from api.persistence.units import kg
 from api.schemas import SessionStatus
 from shared_types.config import VolumeLandmark, WarmupProtocol
-from shared_types.enums import IntensityType, Lift, MuscleGroup
+from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import RehabCap, RestOverride, TrainingDisruption
 from training_engine.perceive import (
     JsonObject,
@@ -222,14 +222,7 @@ def load_standing(unit: Unit, lifter_id: str, config_version: int) -> Standing:
         warmups={
             Lift(r[0]): _WARMUP.validate_python(r[1]) for r in connection.execute(WARMUPS, who)
         },
-        rest_overrides=tuple(
-            RestOverride(
-                lift=Lift(r[0]) if r[0] else None,
-                intensity_type=IntensityType(r[1]) if r[1] else None,
-                rest_seconds=r[2],
-            )
-            for r in connection.execute(REST, who)
-        ),
+        rest_overrides=tuple(rest_override(*r) for r in connection.execute(REST, who)),
         disruptions=tuple(
             to_disruption(DisruptionRow(**r._mapping)) for r in connection.execute(DISRUPTIONS, who)
         ),
