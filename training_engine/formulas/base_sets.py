@@ -7,6 +7,7 @@ same input, so it lives here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shared_types.base import trusted
 from shared_types.config import FixedSessionConfig, RepSessionConfig
@@ -66,6 +67,15 @@ def straight_sets(
     reps_range: tuple[int, int] | None = None,
 ) -> tuple[PlannedSet, ...]:
     """`count` identical sets numbered 1..count (every prescription here is straight sets)."""
+    return _straight_sets(count, weight_kg, reps, rpe, reps_range)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _straight_sets(
+    count: int, weight_kg: float, reps: int, rpe: float, reps_range: tuple[int, int] | None
+) -> tuple[PlannedSet, ...]:
+    """Memoised (the sets are frozen): weights are loadable multiples of a few increments, so a
+    service prescribes the same few thousand set lists again and again."""
     return tuple(
         trusted(
             PlannedSet,

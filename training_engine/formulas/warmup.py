@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from shared_types.base import trusted
 from shared_types.config import CustomWarmup
 from shared_types.enums import Sex, WarmupPresetName
@@ -41,8 +43,20 @@ def build_warmup(
     inp: JITInput, working_weight_kg: float, worst_soreness: int
 ) -> tuple[tuple[WarmupSet, ...], WarmupTrace]:
     name, steps = effective_protocol(inp, working_weight_kg, worst_soreness)
-    bar = bar_weight_kg(inp)
     increment = inp.weight_increment_kg or DEFAULT_INCREMENT_KG
+    return _ramp(name, steps, working_weight_kg, bar_weight_kg(inp), increment)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _ramp(
+    name: str,
+    steps: tuple[tuple[float, int], ...],
+    working_weight_kg: float,
+    bar: float,
+    increment: float,
+) -> tuple[tuple[WarmupSet, ...], WarmupTrace]:
+    """The warm-up sets and their trace. Memoised (the values are frozen): working weights are
+    loadable multiples of a few increments, so a service builds the same ramps again and again."""
     sets: list[WarmupSet] = []
     traced: list[WarmupStepTrace] = []
     previous: float | None = None
