@@ -7,16 +7,18 @@
     compute   (no unit)     today's intensity (unending programs), assemble the JITInput, serve
                             the strategy (`training_engine.strategies.serve`): the output, the
                             LLM call record, the hybrid comparison
-    write     (write unit:  lock the session row, then re-check: the key (taken meanwhile ->
-               the lock)    answer as that request did), and the session's version (status,
-                            intensity, program: changed -> read and compute again, once more at
-                            most). Store check-in, session output + trace + snapshot, the
-                            generation row with the response, the records. Commit.
+    write     (write unit)  update the session row only if it still has the version that was
+                            read (status, intensity, program; the update takes the row lock),
+                            insert the check-in and the generation row with the response (its
+                            key is unique per lifter), the records. Commit. A changed session
+                            or a key taken meanwhile writes nothing: read again (a replay, a
+                            409, or a new computation; at most ATTEMPTS times)
 
 Nothing is held while the strategy runs, so one slow model never blocks other writers; the
-re-check under the lock keeps "one key, one generation": of 20 concurrent requests with one key,
-one writes and the others find its row and replay its bytes (ADR 0009). A model that fails is not
-a failure here: the strategy serves the formula labelled `formula_fallback` with the reason.
+re-check keeps "one key, one generation": of 20 concurrent requests with one key, one writes and
+the others fail to, read again, find its row and replay its bytes (ADR 0009). A model that
+fails is not a failure here: the strategy serves the formula labelled `formula_fallback` with
+the reason.
 """
 
 from __future__ import annotations
@@ -196,18 +198,11 @@ async def _compute(
 
 
 def _write(state: AppState, read: _Read, computed: _Computed) -> tuple[str, bool]:
-    """Lock, re-check, store; `_Changed` when what was read no longer holds."""
+    """Store, if the session is as it was read and the key still free; else `_Changed`."""
     stored = computed.stored
     with state.stage("write"), state.db.write() as unit:
-        version, earlier = generations.lock_version(
-            unit, stored.lifter_id, stored.session_id, stored.idempotency_key
-        )
-        if earlier is not None:
-            return _replay(earlier, stored.request_hash)
-        if version != generations.version_of(read.target):
-            raise _Changed
-        if not generations.store_generation(unit, stored):
-            raise _Changed  # the key was taken meanwhile: the next read answers as it did
+        if not generations.store_generation(unit, stored, generations.version_of(read.target)):
+            raise _Changed  # the next read answers: a replay, a 409, or a new computation
         owner = RecordOwner(
             stored.generation_id, stored.lifter_id, stored.session_id, computed.strategy, stored.now
         )

@@ -34,10 +34,13 @@ def test_fifty_lifters_generate_at_once(api: Api) -> None:
         assert row.jit_output is not None
 
 
-def test_twenty_requests_with_one_key_make_one_generation(api: Api) -> None:
-    """Each computes outside the lock; the first to write stores, the others find its row
-    under the lock and replay its bytes."""
+@pytest.mark.parametrize("regenerating", [False, True])
+def test_twenty_requests_with_one_key_make_one_generation(api: Api, *, regenerating: bool) -> None:
+    """Each computes outside the lock; the first to write stores, the others fail to (the
+    session changed, or the key is taken), read again and replay its bytes."""
     who, sid = _lifter_with_session(api)
+    if regenerating:  # the session is already generated: only the key's uniqueness decides
+        assert api.generate(who, sid, key="before").status_code == 200
     body = {"soreness": {"quads": 6}, "sleep_quality": 2}
     with ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(
@@ -46,6 +49,6 @@ def test_twenty_requests_with_one_key_make_one_generation(api: Api) -> None:
     assert [r.status_code for r in responses] == [200] * 20
     assert len({r.content for r in responses}) == 1
     assert sorted(r.headers["Idempotent-Replayed"] for r in responses) == ["false"] + ["true"] * 19
-    assert len(api.rows(GenerationRow, session_id=sid)) == 1
-    assert len(api.rows(CheckInRow, session_id=sid)) == 1
+    assert len(api.rows(GenerationRow, session_id=sid)) == 1 + regenerating
+    assert len(api.rows(CheckInRow, session_id=sid)) == 1 + regenerating
     assert len(api.rows(SessionRow, lifter_id=who.id)) == len(api.sessions(who))

@@ -1,9 +1,11 @@
-"""A generation's statements: the read before computing, the re-check under the write lock,
-and the write. Hot path: prebuilt Core statements, only the columns needed, documents written
-once as JSON text (`RawJson`).
+"""A generation's statements: the read before computing, and the write that re-checks.
+Hot path: prebuilt Core statements, only the columns needed, documents written once as JSON
+text (`RawJson`).
 
-The session row's *version* is what the generation read from it (status, intensity, program):
-the write goes ahead only if it is unchanged under the lock (ADR 0009).
+The session row's *version* is what the generation read from it (status, intensity, program).
+The write updates the row only if it still has that version (the update takes the row lock),
+then inserts the check-in and the generation, whose key is unique per lifter: a changed session
+or a key taken meanwhile writes nothing, and the caller reads again (ADR 0009).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ __all__ = [
     "SessionVersion",
     "Stored",
     "aux_prescribed_kg",
-    "lock_version",
     "store_generation",
     "target",
     "version_of",
@@ -95,21 +96,14 @@ TARGET = (
     .outerjoin(_generations, _by_key)
     .where(*_ids)
 )
-# Under the write lock: the session's version and the key, in one statement.
-VERSION = (
-    select(
-        _sessions.c.status,
-        _sessions.c.intensity_type,
-        _sessions.c.program_id,
-        _generations.c.request_hash,
-        _generations.c.response_json,
-    )
-    .select_from(_sessions)
-    .outerjoin(_generations, _by_key)
-    .where(*_ids)
-    .with_for_update(of=_sessions)
+# The write's re-check: the session is updated only if it still has the version the generation
+# read (the update takes the row lock); the key is re-checked by its unique constraint.
+UPDATE_SESSION = _sessions.update().where(
+    _sessions.c.id == bindparam("session_id"),
+    _sessions.c.status == bindparam("read_status"),
+    _sessions.c.intensity_type == bindparam("read_intensity"),
+    _sessions.c.program_id.is_not_distinct_from(bindparam("read_program")),
 )
-UPDATE_SESSION = _sessions.update().where(_sessions.c.id == bindparam("session_id"))
 INSERT_CHECK_IN = _check_ins.insert()
 INSERT_GENERATION = _generations.insert()
 
@@ -216,21 +210,6 @@ def version_of(target: Target) -> SessionVersion:
     return SessionVersion(target.status.value, target.plan.intensity.value, target.program_id)
 
 
-def lock_version(
-    unit: Unit, lifter_id: str, session_id: str, key: str
-) -> tuple[SessionVersion | None, Earlier | None]:
-    """The session row's version, locked until the unit ends (None: it is gone), and the
-    generation stored under `key` meanwhile, if any."""
-    row = (
-        unit.connection()
-        .execute(VERSION, {"session_id": session_id, "lifter_id": lifter_id, "key": key})
-        .first()
-    )
-    if row is None:
-        return None, None
-    return SessionVersion(row.status, row.intensity_type, row.program_id), _earlier(row)
-
-
 def aux_prescribed_kg(output: JITOutput) -> dict[str, float]:
     """Each accessory's prescribed first-set weight (what accessory history anchors on)."""
     return {
@@ -240,12 +219,39 @@ def aux_prescribed_kg(output: JITOutput) -> dict[str, float]:
     }
 
 
-def store_generation(unit: Unit, stored: Stored) -> bool:
-    """Writes the check-in, the generation row and the session's new output; False when the
-    key was taken meanwhile (the unit is then spoiled: end it with an error)."""
+def store_generation(unit: Unit, stored: Stored, read: SessionVersion) -> bool:
+    """Writes the session's new output, the check-in and the generation row. False, with
+    nothing written, when the session no longer has the version `read` or the key was taken
+    meanwhile; the unit is then spoiled: end it with an error."""
     output = stored.output
     main = output.main_lift_sets
     connection = unit.connection()
+    updated = connection.execute(
+        UPDATE_SESSION,
+        {
+            "session_id": stored.session_id,
+            "read_status": read.status,
+            "read_intensity": read.intensity_type,
+            "read_program": read.program_id,
+            "status": SessionStatus.GENERATED.value,
+            "intensity_type": stored.intensity.value,
+            "jit_strategy": output.jit_strategy.value if output.jit_strategy else None,
+            "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
+            "jit_generated_at": stored.generated_at,
+            "jit_input_snapshot": RawJson(stored.snapshot_json),
+            "jit_output": RawJson(stored.output_json),
+            "jit_output_trace": (
+                RawJson(stored.trace_json) if stored.trace_json is not None else None
+            ),
+            "aux_prescribed_kg": aux_prescribed_kg(output),
+            "target_rpe": main[0].rpe_target if main else None,
+            "planned_weight_grams": grams(main[0].weight_kg) if main else None,
+            "generation_id": stored.generation_id,
+            "updated_at": stored.now,
+        },
+    )
+    if updated.rowcount != 1:
+        return False
     check_in = stored.check_in
     try:
         connection.execute(
@@ -279,25 +285,4 @@ def store_generation(unit: Unit, stored: Stored) -> bool:
         )
     except IntegrityError:
         return False
-    connection.execute(
-        UPDATE_SESSION,
-        {
-            "session_id": stored.session_id,
-            "status": SessionStatus.GENERATED.value,
-            "intensity_type": stored.intensity.value,
-            "jit_strategy": output.jit_strategy.value if output.jit_strategy else None,
-            "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
-            "jit_generated_at": stored.generated_at,
-            "jit_input_snapshot": RawJson(stored.snapshot_json),
-            "jit_output": RawJson(stored.output_json),
-            "jit_output_trace": (
-                RawJson(stored.trace_json) if stored.trace_json is not None else None
-            ),
-            "aux_prescribed_kg": aux_prescribed_kg(output),
-            "target_rpe": main[0].rpe_target if main else None,
-            "planned_weight_grams": grams(main[0].weight_kg) if main else None,
-            "generation_id": stored.generation_id,
-            "updated_at": stored.now,
-        },
-    )
     return True
