@@ -15,7 +15,21 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import BindParameter, Row, and_, bindparam, func, select
+from sqlalchemy import (
+    BindParameter,
+    Float,
+    Integer,
+    Row,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from api.persistence.db import Unit
 from api.persistence.mappers import rest_override, to_disruption
@@ -136,13 +150,28 @@ _in_week = and_(
     _sessions.c.program_id == bindparam("program_id"),
     _sessions.c.week_number == bindparam("week_number"),
 )
-WEEK_SETS = (
-    select(_sessions.c.primary_lift, _sets.c.kind, _sets.c.exercise, _sets.c.rpe)
+# The program week in one statement: its sessions, and the sets logged in its other sessions.
+WEEK = union_all(
+    select(
+        literal(False).label("is_set"),
+        _sessions.c.primary_lift,
+        _sessions.c.day_number,
+        _sessions.c.status,
+        cast(null(), String).label("kind"),
+        cast(null(), String).label("exercise"),
+        cast(null(), Float).label("rpe"),
+    ).where(_in_week),
+    select(
+        literal(True),
+        _sessions.c.primary_lift,
+        cast(null(), Integer),
+        cast(null(), String),
+        _sets.c.kind,
+        _sets.c.exercise,
+        _sets.c.rpe,
+    )
     .join(_sessions, _sessions.c.id == _sets.c.session_id)
-    .where(_in_week, _sessions.c.id != bindparam("session_id"))
-)
-WEEK_SESSIONS = select(_sessions.c.day_number, _sessions.c.primary_lift, _sessions.c.status).where(
-    _in_week
+    .where(_in_week, _sessions.c.id != bindparam("session_id")),
 )
 DISRUPTIONS = (
     select(_disruptions)
@@ -198,14 +227,22 @@ def _recent(unit: Unit, lifter_id: str) -> tuple[PastSession, ...]:
 def _week(unit: Unit, target: Target) -> tuple[tuple[WeekSet, ...], tuple[WeekSession, ...]]:
     if target.program_id is None:
         return (), ()
-    connection = unit.connection()
-    week = {"program_id": target.program_id, "week_number": target.plan.week_number}
-    sets = connection.execute(WEEK_SETS, {**week, "session_id": target.plan.session_id})
-    sessions = connection.execute(WEEK_SESSIONS, week)
-    return (
-        tuple(WeekSet(session_lift=Lift(r[0]), kind=r[1], exercise=r[2], rpe=r[3]) for r in sets),
-        tuple(WeekSession(day_number=r[0], lift=Lift(r[1]), status=r[2]) for r in sessions),
+    rows = unit.connection().execute(
+        WEEK,
+        {
+            "program_id": target.program_id,
+            "week_number": target.plan.week_number,
+            "session_id": target.plan.session_id,
+        },
     )
+    sets: list[WeekSet] = []
+    sessions: list[WeekSession] = []
+    for is_set, lift, day, status, kind, exercise, rpe in rows:
+        if is_set:
+            sets.append(WeekSet(session_lift=Lift(lift), kind=kind, exercise=exercise, rpe=rpe))
+        else:
+            sessions.append(WeekSession(day_number=day, lift=Lift(lift), status=status))
+    return tuple(sets), tuple(sessions)
 
 
 def load_standing(unit: Unit, lifter_id: str, config_version: int) -> Standing:
