@@ -63,6 +63,25 @@ def test_bench_api_prints_both_phases(tmp_path: Path) -> None:
     assert result["generate"]["requests"] > 0
     assert result["generate"]["errors"] == 0
     assert result["healthz"]["requests"] > result["generate"]["requests"]
+    stages = result["cpu_ms_per_generation"]
+    assert set(stages) == {
+        "total",
+        "auth",
+        "read",
+        "assemble",
+        "engine",
+        "serialise",
+        "write",
+        "other",
+    }
+    assert stages["engine"] > 0
+
+
+def test_bench_api_refuses_several_workers_on_sqlite() -> None:
+    err = StringIO()
+    code = main(["bench-api", "--db", "sqlite", "--workers", "2"], stderr=err)
+    assert code == 2
+    assert "--workers" in err.getvalue()
 
 
 def test_bench_api_refuses_a_database_off_the_machine() -> None:
