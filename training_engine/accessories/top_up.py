@@ -207,7 +207,7 @@ def volume_top_ups(
         return ()
     by_muscle = {d.muscle: d.sets for d in deficits}
     eligible = _eligible(ctx, pool)
-    mrv_left = _mrv_left(ctx)
+    left_this_week = _mrv_left(ctx)
     used = list(inp.active_auxiliaries)
     patterns: list[str] = []
     booked = _session_load(ctx, earlier)
@@ -215,7 +215,7 @@ def volume_top_ups(
     for target in targets:
         # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
         # room of the tightest muscle it trains fully, and needs room for one set.
-        left = {m: room - booked.get(m, 0.0) for m, room in mrv_left.items()}
+        left = {m: room - booked.get(m, 0.0) for m, room in left_this_week.items()}
         with_room = frozenset(m for m, room in left.items() if room >= 1)
         qualifying = [
             c
