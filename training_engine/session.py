@@ -213,8 +213,8 @@ def formula_run(inp: JITInput) -> FormulaRun:
         skipped_main_lift=state.skipped,
         rest_recommendations=trusted(
             RestRecommendations,
-            main_lift=tuple(rest.final_seconds for _ in main),
-            auxiliary=tuple(aux_rest for _ in accessories.rows),
+            main_lift=(rest.final_seconds,) * len(main),
+            auxiliary=(aux_rest,) * len(accessories.rows),
         ),
         jit_strategy=StrategyUsed.FORMULA,
         volume_reductions=_volume_reductions(ctx, state),

@@ -107,9 +107,9 @@ def readiness(ctx: SessionContext, state: PipelineState) -> PipelineState:
         if wearable
         else subjective_readiness(inp.sleep_quality, inp.energy_level)
     )
-    multiplier = calibrated(signal.multiplier, ctx.calibration("readiness"))
     if signal.set_cut == 0 and signal.multiplier == 1.0:
         return state
+    multiplier = calibrated(signal.multiplier, ctx.calibration("readiness"))
     # Recorded even when calibration cancels the change: the trace keeps the default so the
     # calibration keeps learning from it.
     reason = signal.reason + calibration_note(signal.multiplier, multiplier)
