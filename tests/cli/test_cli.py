@@ -132,6 +132,8 @@ def test_bench_prints_one_json_line_with_the_contracted_keys() -> None:
         "median_us",
         "p99_us",
         "parse_median_us",
+        "parse_p99_us",
+        "parse_and_generate_median_us",
         "sessions_per_s",
         "sessions_with_pool",
         "with_pool_median_us",
@@ -149,6 +151,7 @@ def test_bench_prints_one_json_line_with_the_contracted_keys() -> None:
     assert result["api_pool_size"] == 78
     assert 0 < result["api_pool_median_us"] <= result["api_pool_p99_us"]
     assert result["sessions_per_s"] > 0
+    assert 0 < result["parse_median_us"] <= result["parse_p99_us"]
 
 
 def test_bench_finds_its_default_inputs_from_any_directory(
