@@ -1,21 +1,7 @@
-"""The LLM layer's shell: instructor clients, the deadline-bound adjustment source, the
-adjustment cache, the circuit breaker, cost estimates and the wiring into strategies."""
+"""The LLM layer's shell: instructor clients (`clients`), the deadline-bound adjustment source
+(`source`), the source without a provider (`disabled`), the adjustment cache, the circuit
+breaker, cost estimates and the wiring into strategies (`runtime`).
 
-from api.llm.breaker import CircuitBreaker
-from api.llm.cache import AdjustmentCache, MemoryAdjustmentCache, cache_key
-from api.llm.clients import build_client
-from api.llm.runtime import LlmRuntime, build_runtime, registry_for_source
-from api.llm.source import DisabledSource, LlmAdjustmentSource
-
-__all__ = [
-    "AdjustmentCache",
-    "CircuitBreaker",
-    "DisabledSource",
-    "LlmAdjustmentSource",
-    "LlmRuntime",
-    "MemoryAdjustmentCache",
-    "build_client",
-    "build_runtime",
-    "cache_key",
-    "registry_for_source",
-]
+Nothing is imported here: the provider SDKs load only when `runtime.build_runtime` meets a
+configured provider. Import the module you need.
+"""

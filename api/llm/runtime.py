@@ -9,13 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import httpx2
+from typing import TYPE_CHECKING
 
 from api.llm.breaker import CircuitBreaker
 from api.llm.cache import AdjustmentCache, MemoryAdjustmentCache
-from api.llm.clients import StructuredClient, build_client
-from api.llm.source import DisabledSource, LlmAdjustmentSource
+from api.llm.disabled import DisabledSource
 from api.settings import LlmSettings
 from training_engine.ports import AdjustmentSource, ProviderHealth
 from training_engine.strategies import (
@@ -25,6 +23,11 @@ from training_engine.strategies import (
     StrategyRegistry,
     default_registry,
 )
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from api.llm.clients import StructuredClient
 
 __all__ = ["LlmRuntime", "ProviderHealthCheck", "build_runtime", "registry_for_source"]
 
@@ -77,6 +80,10 @@ def build_runtime(
     cache = cache or MemoryAdjustmentCache(settings.cache_size, settings.cache_ttl_s, clock)
     if settings.provider == "none" and client is None:
         return LlmRuntime(settings, DisabledSource(), None, cache)
+    # The provider SDKs and instructor load only when a provider is configured.
+    from api.llm.clients import build_client  # noqa: PLC0415
+    from api.llm.source import LlmAdjustmentSource  # noqa: PLC0415
+
     breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s, clock)
     source = LlmAdjustmentSource(
         client or build_client(settings, http_client),

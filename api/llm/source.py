@@ -34,7 +34,7 @@ from shared_types.enums import FallbackReason
 from shared_types.llm import LlmCallRecord
 from training_engine.ports import AdjustmentRequest, AdjustmentUnavailable, SourcedAdjustment
 
-__all__ = ["FALLBACK_RESERVE_S", "DisabledSource", "LlmAdjustmentSource"]
+__all__ = ["FALLBACK_RESERVE_S", "LlmAdjustmentSource"]
 
 # Time kept back from the deadline to build and serve the formula fallback (about 1 ms).
 FALLBACK_RESERVE_S = 0.02
@@ -162,29 +162,3 @@ class LlmAdjustmentSource:
                 await self._cache.put(key, adjustment)
         except Exception:  # a cache that fails must not cost the lifter the model's answer
             return
-
-
-class DisabledSource:
-    """No provider configured (`JIT_LLM__PROVIDER=none`): every request falls back."""
-
-    async def adjustment(self, request: AdjustmentRequest) -> SourcedAdjustment:
-        record = LlmCallRecord(
-            provider="none",
-            model="",
-            prompt_version=request.prompt.version,
-            prompt_chars=request.prompt.chars,
-            attempts=0,
-            latency_ms=0.0,
-            deadline_s=0.0,
-            input_tokens=None,
-            output_tokens=None,
-            usage_known=True,
-            cost_usd=None,
-            cache_hit=False,
-            cache_key=None,
-            breaker_state="closed",
-            fallback_reason=FallbackReason.DISABLED,
-            detail="no provider configured",
-            adjustment=None,
-        )
-        raise AdjustmentUnavailable(FallbackReason.DISABLED, "no provider configured", record)

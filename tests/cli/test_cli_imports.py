@@ -49,3 +49,26 @@ def test_the_probe_sees_the_packages_a_command_needs() -> None:
     assert "shared_types" in imported_packages(
         "generate", "--strategy", "formula", "--input", "examples/squat-heavy.json"
     )
+
+
+APP_PROBE = """
+import json, sys
+from api.app import create_app
+from api.settings import Settings
+create_app(Settings(database_url="sqlite://"))
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def test_the_service_without_a_provider_imports_no_provider_sdk() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", APP_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "JIT_LLM__PROVIDER": "none"},
+    )
+    imported = set(json.loads(result.stdout.splitlines()[-1]))
+    assert "fastapi" in imported  # the probe did build the app
+    assert imported & {"openai", "anthropic", "instructor"} == set()
