@@ -314,8 +314,8 @@ def _default_bench_path() -> Path:
 
 
 def _cmd_bench(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from api.bench import run_bench  # noqa: PLC0415
     from api.documents import Format, load_inputs  # noqa: PLC0415
+    from benchmarks.engine import run_bench  # noqa: PLC0415
     from shared_types.inputs import JITInput  # noqa: PLC0415
     from shared_types.parakeet import input_from_parakeet  # noqa: PLC0415
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from api.cli import main as cli
-from api.llm.measure import cache_hit_timing, deadline_overshoot, llm_parity
+from benchmarks.llm import cache_hit_timing, deadline_overshoot, llm_parity
 from shared_types.adjustment import JITAdjustment
 from shared_types.parakeet import input_from_parakeet
 

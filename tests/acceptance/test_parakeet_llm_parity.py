@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from api.cli import main
-from api.llm.measure import main_lift_part
+from benchmarks.llm import main_lift_part
 from tests.conftest import PARAKEET_DIR, load_parakeet
 
 INPUTS = load_parakeet("inputs.json")

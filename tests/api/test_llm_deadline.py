@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.llm.measure import hanging_server as serve_nothing
 from api.llm.runtime import build_runtime
+from benchmarks.llm import hanging_server as serve_nothing
 from shared_types.enums import FallbackReason, StrategyUsed
 from tests.api.llm_payloads import settings
 from tests.factories import make_input
