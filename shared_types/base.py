@@ -34,7 +34,11 @@ class TrustedModelMismatch(AssertionError):
 _checking = False
 _templates: dict[type[BaseModel], dict[str, Any]] = {}
 _new = object.__new__
-_set = object.__setattr__
+# The model's slots, set through their descriptors (cheaper than object.__setattr__).
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def check_trusted(enabled: bool) -> None:
@@ -64,10 +68,10 @@ def trusted(model: Callable[P, M], /, *args: P.args, **fields: P.kwargs) -> M:
         values = template.copy()  # declaration order, defaults for what is not given
         values.update(fields)
     built: M = _new(cls)
-    _set(built, "__dict__", values)
-    _set(built, "__pydantic_fields_set__", set(fields))
-    _set(built, "__pydantic_extra__", None)
-    _set(built, "__pydantic_private__", None)
+    _set_dict(built, values)
+    _set_fields_set(built, set(fields))
+    _set_extra(built, None)
+    _set_private(built, None)
     if _checking:
         _check(cls, built, args, fields)
     return built

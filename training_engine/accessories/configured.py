@@ -9,8 +9,7 @@ is skipped, the lifter is severely sore, or the day's primary muscles are at the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from shared_types.base import trusted
 from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
@@ -77,19 +76,24 @@ class AccessoryContext:
     volume_ratio: float
     intensity_ratio: float
     no_equipment: bool
+    # The first of today's primary muscles with less than one set of MRV room left after the
+    # main sets (it stops every accessory that is not timed); worked out at construction.
+    primary_at_mrv: MuscleGroup | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        at_mrv = next(
+            (
+                muscle
+                for muscle in self.primary_muscles
+                if mrv_left(self.inp, muscle) - self.main_set_count < 1
+            ),
+            None,
+        )
+        object.__setattr__(self, "primary_at_mrv", at_mrv)
 
     @property
     def increment_kg(self) -> float:
         return self.inp.weight_increment_kg or DEFAULT_INCREMENT_KG
-
-    @cached_property
-    def primary_at_mrv(self) -> MuscleGroup | None:
-        """The first of today's primary muscles with less than one set of MRV room left after
-        the main sets (it stops every accessory that is not timed)."""
-        for muscle in self.primary_muscles:
-            if mrv_left(self.inp, muscle) - self.main_set_count < 1:
-                return muscle
-        return None
 
 
 @dataclass(frozen=True)

@@ -52,17 +52,19 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ScoringContext:
-    """What the factors read besides the candidate, for one target muscle."""
+    """What the factors read besides the candidate, for one target muscle (worked out once per
+    target: the scorer runs for every candidate)."""
 
-    inp: JITInput
     target: MuscleGroup
     deficits: Mapping[MuscleGroup, float]
-    patterns_used: tuple[str, ...]
-    selected: tuple[str, ...]
     largest_deficit: float
-    upcoming_muscles: frozenset[MuscleGroup]
-    compound_share: float
+    soreness_ratings: Mapping[MuscleGroup, int]
+    patterns_used: tuple[str, ...]
+    recency: Mapping[str, float]  # the newest recent exercises and their factor
+    upcoming_muscles: frozenset[MuscleGroup] | None  # None: no lifts still to come this week
     fatigue_by_complexity: Mapping[Complexity, float] | None  # None: middling readiness
+    primary_lift: Lift
+    compound_share: float | None  # None: nothing selected yet
 
     @classmethod
     def build(
@@ -76,100 +78,30 @@ class ScoringContext:
         selected: tuple[str, ...],
     ) -> ScoringContext:
         lifts: Sequence[Lift] = inp.upcoming_lifts or ()
+        recency: dict[str, float] = {}
+        for name, value in zip(inp.recent_aux_exercises or (), RECENCY_BY_INDEX, strict=False):
+            recency.setdefault(name, value)  # its first occurrence counts
         entries = [book.entry(s) for s in selected]
         compounds = sum(1 for e in entries if e is not None and is_compound(e))
         readiness = ((inp.sleep_quality or 3) + (inp.energy_level or 3)) / 2
         return cls(
-            inp=inp,
             target=target,
             deficits=deficits,
-            patterns_used=patterns_used,
-            selected=selected,
             largest_deficit=max([1.0, *(d for d in deficits.values() if d > 0)]),
-            upcoming_muscles=frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift]),
-            compound_share=compounds / len(selected) if selected else 0.0,
+            soreness_ratings=inp.soreness_ratings,
+            patterns_used=patterns_used,
+            recency=recency,
+            upcoming_muscles=frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift])
+            if lifts
+            else None,
             fatigue_by_complexity=FATIGUE_BY_COMPLEXITY["low"]
             if readiness <= 2.5
             else FATIGUE_BY_COMPLEXITY["high"]
             if readiness >= 3.5
             else None,
+            primary_lift=inp.primary_lift,
+            compound_share=compounds / len(selected) if selected else None,
         )
-
-
-def _deficit(c: Candidate, ctx: ScoringContext) -> float:
-    largest = ctx.largest_deficit
-    bonus, count = 0.0, 0
-    for muscle, contribution in c.muscles:
-        deficit = ctx.deficits.get(muscle)
-        if muscle is ctx.target or deficit is None or deficit <= 0:
-            continue
-        bonus += contribution * min(deficit / largest, 1.0)
-        count += 1
-    return 0.5 + 0.5 * (min(bonus / count, 1.0) if count else 0.0)
-
-
-def _soreness(c: Candidate, ctx: ScoringContext) -> float:
-    penalty = 0.0
-    ratings = ctx.inp.soreness_ratings
-    for muscle, contribution in c.muscles:
-        rating = ratings.get(muscle)
-        if rating is not None and rating > 1:
-            penalty += contribution * (rating / 10)
-    return max(0.0, 1.0 - penalty)
-
-
-def _diversity(c: Candidate, ctx: ScoringContext) -> float:
-    if c.pattern is None:
-        return UNKNOWN
-    return 0.3 if c.pattern in ctx.patterns_used else 1.0
-
-
-def _recency(c: Candidate, ctx: ScoringContext) -> float:
-    recent = ctx.inp.recent_aux_exercises or ()
-    if c.name in recent:
-        index = recent.index(c.name)
-        if index < len(RECENCY_BY_INDEX):
-            return RECENCY_BY_INDEX[index]
-    return 1.0
-
-
-def _fatigue(c: Candidate, ctx: ScoringContext) -> float:
-    if c.entry is None:
-        return UNKNOWN
-    by_complexity = ctx.fatigue_by_complexity
-    if by_complexity is None:
-        return 0.7
-    return by_complexity[c.entry.complexity or "moderate"]
-
-
-def _upcoming(c: Candidate, ctx: ScoringContext) -> float:
-    if not ctx.inp.upcoming_lifts:
-        return 1.0
-    needed = ctx.upcoming_muscles
-    shared = sum(1 for m, credit in c.muscles if credit >= 0.5 and m in needed)
-    return max(0.0, 1.0 - 0.4 * shared)
-
-
-def _specificity(c: Candidate, ctx: ScoringContext) -> float:
-    if c.entry is None:
-        return UNKNOWN
-    if c.lift is ctx.inp.primary_lift:
-        return 1.0
-    return 0.6 if c.lift is None else 0.3
-
-
-def _balance(c: Candidate, ctx: ScoringContext) -> float:
-    if c.entry is None:
-        return UNKNOWN
-    if not ctx.selected:
-        return 0.7
-    compound_share = ctx.compound_share
-    compound = c.compound
-    if compound_share > 0.6:
-        return 0.3 if compound else 1.0
-    if compound_share < 0.4:
-        return 1.0 if compound else 0.3
-    return 0.7
 
 
 _DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _BALANCE = (
@@ -187,18 +119,68 @@ _DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _B
 )
 
 
+def _muscle_factors(c: Candidate, ctx: ScoringContext) -> tuple[float, float, float]:
+    """The factors read from the muscles it trains, in one pass: deficit (how much of the other
+    muscles' deficits it also covers), soreness (of the muscles it loads) and upcoming (it spares
+    the muscles of lifts still to come this week)."""
+    deficits, largest, target = ctx.deficits, ctx.largest_deficit, ctx.target
+    ratings, needed = ctx.soreness_ratings, ctx.upcoming_muscles
+    bonus, count, penalty, shared = 0.0, 0, 0.0, 0
+    for muscle, contribution in c.muscles:
+        deficit = deficits.get(muscle)
+        if muscle is not target and deficit is not None and deficit > 0:
+            bonus += contribution * min(deficit / largest, 1.0)
+            count += 1
+        rating = ratings.get(muscle)
+        if rating is not None and rating > 1:
+            penalty += contribution * (rating / 10)
+        if needed is not None and contribution >= 0.5 and muscle in needed:
+            shared += 1
+    return (
+        0.5 + 0.5 * (min(bonus / count, 1.0) if count else 0.0),
+        max(0.0, 1.0 - penalty),
+        1.0 if needed is None else max(0.0, 1.0 - 0.4 * shared),
+    )
+
+
+def _catalog_factors(c: Candidate, ctx: ScoringContext) -> tuple[float, float, float]:
+    """The factors read from its catalog entry (middling for the lifter's own exercises):
+    fatigue (complexity against readiness), specificity (to today's lift) and balance (compound
+    or isolation against what is already selected)."""
+    entry = c.entry
+    if entry is None:
+        return UNKNOWN, UNKNOWN, UNKNOWN
+    by_complexity = ctx.fatigue_by_complexity
+    fatigue = 0.7 if by_complexity is None else by_complexity[entry.complexity or "moderate"]
+    specificity = 1.0 if c.lift is ctx.primary_lift else 0.6 if c.lift is None else 0.3
+    share = ctx.compound_share
+    if share is None:
+        balance = 0.7
+    elif share > 0.6:
+        balance = 0.3 if c.compound else 1.0
+    elif share < 0.4:
+        balance = 1.0 if c.compound else 0.3
+    else:
+        balance = 0.7
+    return fatigue, specificity, balance
+
+
 def score(c: Candidate, ctx: ScoringContext) -> float:
-    """The weighted sum, added up in `SCORE_WEIGHTS` order (the order fixes the float result,
-    and equal scores keep the pool's order)."""
-    total = 0.0
-    total += _DEFICIT * _deficit(c, ctx)
-    total += _SORENESS * _soreness(c, ctx)
-    total += _DIVERSITY * _diversity(c, ctx)
-    total += _RECENCY * _recency(c, ctx)
-    total += _FATIGUE * _fatigue(c, ctx)
-    total += _UPCOMING * _upcoming(c, ctx)
-    total += _SPECIFICITY * _specificity(c, ctx)
-    total += _BALANCE * _balance(c, ctx)
+    """The weighted sum of the eight factors, added up in `SCORE_WEIGHTS` order (the order fixes
+    the float result, and equal scores keep the pool's order)."""
+    deficit, soreness, upcoming = _muscle_factors(c, ctx)
+    fatigue, specificity, balance = _catalog_factors(c, ctx)
+    pattern = c.pattern
+    total = _DEFICIT * deficit
+    total += _SORENESS * soreness
+    total += _DIVERSITY * (
+        UNKNOWN if pattern is None else 0.3 if pattern in ctx.patterns_used else 1.0
+    )
+    total += _RECENCY * ctx.recency.get(c.name, 1.0)  # done in the last few sessions
+    total += _FATIGUE * fatigue
+    total += _UPCOMING * upcoming
+    total += _SPECIFICITY * specificity
+    total += _BALANCE * balance
     return total
 
 
