@@ -74,7 +74,7 @@ def list_sessions(
 
 def get_session(state: AppState, lifter_id: str, session_id: str) -> SessionDetail:
     with state.db.read() as session:
-        row = repo.own_session(session, lifter_id, session_id)
+        row = repo.own_session(session, lifter_id, session_id, documents=True)
         call, comparison = audit.generation_records(session, row.generation_id)
         return session_detail(row, repo.session_sets(session, row.id), call, comparison)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import col, select
 
 from api.errors import NotFound
 from api.persistence.db import Unit
-from api.persistence.repositories.rows import own
 from api.persistence.tables import SessionRow, SetLogRow
 from api.schemas import SessionStatus
 from shared_types.enums import Lift
@@ -24,6 +24,11 @@ __all__ = [
     "week_sets",
 ]
 
+# The stored documents: only the session detail shows them; nothing else loads them.
+_NO_DOCUMENTS = tuple(
+    defer(getattr(SessionRow, column))
+    for column in ("jit_input_snapshot", "jit_output", "jit_output_trace", "aux_prescribed_kg")
+)
 _UNFINISHED = (
     SessionStatus.PLANNED.value,
     SessionStatus.GENERATED.value,
@@ -31,11 +36,19 @@ _UNFINISHED = (
 )
 
 
-def own_session(unit: Unit, lifter_id: str, session_id: str, *, lock: bool = False) -> SessionRow:
-    try:
-        return own(unit, SessionRow, lifter_id, session_id, lock=lock)
-    except NotFound:
-        raise NotFound("session not found") from None
+def own_session(
+    unit: Unit, lifter_id: str, session_id: str, *, lock: bool = False, documents: bool = False
+) -> SessionRow:
+    """The lifter's session, or 404; its stored documents only when `documents` is set."""
+    query = select(SessionRow).where(SessionRow.id == session_id, SessionRow.lifter_id == lifter_id)
+    if not documents:
+        query = query.options(*_NO_DOCUMENTS)
+    if lock:
+        query = query.with_for_update()
+    row = unit.exec(query).first()
+    if row is None:
+        raise NotFound("session not found")
+    return row
 
 
 def session_page(
@@ -59,6 +72,7 @@ def session_page(
     total = unit.exec(select(func.count()).select_from(SessionRow).where(*conditions)).one()
     rows = unit.exec(
         select(SessionRow)
+        .options(*_NO_DOCUMENTS)
         .where(*conditions)
         .order_by(
             col(SessionRow.planned_date),
