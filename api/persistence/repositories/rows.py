@@ -8,11 +8,11 @@ from sqlmodel import select
 
 from api.errors import NotFound
 from api.persistence.db import Unit
-from api.persistence.tables import DisruptionRow, ProgramRow, RehabCapRow, SessionRow
+from api.persistence.tables import DisruptionRow, RehabCapRow
 
 __all__ = ["OwnedRow", "own", "save"]
 
-OwnedRow = TypeVar("OwnedRow", SessionRow, DisruptionRow, RehabCapRow, ProgramRow)
+OwnedRow = TypeVar("OwnedRow", DisruptionRow, RehabCapRow)  # sessions: `sessions.own_session`
 
 
 def save(unit: Unit, *rows: object) -> None:
