@@ -24,7 +24,7 @@ from api.schemas import (
     WarmupsIn,
     WarmupsOut,
 )
-from api.services import lifters
+from api.services import config, lifters
 from api.state import app_state
 from shared_types.enums import Lift
 
@@ -54,64 +54,64 @@ def put_max(request: Request, lifter_id: CurrentLifter, lift: Lift, body: MaxIn)
 
 @router.get("/settings", response_model=SettingsOut)
 def get_settings(request: Request, lifter_id: CurrentLifter) -> SettingsOut:
-    return lifters.get_settings(app_state(request), lifter_id)
+    return config.get_settings(app_state(request), lifter_id)
 
 
 @router.put("/settings", response_model=SettingsOut)
 def put_settings(request: Request, lifter_id: CurrentLifter, body: SettingsIn) -> SettingsOut:
     """The developer setting: which strategy generates this lifter's sessions."""
-    return lifters.put_settings(app_state(request), lifter_id, body)
+    return config.put_settings(app_state(request), lifter_id, body)
 
 
 @router.get("/config/formula", response_model=FormulaConfigOut)
 def get_formula(request: Request, lifter_id: CurrentLifter) -> FormulaConfigOut:
-    return lifters.get_formula(app_state(request), lifter_id)
+    return config.get_formula(app_state(request), lifter_id)
 
 
 @router.put("/config/formula", response_model=FormulaConfigOut)
 def put_formula(
     request: Request, lifter_id: CurrentLifter, body: FormulaConfigIn
 ) -> FormulaConfigOut:
-    return lifters.put_formula(app_state(request), lifter_id, body)
+    return config.put_formula(app_state(request), lifter_id, body)
 
 
 @router.get("/config/volume-landmarks", response_model=VolumeLandmarksOut)
 def get_landmarks(request: Request, lifter_id: CurrentLifter) -> VolumeLandmarksOut:
-    return lifters.get_landmarks(app_state(request), lifter_id)
+    return config.get_landmarks(app_state(request), lifter_id)
 
 
 @router.put("/config/volume-landmarks", response_model=VolumeLandmarksOut)
 def put_landmarks(
     request: Request, lifter_id: CurrentLifter, body: VolumeLandmarksIn
 ) -> VolumeLandmarksOut:
-    return lifters.put_landmarks(app_state(request), lifter_id, body)
+    return config.put_landmarks(app_state(request), lifter_id, body)
 
 
 @router.get("/config/warmups", response_model=WarmupsOut)
 def get_warmups(request: Request, lifter_id: CurrentLifter) -> WarmupsOut:
-    return lifters.get_warmups(app_state(request), lifter_id)
+    return config.get_warmups(app_state(request), lifter_id)
 
 
 @router.put("/config/warmups", response_model=WarmupsOut)
 def put_warmups(request: Request, lifter_id: CurrentLifter, body: WarmupsIn) -> WarmupsOut:
-    return lifters.put_warmups(app_state(request), lifter_id, body)
+    return config.put_warmups(app_state(request), lifter_id, body)
 
 
 @router.get("/config/rest", response_model=RestConfig)
 def get_rest(request: Request, lifter_id: CurrentLifter) -> RestConfig:
-    return lifters.get_rest(app_state(request), lifter_id)
+    return config.get_rest(app_state(request), lifter_id)
 
 
 @router.put("/config/rest", response_model=RestConfig)
 def put_rest(request: Request, lifter_id: CurrentLifter, body: RestConfig) -> RestConfig:
-    return lifters.put_rest(app_state(request), lifter_id, body)
+    return config.put_rest(app_state(request), lifter_id, body)
 
 
 @router.get("/config/plates", response_model=PlatesOut)
 def get_plates(request: Request, lifter_id: CurrentLifter) -> PlatesOut:
-    return lifters.get_plates(app_state(request), lifter_id)
+    return config.get_plates(app_state(request), lifter_id)
 
 
 @router.put("/config/plates", response_model=PlatesOut)
 def put_plates(request: Request, lifter_id: CurrentLifter, body: PlatesConfig) -> PlatesOut:
-    return lifters.put_plates(app_state(request), lifter_id, body)
+    return config.put_plates(app_state(request), lifter_id, body)
