@@ -4,11 +4,13 @@
                         [--input FILE] [--adjustment FILE] [--shadow] [--records FILE]
     jit-engine prompt [--input FILE] [--format native|parakeet] [--stats]
     jit-engine bench [--input FILE] [--format auto|native|parakeet] [--iterations N]
-    jit-engine serve [--host 127.0.0.1] [--port 8000]
-    jit-engine bench-api [--db sqlite|postgres] [--clients 20] [--seconds 10] [--database-url URL]
+    jit-engine serve [--host 127.0.0.1] [--port 8000] [--workers 1]
+    jit-engine bench-api [--db sqlite|postgres] [--clients 20] [--seconds 10]
+                         [--database-url URL] [--workers 1]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
-the database is created and migrated on start. `bench-api` measures it on loopback.
+the database is created and migrated on start (`--workers N`, PostgreSQL only: migrated once,
+then N uvicorn workers). `bench-api` measures it on loopback.
 
 `llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
 `api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
