@@ -17,7 +17,7 @@ from shared_types.inputs import JITInput
 from shared_types.outputs import AuxiliaryWork
 from shared_types.trace import AuxiliaryTrace, AuxRepSource, AuxWeightTrace
 from training_engine.accessories.anchor import AnchorResult, compute_anchor, find_history
-from training_engine.accessories.exercises import ExerciseBook
+from training_engine.accessories.exercises import ExerciseBook, ExerciseFacts
 from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import (
     DEFAULT_INCREMENT_KG,
@@ -137,8 +137,7 @@ def row_trace(
 
 
 def weight_trace(
-    ctx: AccessoryContext,
-    exercise: str,
+    facts: ExerciseFacts,
     *,
     one_rm_kg: float,
     lift: Lift,
@@ -151,8 +150,8 @@ def weight_trace(
         AuxWeightTrace,
         one_rm_kg=one_rm_kg,
         one_rm_lift=lift,
-        catalog_pct=ctx.book.weight_pct(exercise),
-        scaling_method=ctx.book.scaling(exercise),
+        catalog_pct=facts.weight_pct,
+        scaling_method=facts.scaling,
         formula_weight_kg=formula_kg,
         base_weight_kg=base_kg,
         load_factor=factor,
@@ -188,11 +187,9 @@ def _skipped(
 _MAIN_MUSCLES = {lift: frozenset(m for m, _ in LIFT_CONTRIBUTIONS[lift]) for lift in Lift}
 
 
-def _tired_by_main_lift(ctx: AccessoryContext, exercise: str, lift: Lift) -> bool:
+def _tired_by_main_lift(facts: ExerciseFacts, lift: Lift) -> bool:
     main_muscles = _MAIN_MUSCLES[lift]
-    return any(
-        c >= FATIGUE_OVERLAP_MIN and m in main_muscles for m, c in ctx.book.muscles(exercise)
-    )
+    return any(c >= FATIGUE_OVERLAP_MIN and m in main_muscles for m, c in facts.muscles)
 
 
 def configured_accessory(
@@ -205,10 +202,11 @@ def configured_accessory(
     `override` (the LLM path) replaces the engine's anchor: it receives the engine's anchor (or
     None) and the catalog load, and returns the anchor to start from.
     """
-    inp, book = ctx.inp, ctx.book
+    inp = ctx.inp
     lift = inp.primary_lift
-    kind = book.exercise_type(exercise)
-    formula_kg = book.formula_weight_kg(exercise, inp.one_rm_kg, lift)
+    facts = ctx.book.facts(exercise)
+    kind = facts.exercise_type
+    formula_kg = facts.formula_weight_kg(inp.one_rm_kg, lift)
     anchor = resolve_anchor(ctx, exercise, formula_kg)
     if override is not None:
         anchor = override(anchor, formula_kg)
@@ -239,7 +237,7 @@ def configured_accessory(
 
     factor = 1.0
     history_trusted = anchor is not None and anchor.replaces_formula
-    if ctx.main_set_count > 0 and not history_trusted and _tired_by_main_lift(ctx, exercise, lift):
+    if ctx.main_set_count > 0 and not history_trusted and _tired_by_main_lift(facts, lift):
         factor *= FATIGUE_FACTORS[inp.intensity_type]
     volume = min(1.0, max(0.0, ctx.volume_ratio))
     factor *= min(1.0, max(0.0, ctx.intensity_ratio))
@@ -257,8 +255,7 @@ def configured_accessory(
         inc = ctx.increment_kg
         weight = round_to_increment(round_to_increment(base, inc) * factor, inc)
         weighed = weight_trace(
-            ctx,
-            exercise,
+            facts,
             one_rm_kg=inp.one_rm_kg,
             lift=lift,
             formula_kg=formula_kg,
@@ -266,8 +263,7 @@ def configured_accessory(
             factor=factor,
             final_kg=weight,
         )
-    reps = book.reps(exercise)
-    sets = straight_sets(count, weight, reps, AUX_RPE)
+    sets = straight_sets(count, weight, facts.reps, AUX_RPE)
     row = trusted(
         AuxiliaryWork,
         exercise=exercise,

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from shared_types.enums import ExerciseType, Lift, MuscleGroup, Sex
@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_WEIGHT_PCT",
     "SQRT_REFERENCE_1RM_KG",
     "ExerciseBook",
+    "ExerciseFacts",
     "bodyweight_pool",
     "is_compound",
     "movement_pattern",
@@ -95,6 +96,27 @@ def bodyweight_pool(lift: Lift, sex: Sex) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class ExerciseFacts:
+    """What the accessory rules read about one exercise, for one sex (`ExerciseBook.facts`)."""
+
+    entry: CatalogEntry | None
+    exercise_type: ExerciseType
+    muscles: tuple[tuple[MuscleGroup, float], ...]
+    reps: int
+    weight_pct: float
+    scaling: ScalingMethod
+    sex: Sex
+
+    def formula_weight_kg(self, one_rm_kg: float, lift: Lift) -> float:
+        """Unrounded load from the catalog share of a 1RM (square-root scaled for DB/KB)."""
+        if self.scaling == "linear":
+            return one_rm_kg * self.weight_pct
+        male_ref, female_ref = SQRT_REFERENCE_1RM_KG[lift]
+        reference = female_ref if self.sex is Sex.FEMALE else male_ref
+        return self.weight_pct * math.sqrt(reference * one_rm_kg)
+
+
+@dataclass(frozen=True)
 class ExerciseBook:
     custom_muscles: Mapping[str, tuple[MuscleGroup, ...]] = field(default_factory=dict)
     custom_types: Mapping[str, ExerciseType] = field(default_factory=dict)
@@ -155,9 +177,27 @@ class ExerciseBook:
 
     def formula_weight_kg(self, name: str, one_rm_kg: float, lift: Lift) -> float:
         """Unrounded load from the catalog share of a 1RM (square-root scaled for DB/KB)."""
-        pct = self.weight_pct(name)
-        if self.scaling(name) == "linear":
-            return one_rm_kg * pct
-        male_ref, female_ref = SQRT_REFERENCE_1RM_KG[lift]
-        reference = female_ref if self.sex is Sex.FEMALE else male_ref
-        return pct * math.sqrt(reference * one_rm_kg)
+        return self.facts(name).formula_weight_kg(one_rm_kg, lift)
+
+    def facts(self, name: str) -> ExerciseFacts:
+        """Everything above about one exercise at once; a catalog exercise's facts depend only
+        on its name and the sex, so they are worked out once."""
+        if _catalog(name) is not None:
+            return _catalog_facts(name, self.sex)
+        return self._facts(name)
+
+    def _facts(self, name: str) -> ExerciseFacts:
+        return ExerciseFacts(
+            entry=self.entry(name),
+            exercise_type=self.exercise_type(name),
+            muscles=self.muscles(name),
+            reps=self.reps(name),
+            weight_pct=self.weight_pct(name),
+            scaling=self.scaling(name),
+            sex=self.sex,
+        )
+
+
+@lru_cache(maxsize=1024)
+def _catalog_facts(name: str, sex: Sex) -> ExerciseFacts:
+    return ExerciseBook(sex=sex)._facts(name)

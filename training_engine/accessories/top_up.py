@@ -248,7 +248,8 @@ def volume_top_ups(
 def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> Planned:
     """A top-up row: its own lift's 1RM, its anchor if any, no fatigue or intensity scaling."""
     inp, book = ctx.inp, ctx.book
-    kind = book.exercise_type(name)
+    facts = book.facts(name)
+    kind = facts.exercise_type
     anchor = None
     weight = 0.0
     weighed = None
@@ -257,7 +258,7 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
         lift = own_lift or inp.primary_lift
         own_one_rm = (inp.all_one_rm_kg or {}).get(own_lift) if own_lift else None
         one_rm_kg = own_one_rm if own_one_rm is not None else inp.one_rm_kg
-        formula_kg = book.formula_weight_kg(name, one_rm_kg, lift)
+        formula_kg = facts.formula_weight_kg(one_rm_kg, lift)
         anchor = resolve_anchor(ctx, name, formula_kg)
         base = (
             anchor.anchor_kg
@@ -266,8 +267,7 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
         )
         weight = round_to_increment(base, ctx.increment_kg)
         weighed = weight_trace(
-            ctx,
-            name,
+            facts,
             one_rm_kg=one_rm_kg,
             lift=lift,
             formula_kg=formula_kg,
@@ -275,12 +275,11 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
             factor=1.0,
             final_kg=weight,
         )
-    reps = book.reps(name)
     reason = f"{muscle.value.replace('_', ' ')} below MEV"
     row = trusted(
         AuxiliaryWork,
         exercise=name,
-        sets=straight_sets(count, weight, reps, AUX_RPE),
+        sets=straight_sets(count, weight, facts.reps, AUX_RPE),
         skipped=False,
         exercise_type=kind,
         is_top_up=True,
