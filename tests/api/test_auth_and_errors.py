@@ -100,6 +100,7 @@ def test_the_token_is_shown_once_and_can_be_rotated(api: Api) -> None:
     lifter = api.lifter(name="Bo")
     profile = api.client.get(f"/v1/lifters/{lifter.id}", headers=ADMIN).json()
     assert lifter.token not in str(profile)
+    assert api.get(lifter, "/v1/me").status_code == 200  # the lookup is now cached
     rotated = api.client.post(f"/v1/lifters/{lifter.id}/token", headers=ADMIN).json()["token"]
     assert api.get(lifter, "/v1/me").status_code == 401
     assert (
