@@ -32,7 +32,7 @@ class TrustedModelMismatch(AssertionError):
 
 
 _checking = False
-_templates: dict[type[BaseModel], dict[str, Any]] = {}
+_templates: dict[type[BaseModel], tuple[dict[str, Any], set[str]]] = {}
 _new = object.__new__
 # The model's slots, set through their descriptors (cheaper than object.__setattr__).
 _set_dict = BaseModel.__dict__["__dict__"].__set__
@@ -47,29 +47,33 @@ def check_trusted(enabled: bool) -> None:
     _checking = enabled
 
 
-def _template(model: type[BaseModel]) -> dict[str, Any]:
+def _template(model: type[BaseModel]) -> tuple[dict[str, Any], set[str]]:
     """Every field in declaration order (the order validation and serialisation use), holding
-    its default; required fields hold a placeholder the caller's value replaces."""
+    its default (required fields hold a placeholder the caller's value replaces), and the set of
+    every field name (the fields-set of a model built with every field, shared: frozen models
+    never change it, and copies copy it)."""
     fields = model.model_fields
     if any(info.default_factory is not None for info in fields.values()):
         raise TypeError(f"{model.__name__}: a default factory cannot be shared by trusted copies")
     template = {name: info.get_default() for name, info in fields.items()}
-    _templates[model] = template
-    return template
+    _templates[model] = template, set(template)
+    return _templates[model]
 
 
 def trusted(model: Callable[P, M], /, *args: P.args, **fields: P.kwargs) -> M:
     """`model(**fields)` without validation (typed like the model's constructor)."""
     cls: type[M] = model  # type: ignore[assignment]  # always a model class
-    template = _templates.get(cls) or _template(cls)
+    template, every_field = _templates.get(cls) or _template(cls)
     if len(fields) == len(template):
         values: dict[str, Any] = fields  # every field given: the keyword dict is the model's
+        fields_set = every_field
     else:
         values = template.copy()  # declaration order, defaults for what is not given
         values.update(fields)
+        fields_set = set(fields)
     built: M = _new(cls)
     _set_dict(built, values)
-    _set_fields_set(built, set(fields))
+    _set_fields_set(built, fields_set)
     _set_extra(built, None)
     _set_private(built, None)
     if _checking:
@@ -79,5 +83,9 @@ def trusted(model: Callable[P, M], /, *args: P.args, **fields: P.kwargs) -> M:
 
 def _check(cls: type[M], built: M, args: tuple[Any, ...], fields: dict[str, Any]) -> None:
     validated = cls(*args, **fields)
-    if repr(validated) != repr(built) or args:
+    if (
+        repr(validated) != repr(built)
+        or validated.model_fields_set != built.model_fields_set
+        or args
+    ):
         raise TrustedModelMismatch(f"trusted {built!r} != validated {validated!r}")

@@ -52,6 +52,22 @@ def test_a_trusted_model_is_frozen_and_copies_like_any_other(unchecked: None) ->
     assert copied.model_fields_set == {"set_number", "weight_kg", "reps"}
 
 
+def test_copies_of_a_model_built_with_every_field_keep_the_others_fields_set() -> None:
+    first = trusted(
+        PlannedSet, set_number=1, weight_kg=100.0, reps=5, rpe_target=8.0, reps_range=None
+    )
+    second = trusted(
+        PlannedSet, set_number=2, weight_kg=100.0, reps=5, rpe_target=8.0, reps_range=None
+    )
+    every = {"set_number", "weight_kg", "reps", "rpe_target", "reps_range"}
+    assert first.model_fields_set == second.model_fields_set == every
+    assert first.model_copy(update={"reps": 6}).reps == 6
+    assert second.model_fields_set == every
+    with pytest.raises(ValidationError):
+        first.reps = 6  # type: ignore[misc]
+    assert second.model_fields_set == every
+
+
 def test_the_check_rejects_a_value_validation_would_convert() -> None:
     with pytest.raises(TrustedModelMismatch, match=r"weight_kg=100\.0"):
         trusted(PlannedSet, set_number=1, weight_kg=100, reps=5)

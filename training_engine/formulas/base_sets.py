@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shared_types.base import trusted
-from shared_types.config import FixedSessionConfig, RepSessionConfig
+from shared_types.config import DeloadConfig, FixedSessionConfig, RepSessionConfig
 from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput
 from shared_types.outputs import PlannedSet
@@ -108,21 +108,29 @@ def changed_set(
 
 
 def formula_base(inp: JITInput) -> FormulaBase:
-    config = inp.formula_config
     increment = main_increment_kg(inp)
+    config = inp.formula_config
     if inp.intensity_type is IntensityType.DELOAD:
-        deload = config.deload
-        weight = round_to_increment(deload.pct * inp.one_rm_kg, increment)
-        return FormulaBase(
-            sets=straight_sets(deload.sets, weight, deload.reps, deload.rpe_target, None),
-            pct=deload.pct,
-            reps=deload.reps,
-            reps_max=None,
-            rpe_target=deload.rpe_target,
-        )
+        return _day_base(config.deload, inp.one_rm_kg, increment)
     block = config.block(cycled_block(inp.block_number))
-    day = getattr(block, inp.intensity_type.value)
-    weight = round_to_increment(day.pct * inp.one_rm_kg, increment)
+    return _day_base(getattr(block, inp.intensity_type.value), inp.one_rm_kg, increment)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _day_base(
+    day: DeloadConfig | FixedSessionConfig | RepSessionConfig, one_rm_kg: float, increment: float
+) -> FormulaBase:
+    """Memoised (the configs are frozen, the base too): a service sees the same few day
+    configs with the same loadable 1RMs again and again."""
+    weight = round_to_increment(day.pct * one_rm_kg, increment)
+    if isinstance(day, DeloadConfig):
+        return FormulaBase(
+            sets=straight_sets(day.sets, weight, day.reps, day.rpe_target, None),
+            pct=day.pct,
+            reps=day.reps,
+            reps_max=None,
+            rpe_target=day.rpe_target,
+        )
     if isinstance(day, RepSessionConfig):
         count = round_half_up((day.sets_min + day.sets_max) / 2)
         reps_range = (day.reps_min, day.reps_max)
@@ -133,7 +141,6 @@ def formula_base(inp: JITInput) -> FormulaBase:
             reps_max=day.reps_max,
             rpe_target=day.rpe_target,
         )
-    assert isinstance(day, FixedSessionConfig)
     ranged = day.reps_max is not None and day.reps_max > day.reps
     fixed_range = (day.reps, day.reps_max) if ranged and day.reps_max is not None else None
     return FormulaBase(

@@ -175,5 +175,8 @@ def new_context(inp: JITInput) -> SessionContext:
     )
 
 
+_UNTOUCHED = PipelineState(sets=(), planned_count=0)
+
+
 def initial_state(ctx: SessionContext) -> PipelineState:
-    return PipelineState(sets=ctx.base.sets, planned_count=ctx.base.count)
+    return _UNTOUCHED.evolve(sets=ctx.base.sets, planned_count=ctx.base.count)
