@@ -10,9 +10,12 @@ from collections.abc import Mapping
 
 from shared_types.enums import Lift, MuscleGroup
 
-__all__ = ["LIFT_CONTRIBUTIONS", "PRIMARY_MUSCLES", "primary_contributions"]
+__all__ = ["LIFT_CONTRIBUTIONS", "MUSCLES", "PRIMARY_MUSCLES", "primary_contributions"]
 
 M = MuscleGroup
+
+# Every muscle in the canonical order (iterating the tuple is cheaper than iterating the enum).
+MUSCLES: tuple[MuscleGroup, ...] = tuple(MuscleGroup)
 
 PRIMARY_MUSCLES: Mapping[Lift, tuple[MuscleGroup, ...]] = {
     Lift.SQUAT: (M.QUADS, M.GLUTES, M.LOWER_BACK),

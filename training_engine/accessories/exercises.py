@@ -106,6 +106,7 @@ class ExerciseFacts:
     weight_pct: float
     scaling: ScalingMethod
     sex: Sex
+    compound: bool  # False for the lifter's own exercises
 
     def formula_weight_kg(self, one_rm_kg: float, lift: Lift) -> float:
         """Unrounded load from the catalog share of a 1RM (square-root scaled for DB/KB)."""
@@ -187,14 +188,16 @@ class ExerciseBook:
         return self._facts(name)
 
     def _facts(self, name: str) -> ExerciseFacts:
+        entry = self.entry(name)
         return ExerciseFacts(
-            entry=self.entry(name),
+            entry=entry,
             exercise_type=self.exercise_type(name),
             muscles=self.muscles(name),
             reps=self.reps(name),
             weight_pct=self.weight_pct(name),
             scaling=self.scaling(name),
             sex=self.sex,
+            compound=entry is not None and is_compound(entry),
         )
 
 

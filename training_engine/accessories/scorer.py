@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import JITInput
-from training_engine.accessories.exercises import ExerciseBook, is_compound
+from training_engine.accessories.exercises import ExerciseBook
 from training_engine.defaults.exercise_catalog import CatalogEntry, Complexity
 from training_engine.muscles import LIFT_CONTRIBUTIONS
 
@@ -81,8 +81,7 @@ class ScoringContext:
         recency: dict[str, float] = {}
         for name, value in zip(inp.recent_aux_exercises or (), RECENCY_BY_INDEX, strict=False):
             recency.setdefault(name, value)  # its first occurrence counts
-        entries = [book.entry(s) for s in selected]
-        compounds = sum(1 for e in entries if e is not None and is_compound(e))
+        compounds = sum(1 for s in selected if book.facts(s).compound)
         readiness = ((inp.sleep_quality or 3) + (inp.energy_level or 3)) / 2
         return cls(
             target=target,

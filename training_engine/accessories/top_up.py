@@ -37,7 +37,7 @@ from training_engine.accessories.scorer import Candidate, ScoringContext, rank
 from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import round_to_increment
 from training_engine.limits import mrv_left
-from training_engine.muscles import LIFT_CONTRIBUTIONS, PRIMARY_MUSCLES
+from training_engine.muscles import LIFT_CONTRIBUTIONS, MUSCLES, PRIMARY_MUSCLES
 
 __all__ = ["MAX_TOP_UP_MUSCLES", "MAX_TOP_UP_SETS", "Deficit", "muscle_deficits", "volume_top_ups"]
 
@@ -63,16 +63,18 @@ def muscle_deficits(ctx: AccessoryContext) -> tuple[Deficit, ...]:
     credit: dict[MuscleGroup, float] = {}
     for muscle, contribution in LIFT_CONTRIBUTIONS[lift]:
         credit[muscle] = credit.get(muscle, 0.0) + contribution
+    primary = PRIMARY_MUSCLES[lift]
+    landmarks, main_sets = inp.mrv_mev_config, ctx.main_set_count
+    index, total = inp.session_index, inp.total_sessions_this_week
     found = []
-    for muscle in MuscleGroup:
-        if muscle in PRIMARY_MUSCLES[lift]:
+    for muscle in MUSCLES:
+        if muscle in primary:
             continue
-        mev = inp.mrv_mev_config[muscle].mev
+        mev = landmarks[muscle].mev
         if mev <= 0:
             continue
         from_main = credit.get(muscle, 0.0)
-        projected = inp.weekly_sets(muscle) + math.floor(ctx.main_set_count * from_main)
-        index, total = inp.session_index, inp.total_sessions_this_week
+        projected = inp.weekly_sets(muscle) + math.floor(main_sets * from_main)
         if muscle in PUSH and from_main == 0:
             target = mev  # push work is front-loaded on squat and deadlift days
         elif index and total:
@@ -176,7 +178,8 @@ def _eligible(
 
 def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
     """Sets each muscle has left under its MRV this week, before today."""
-    return {m: mrv_left(ctx.inp, m) for m in MuscleGroup}
+    inp = ctx.inp
+    return {m: mrv_left(inp, m) for m in MUSCLES}
 
 
 def _session_load(

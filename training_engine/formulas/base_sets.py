@@ -113,7 +113,7 @@ def formula_base(inp: JITInput) -> FormulaBase:
     if inp.intensity_type is IntensityType.DELOAD:
         return _day_base(config.deload, inp.one_rm_kg, increment)
     block = config.block(cycled_block(inp.block_number))
-    return _day_base(getattr(block, inp.intensity_type.value), inp.one_rm_kg, increment)
+    return _day_base(getattr(block, inp.intensity_type), inp.one_rm_kg, increment)
 
 
 @lru_cache(maxsize=4096, typed=True)

@@ -35,7 +35,7 @@ def main_rest(inp: JITInput, cycled_block: int) -> MainRestTrace:
     if inp.intensity_type is IntensityType.DELOAD:
         base = rest.deload
     else:
-        base = getattr(inp.formula_config.rest_block(cycled_block), inp.intensity_type.value)
+        base = getattr(inp.formula_config.rest_block(cycled_block), inp.intensity_type)
     override = _override(inp)
     user = override.rest_seconds if override is not None else None
     return trusted(

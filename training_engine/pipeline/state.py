@@ -84,11 +84,9 @@ class SessionContext:
         return sum(log.target_rpe - _rpe(log) for log in logs) / len(logs)
 
     def calibration(self, source: str) -> float | None:
-        calibrations = self.inp.modifier_calibrations or {}
-        for key, value in calibrations.items():
-            if key.value == source:
-                return value
-        return None
+        calibrations = self.inp.modifier_calibrations
+        # The keys are StrEnum members: a member hashes and compares as its value.
+        return calibrations.get(source) if calibrations else None  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
