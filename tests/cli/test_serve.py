@@ -77,6 +77,13 @@ def test_bench_api_prints_both_phases(tmp_path: Path) -> None:
     assert stages["engine"] > 0
 
 
+def test_serve_refuses_several_workers_on_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIT_DATABASE_URL", "sqlite:///./never-created.db")
+    err = StringIO()
+    assert main(["serve", "--workers", "2"], stderr=err) == 2
+    assert "single writer" in err.getvalue()
+
+
 def test_bench_api_refuses_several_workers_on_sqlite() -> None:
     err = StringIO()
     code = main(["bench-api", "--db", "sqlite", "--workers", "2"], stderr=err)
