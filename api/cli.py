@@ -375,7 +375,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_bench_api(args: argparse.Namespace, stdout: TextIO) -> int:
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 600:
         raise _UsageError("--clients must be 1-200 and --seconds 0-600")
-    from api.bench_api import bench_api  # noqa: PLC0415
+    from benchmarks.api_load import bench_api  # noqa: PLC0415
 
     try:
         result = bench_api(args.db, args.clients, args.seconds, args.database_url, args.workers)

@@ -12,8 +12,8 @@ import os
 import pytest
 from sqlalchemy.engine import make_url
 
-from api.bench_api import LOOPBACK_HOSTS
 from api.persistence.db import normalise_url
+from benchmarks.api_load import LOOPBACK_HOSTS
 
 __all__ = ["DB_KINDS", "LOOPBACK", "postgres_base_url"]
 

@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.bench_api import temporary_database
 from api.clock import FixedClock
 from api.persistence.db import Database
 from api.settings import LlmSettings, Settings
+from benchmarks.api_load import temporary_database
 from tests.api.client import ADMIN_TOKEN, Api
 from tests.databases import DB_KINDS, LOOPBACK, postgres_base_url
 from training_engine.strategies import StrategyRegistry

@@ -15,9 +15,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from api.bench_api import temporary_database
 from api.persistence.db import alembic_config, normalise_url
 from api.persistence.tables import metadata
+from benchmarks.api_load import temporary_database
 from tests.databases import DB_KINDS, LOOPBACK, postgres_base_url
 
 pytestmark = pytest.mark.allow_hosts(LOOPBACK)
