@@ -43,7 +43,7 @@ from shared_types.inputs import JITInput, RestOverride, TrainingDisruption
 from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
-from training_engine.formulas.rounding import PLATES_KG
+from training_engine.formulas.rounding import PLATES_KG, plate_step_kg
 
 __all__ = [
     "comparison_out",
@@ -93,7 +93,7 @@ def plates_out(row: LifterRow) -> PlatesOut:
             else default_bar_weight_kg(lifter_sex(row))
         ),
         available_plates_kg=plates,
-        weight_increment_kg=2 * min(plates),
+        weight_increment_kg=plate_step_kg(plates),
     )
 
 
