@@ -172,7 +172,7 @@ class MrvMevConfig(Frozen):
     core: VolumeLandmark
 
     def __getitem__(self, muscle: MuscleGroup) -> VolumeLandmark:
-        landmark: VolumeLandmark = getattr(self, muscle)  # a StrEnum member is its field name
+        landmark: VolumeLandmark = self.__dict__[muscle]  # a StrEnum member is its field name
         return landmark
 
 

@@ -10,6 +10,7 @@ LLM output, hybrid's comparison and every fallback. No strategy runs the formula
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shared_types.base import trusted
 from shared_types.enums import IntensityType, StrategyUsed
@@ -22,8 +23,8 @@ from shared_types.outputs import (
     VolumeReductionSourceName,
 )
 from shared_types.trace import (
-    BaseConfigTrace,
     MainLiftTrace,
+    MainRestTrace,
     PrescriptionTrace,
     RepSource,
     RestTrace,
@@ -110,28 +111,13 @@ def _trace(
         one_rm_kg=inp.one_rm_kg,
         rationale=rationale,
         warnings=warnings,
-        base_config=None
-        if deload
-        else trusted(
-            BaseConfigTrace,
-            sets=ctx.base.count,
-            reps=ctx.base.reps,
-            reps_max=ctx.base.reps_max,
-            pct=ctx.base.pct,
-        ),
+        base_config=None if deload else ctx.base.trace,
         main_lift=trusted(
             MainLiftTrace,
             weight_derivation=derivation,
             volume_changes=state.volume_changes,
             sets=tuple(
-                trusted(
-                    SetTrace,
-                    set_number=s.set_number,
-                    weight_kg=s.weight_kg,
-                    reps=s.reps,
-                    rpe_target=s.rpe_target,
-                    rep_source=rep_source,
-                )
+                _set_trace(s.set_number, s.weight_kg, s.reps, s.rpe_target, rep_source)
                 for s in main
             ),
             is_recovery_mode=state.recovery_mode,
@@ -140,6 +126,39 @@ def _trace(
         auxiliaries=accessories.trace,
         warmup=warmup,
         rest=rest_trace,
+    )
+
+
+# The small values below recur across sessions and are frozen: memoised, one shared instance each.
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _set_trace(
+    set_number: int, weight_kg: float, reps: int, rpe_target: float, rep_source: RepSource
+) -> SetTrace:
+    return trusted(
+        SetTrace,
+        set_number=set_number,
+        weight_kg=weight_kg,
+        reps=reps,
+        rpe_target=rpe_target,
+        rep_source=rep_source,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rest_trace(main: MainRestTrace, auxiliary_seconds: int) -> RestTrace:
+    return trusted(RestTrace, main_lift=main, auxiliary_seconds=auxiliary_seconds)
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _rest_recommendations(
+    main_seconds: int, main_sets: int, aux_seconds: int, aux_rows: int
+) -> RestRecommendations:
+    return trusted(
+        RestRecommendations,
+        main_lift=(main_seconds,) * main_sets,
+        auxiliary=(aux_seconds,) * aux_rows,
     )
 
 
@@ -185,7 +204,7 @@ def formula_run(inp: JITInput) -> FormulaRun:
     )
     rest = main_rest(inp, ctx.cycled_block)
     aux_rest = aux_rest_seconds(inp)
-    rest_trace = trusted(RestTrace, main_lift=rest, auxiliary_seconds=aux_rest)
+    rest_trace = _rest_trace(rest, aux_rest)
     rationale = (*state.rationale, *accessories.rationale)
     warnings = (*state.warnings, *accessories.warnings)
     trace = _trace(
@@ -211,10 +230,8 @@ def formula_run(inp: JITInput) -> FormulaRun:
         rationale=rationale,
         warnings=warnings,
         skipped_main_lift=state.skipped,
-        rest_recommendations=trusted(
-            RestRecommendations,
-            main_lift=(rest.final_seconds,) * len(main),
-            auxiliary=(aux_rest,) * len(accessories.rows),
+        rest_recommendations=_rest_recommendations(
+            rest.final_seconds, len(main), aux_rest, len(accessories.rows)
         ),
         jit_strategy=StrategyUsed.FORMULA,
         volume_reductions=_volume_reductions(ctx, state),

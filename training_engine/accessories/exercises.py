@@ -125,10 +125,13 @@ class ExerciseBook:
 
     @classmethod
     def for_input(cls, inp: JITInput) -> ExerciseBook:
+        sex = Sex.FEMALE if inp.biological_sex is Sex.FEMALE else Sex.MALE
+        if not inp.custom_muscle_map and not inp.custom_exercise_type_map:
+            return _CATALOG_ONLY[sex]  # the books are frozen, so one per sex is shared
         return cls(
             custom_muscles=dict(inp.custom_muscle_map or {}),
             custom_types=dict(inp.custom_exercise_type_map or {}),
-            sex=Sex.FEMALE if inp.biological_sex is Sex.FEMALE else Sex.MALE,
+            sex=sex,
         )
 
     def entry(self, name: str) -> CatalogEntry | None:
@@ -201,6 +204,9 @@ class ExerciseBook:
         )
 
 
+_CATALOG_ONLY = {sex: ExerciseBook(sex=sex) for sex in Sex}
+
+
 @lru_cache(maxsize=1024)
 def _catalog_facts(name: str, sex: Sex) -> ExerciseFacts:
-    return ExerciseBook(sex=sex)._facts(name)
+    return _CATALOG_ONLY[sex]._facts(name)

@@ -14,6 +14,7 @@ from shared_types.config import DeloadConfig, FixedSessionConfig, RepSessionConf
 from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput
 from shared_types.outputs import PlannedSet
+from shared_types.trace import BaseConfigTrace
 from training_engine.formulas.rounding import (
     effective_increment_kg,
     round_half_up,
@@ -49,6 +50,7 @@ class FormulaBase:
     reps: int
     reps_max: int | None
     rpe_target: float
+    trace: BaseConfigTrace  # what the trace says of this base (a deload's trace leaves it out)
 
     @property
     def weight_kg(self) -> float:
@@ -124,29 +126,23 @@ def _day_base(
     configs with the same loadable 1RMs again and again."""
     weight = round_to_increment(day.pct * one_rm_kg, increment)
     if isinstance(day, DeloadConfig):
-        return FormulaBase(
-            sets=straight_sets(day.sets, weight, day.reps, day.rpe_target, None),
-            pct=day.pct,
-            reps=day.reps,
-            reps_max=None,
-            rpe_target=day.rpe_target,
-        )
-    if isinstance(day, RepSessionConfig):
+        sets = straight_sets(day.sets, weight, day.reps, day.rpe_target, None)
+        reps, reps_max = day.reps, None
+    elif isinstance(day, RepSessionConfig):
         count = round_half_up((day.sets_min + day.sets_max) / 2)
         reps_range = (day.reps_min, day.reps_max)
-        return FormulaBase(
-            sets=straight_sets(count, weight, day.reps_min, day.rpe_target, reps_range),
-            pct=day.pct,
-            reps=day.reps_min,
-            reps_max=day.reps_max,
-            rpe_target=day.rpe_target,
-        )
-    ranged = day.reps_max is not None and day.reps_max > day.reps
-    fixed_range = (day.reps, day.reps_max) if ranged and day.reps_max is not None else None
+        sets = straight_sets(count, weight, day.reps_min, day.rpe_target, reps_range)
+        reps, reps_max = day.reps_min, day.reps_max
+    else:
+        ranged = day.reps_max is not None and day.reps_max > day.reps
+        fixed_range = (day.reps, day.reps_max) if ranged and day.reps_max is not None else None
+        sets = straight_sets(day.sets, weight, day.reps, day.rpe_target, fixed_range)
+        reps, reps_max = day.reps, day.reps_max if ranged else None
     return FormulaBase(
-        sets=straight_sets(day.sets, weight, day.reps, day.rpe_target, fixed_range),
+        sets=sets,
         pct=day.pct,
-        reps=day.reps,
-        reps_max=day.reps_max if ranged else None,
+        reps=reps,
+        reps_max=reps_max,
         rpe_target=day.rpe_target,
+        trace=trusted(BaseConfigTrace, sets=len(sets), reps=reps, reps_max=reps_max, pct=day.pct),
     )

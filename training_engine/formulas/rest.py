@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from shared_types.base import trusted
 from shared_types.enums import IntensityType
 from shared_types.inputs import JITInput, RestOverride
@@ -37,7 +39,12 @@ def main_rest(inp: JITInput, cycled_block: int) -> MainRestTrace:
     else:
         base = getattr(inp.formula_config.rest_block(cycled_block), inp.intensity_type)
     override = _override(inp)
-    user = override.rest_seconds if override is not None else None
+    return _main_rest(base, override.rest_seconds if override is not None else None)
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _main_rest(base: int, user: int | None) -> MainRestTrace:
+    """Memoised (the trace is frozen): a handful of rest values recur."""
     return trusted(
         MainRestTrace,
         formula_base_seconds=base,
