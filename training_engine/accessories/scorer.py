@@ -17,7 +17,7 @@ from training_engine.accessories.exercises import ExerciseBook
 from training_engine.defaults.exercise_catalog import CatalogEntry, Complexity
 from training_engine.muscles import LIFT_CONTRIBUTIONS
 
-__all__ = ["SCORE_WEIGHTS", "Candidate", "ScoringContext", "rank"]
+__all__ = ["SCORE_WEIGHTS", "Candidate", "ScoringContext", "best", "rank"]
 
 SCORE_WEIGHTS = {
     "deficit": 0.28,
@@ -187,3 +187,8 @@ def rank(candidates: Sequence[Candidate], ctx: ScoringContext) -> list[Candidate
     """Best first; equal scores keep the pool's order."""
     scored = [(score(c, ctx), c) for c in candidates]
     return [c for _, c in sorted(scored, key=lambda pair: -pair[0])]
+
+
+def best(candidates: Sequence[Candidate], ctx: ScoringContext) -> Candidate:
+    """`rank(candidates, ctx)[0]` without sorting: the first of the highest scores."""
+    return max(candidates, key=lambda c: score(c, ctx))

@@ -33,7 +33,7 @@ from training_engine.accessories.configured import (
     weight_trace,
 )
 from training_engine.accessories.exercises import ExerciseBook, is_compound, movement_pattern
-from training_engine.accessories.scorer import Candidate, ScoringContext, rank
+from training_engine.accessories.scorer import Candidate, ScoringContext, best
 from training_engine.formulas.base_sets import straight_sets
 from training_engine.formulas.rounding import round_to_increment
 from training_engine.limits import mrv_left
@@ -235,7 +235,7 @@ def volume_top_ups(
             patterns_used=tuple(patterns),
             selected=tuple(used),
         )
-        chosen = rank(qualifying, scoring)[0]
+        chosen = best(qualifying, scoring)
         # At least one set for a muscle short of its minimum, but never past any MRV.
         room = min(left[m] for m in chosen.trained)
         count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room))
