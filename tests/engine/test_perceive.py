@@ -151,7 +151,8 @@ def test_three_recent_sessions_give_a_working_1rm_beside_the_stored_one() -> Non
     recent = tuple(make_past(d, primary_sets=_heavy_triple(140.0)) for d in (2, 5, 9))
     assembled = assemble(make_state(recent=recent), DailyCheckIn(), NOW)
     inp = assembled.input
-    # Epley 140 x (1 + 3/30) = 154, inside 110 % of 140 -> 155 after rounding to 2.5
+    # P12: Epley 140 x (1 + 4.5/30) = 161 (3 reps + 1.5 in reserve), held at 110 % of 140 = 154
+    # -> 155 after rounding to 2.5
     assert (inp.one_rm_kg, inp.stored_one_rm_kg) == (155.0, 140.0)
     assert (inp.one_rm_source, assembled.one_rm_source) == (OneRmSource.WORKING, "working")
     assert assembled.notes == ("Working 1RM 155 kg from recent sets (stored 140 kg)",)

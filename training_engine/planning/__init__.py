@@ -9,6 +9,7 @@ from training_engine.planning.auxiliaries import block_auxiliaries, default_pool
 from training_engine.planning.one_rm import (
     LoggedSet,
     epley_kg,
+    epley_with_reserve_kg,
     profile_estimate_kg,
     working_one_rm_kg,
 )
@@ -16,7 +17,9 @@ from training_engine.planning.scheduler import (
     DEFAULT_WEEKDAYS,
     PlannedSlot,
     UnendingSignals,
+    deload_weeks,
     next_lift,
+    planned_dates,
     scheduled_program,
     unending_slot,
 )
@@ -43,10 +46,13 @@ __all__ = [
     "VolumeStatus",
     "block_auxiliaries",
     "default_pool",
+    "deload_weeks",
     "epley_kg",
+    "epley_with_reserve_kg",
     "injury_soreness",
     "merge_soreness",
     "next_lift",
+    "planned_dates",
     "primary_soreness",
     "profile_estimate_kg",
     "rpe_set_multiplier",

@@ -1,8 +1,13 @@
 """The 1RM the engine is given: working 1RM from recent sets, or a profile estimate (DR §3.20.6-7).
 
-Working 1RM: per recent session, the best Epley estimate among sets at RPE >= 7 with 1-20 reps
-that were neither pain-limited nor done under a rehab cap. With at least three such sessions the
+Working 1RM: per recent session, the best estimate among sets at RPE >= 7 with 1-20 reps that
+were neither pain-limited nor done under a rehab cap. With at least three such sessions the
 median is used, held within 85-110% of the stored 1RM and rounded to 2.5 kg.
+
+The estimate counts the reps in reserve (deviation P12, docs/deviations.md): Epley on
+`reps + (10 - RPE)`, the reps the lifter could have done, so a set stopped at RPE 8.5 is not read
+as a rep max. (The reference uses Epley on the reps done, which reads every prescribed set below
+RPE 10 as a lower max.)
 
 Profile estimate (no stored max): bodyweight x lift multiplier x age factor x novice scale,
 rounded to 2.5 kg and floored per lift. A missing sex is treated as female (the lighter table),
@@ -18,9 +23,16 @@ from statistics import median
 from shared_types.enums import Lift, Sex
 from training_engine.formulas.rounding import round_to_increment
 
-__all__ = ["LoggedSet", "epley_kg", "profile_estimate_kg", "working_one_rm_kg"]
+__all__ = [
+    "LoggedSet",
+    "epley_kg",
+    "epley_with_reserve_kg",
+    "profile_estimate_kg",
+    "working_one_rm_kg",
+]
 
 MIN_RPE = 7.0
+MAX_RPE = 10.0  # RPE 10: no rep in reserve
 MAX_REPS = 20
 MIN_SESSIONS = 3
 CAP = 1.10
@@ -53,6 +65,17 @@ def epley_kg(weight_kg: float, reps: int) -> float | None:
     return weight_kg if reps == 1 else weight_kg * (1 + reps / 30)
 
 
+def epley_with_reserve_kg(weight_kg: float, reps: int, rpe: float) -> float | None:
+    """Epley on the reps done plus the reps in reserve (`10 - RPE`, P12); None outside 1-20 reps.
+
+    A single at RPE 10 is the weight itself, as in `epley_kg`.
+    """
+    if weight_kg <= 0 or not 1 <= reps <= MAX_REPS:
+        return None
+    capacity = reps + max(0.0, MAX_RPE - rpe)
+    return weight_kg if capacity <= 1 else weight_kg * (1 + capacity / 30)
+
+
 def _session_best(sets: Sequence[LoggedSet]) -> float | None:
     estimates = [
         e
@@ -61,7 +84,7 @@ def _session_best(sets: Sequence[LoggedSet]) -> float | None:
         and s.rpe >= MIN_RPE
         and not s.pain_limited
         and not s.during_rehab
-        and (e := epley_kg(s.weight_kg, s.reps)) is not None
+        and (e := epley_with_reserve_kg(s.weight_kg, s.reps, s.rpe)) is not None
     ]
     return max(estimates) if estimates else None
 
