@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api.clock import Clock, system_clock
@@ -26,6 +26,7 @@ from api.errors import install_error_handlers
 from api.llm.runtime import build_runtime
 from api.persistence.db import Database
 from api.routes import admin, audit, disruptions, engine, health, me, sessions
+from api.routes.text import valid_text_body
 from api.settings import Settings
 from api.state import AppState, StageTimes
 from training_engine.strategies import StrategyRegistry
@@ -66,6 +67,7 @@ def create_app(
         description="Strength-training sessions written just in time, with a reason for every "
         "number. Bearer tokens: one per lifter; the admin token provisions lifters.",
         lifespan=lifespan,
+        dependencies=[Depends(valid_text_body)],
     )
     app.state.jit = state
     install_error_handlers(app)

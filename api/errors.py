@@ -2,6 +2,7 @@
 
     ApiError                    status  code
     ├── InvalidRequest           422     invalid_request   (each problem with its field path)
+    ├── (a body that is not JSON) 400    malformed_json    (truncated, not UTF-8, nested too deep)
     ├── Unauthorized             401     unauthorized      (no token, or a token we do not know)
     ├── Forbidden                403     forbidden         (a valid token without the right)
     ├── NotFound                 404     not_found         (missing, or another lifter's)
@@ -15,6 +16,10 @@ Every error response has one JSON shape, and never a stack trace:
 
 `install_error_handlers` maps these, FastAPI's request validation, routing errors and any
 unexpected exception (500 `internal_error`, logged server-side) onto that shape.
+
+Messages are in our words: pydantic's "Value error, " prefix is dropped, a bad mapping key is
+reported at the key's path ("is not an allowed key: ...", never a `[key]` fragment), and every
+path and message is valid Unicode text, so an error response can always be encoded.
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 __all__ = [
+    "MALFORMED_JSON",
     "ApiError",
     "Conflict",
     "ErrorBody",
@@ -42,15 +48,52 @@ __all__ = [
     "Unauthorized",
     "Unavailable",
     "install_error_handlers",
+    "printable",
     "problem_path",
 ]
 
 log = logging.getLogger("jit_engine.api")
 
 
+MALFORMED_JSON = "malformed_json"
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+_OUR_WORDS = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_unicode": "must be valid Unicode text",
+    "float_type": "must be a number",
+}
+
+
+def printable(text: str) -> str:
+    """`text` with anything UTF-8 cannot encode (lone surrogates) written as `\\udXXX`."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def our_words(message: str) -> str:
+    for prefix in _PREFIXES:
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return printable(message)
+
+
 class ErrorDetail(BaseModel):
     path: str
     message: str
+
+    @field_validator("path")
+    @classmethod
+    def _printable_path(cls, value: str) -> str:
+        return printable(value)
+
+    @field_validator("message")
+    @classmethod
+    def _in_our_words(cls, value: str) -> str:
+        return our_words(value)
 
 
 class ErrorBody(BaseModel):
@@ -109,9 +152,14 @@ class Unavailable(ApiError):
 
 
 def problem_path(location: Sequence[Any]) -> str:
-    """`("body", "soreness", "quads")` -> `body.soreness.quads`; list indexes as `[i]`."""
+    """`("body", "soreness", "quads")` -> `body.soreness.quads`; list indexes as `[i]`.
+
+    pydantic's `[key]` marker (the mapping key itself is wrong) is dropped: the path already
+    ends at that key."""
     path = ""
     for part in location:
+        if part == "[key]":
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -132,11 +180,31 @@ def _respond(
     return JSONResponse(_body(code, message, details), status_code=status, headers=headers)
 
 
+def _message(err: Any) -> str:
+    message = _OUR_WORDS.get(str(err.get("type")), str(err.get("msg", "invalid")))
+    if "[key]" in tuple(err.get("loc", ())):
+        message = "is not an allowed key: " + message[:1].lower() + message[1:]
+    return message
+
+
 def validation_details(errors: Sequence[Any]) -> list[ErrorDetail]:
     return [
-        ErrorDetail(path=problem_path(err.get("loc", ())), message=str(err.get("msg", "invalid")))
-        for err in errors
+        ErrorDetail(path=problem_path(err.get("loc", ())), message=_message(err)) for err in errors
     ]
+
+
+def _malformed(details: Sequence[ErrorDetail] = ()) -> JSONResponse:
+    return _respond(
+        400,
+        MALFORMED_JSON,
+        "the body is not valid JSON (truncated, not UTF-8, or nested too deeply)",
+        details,
+    )
+
+
+# FastAPI raises this (a 400) when the body cannot be decoded at all: invalid UTF-8, or nesting
+# deeper than the JSON decoder's recursion limit.
+_UNPARSEABLE = "There was an error parsing the body"
 
 
 _HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
@@ -151,11 +219,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        details = validation_details(exc.errors())
+        errors = exc.errors()
+        broken = [e for e in errors if e.get("type") == "json_invalid"]
+        if broken:
+            ctx = broken[0].get("ctx") or {}
+            position = broken[0].get("loc", ("body", 0))[-1]
+            where = f"{ctx.get('error', 'invalid JSON')} at character {position}"
+            return _malformed([ErrorDetail(path="body", message=where)])
+        details = validation_details(errors)
         return _respond(422, "invalid_request", "the request is invalid", details)
 
     async def on_http(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400 and exc.detail == _UNPARSEABLE:
+            return _malformed()
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         return _respond(exc.status_code, code, message)

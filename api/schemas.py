@@ -2,7 +2,9 @@
 
 Requests forbid unknown keys and bound every number, so a bad request is a 422 with field paths
 before anything touches the database. Strings refuse NUL characters (PostgreSQL cannot store
-them). Responses are plain models built by the mappers from stored rows.
+them) and lone surrogates (nothing can encode them; `api.routes.text` checks every JSON body for
+them first). Weights are strict numbers: `true` or `"100"` is not a weight. Responses are plain
+models built by the mappers from stored rows.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared_types.adjustment import JITAdjustment
 from shared_types.config import VolumeLandmark, WarmupProtocol
@@ -71,6 +73,7 @@ __all__ = [
     "SettingsIn",
     "SettingsOut",
     "SkipRequest",
+    "StrategyAvailability",
     "VolumeLandmarksIn",
     "VolumeLandmarksOut",
     "VolumeOut",
@@ -80,17 +83,23 @@ __all__ = [
 ]
 
 
-def _no_nul(value: str) -> str:
+def _plain_text(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text") from None
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_plain_text)]
 Name = Annotated[Text, Field(min_length=1, max_length=120)]
-Kg = Annotated[float, Field(gt=0, le=700)]
-BodyweightKg = Annotated[float, Field(ge=20, le=400)]
-BarKg = Annotated[float, Field(gt=0, le=50)]
+# Strict: a JSON number (integer or not), never a boolean or a string.
+Kg = Annotated[float, Field(gt=0, le=700, strict=True)]
+BodyweightKg = Annotated[float, Field(ge=20, le=400, strict=True)]
+BarKg = Annotated[float, Field(ge=1, le=50, strict=True)]
 
 
 def _a_plate(value: float) -> float:
@@ -119,12 +128,20 @@ class LifterCreate(Request):
 
 
 class LifterPatch(Request):
-    """Only the fields sent are changed; `null` clears an optional field."""
+    """Only the fields sent are changed; `null` clears an optional field. The name is required,
+    so `"name": null` is a 422 (leave the field out to keep the name)."""
 
-    name: Name | None = None
+    name: Name | None = Field(default=None, description="Required on a lifter: never null.")
     biological_sex: Sex | None = None
     date_of_birth: date | None = Field(default=None, ge=date(1900, 1, 1), le=date(2100, 1, 1))
     bodyweight_kg: BodyweightKg | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null: a lifter has a name (leave it out to keep it)")
+        return value
 
 
 class LifterOut(BaseModel):
@@ -188,11 +205,20 @@ class SettingsIn(Request):
     jit_strategy: StrategyName
 
 
+class StrategyAvailability(BaseModel):
+    name: str
+    usable: bool = Field(description="False: asking for it serves the formula instead.")
+    reason: str
+
+
 class SettingsOut(BaseModel):
     jit_strategy: StrategyName
     available_strategies: list[str] = Field(
-        description="What this server can run now; others are served by the formula, "
-        "labelled formula_fallback."
+        description="The strategies this server can run now (without a model provider: formula "
+        "and auto). Any other is served by the formula, labelled formula_fallback."
+    )
+    strategies: list[StrategyAvailability] = Field(
+        description="Every strategy the server knows, whether it is usable now, and why."
     )
 
 
@@ -481,10 +507,21 @@ class GenerationOut(BaseModel):
 # --- disruptions and rehab caps ------------------------------------------------------------------
 
 
+def _distinct_lifts(value: list[Lift] | None) -> list[Lift] | None:
+    if value is not None:
+        repeated = sorted({lift.value for lift in value if value.count(lift) > 1})
+        if repeated:
+            raise ValueError(f"names a lift more than once: {', '.join(repeated)}")
+    return value
+
+
+AffectedLifts = Annotated[list[Lift], Field(max_length=3), AfterValidator(_distinct_lifts)]
+
+
 class DisruptionIn(Request):
     disruption_type: DisruptionType
     severity: Severity
-    affected_lifts: Annotated[list[Lift], Field(max_length=3)] | None = None
+    affected_lifts: AffectedLifts | None = None
     affected_date_start: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
     affected_date_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
     description: Annotated[Text, Field(max_length=2000)] | None = None
@@ -501,7 +538,7 @@ class DisruptionIn(Request):
 class DisruptionPatch(Request):
     severity: Severity | None = None
     status: Literal["active", "monitoring"] | None = None
-    affected_lifts: Annotated[list[Lift], Field(max_length=3)] | None = None
+    affected_lifts: AffectedLifts | None = None
     affected_date_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 1, 1))
     description: Annotated[Text, Field(max_length=2000)] | None = None
 

@@ -23,6 +23,7 @@ from api.schemas import (
     WarmupsIn,
     WarmupsOut,
 )
+from api.services.strategies import strategy_availability, usable_strategies
 from api.state import AppState
 from shared_types.enums import MuscleGroup, StrategyName
 
@@ -43,9 +44,11 @@ __all__ = [
 
 
 def _settings_out(state: AppState, row: LifterSettingsRow) -> SettingsOut:
+    strategies = strategy_availability(state)
     return SettingsOut(
         jit_strategy=StrategyName(row.jit_strategy),
-        available_strategies=list(state.registry.names),
+        available_strategies=usable_strategies(strategies),
+        strategies=strategies,
     )
 
 

@@ -18,6 +18,7 @@ from api.persistence.repositories.rows import own, save
 from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.persistence.units import grams
 from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
+from api.services.floors import at_least_the_bar
 from api.state import AppState
 
 __all__ = [
@@ -120,6 +121,7 @@ def set_rehab_cap(state: AppState, lifter_id: str, body: RehabCapIn) -> RehabCap
     now = state.clock()
     taken = Conflict(f"{body.lift.value} already has an active rehab cap; end it first")
     with state.db.write() as session:
+        at_least_the_bar(session, lifter_id, body.cap_kg, "body.cap_kg", "the cap")
         if any(c.lift == body.lift.value for c in repo.active_rehab_caps(session, lifter_id)):
             raise taken
         row = RehabCapRow(

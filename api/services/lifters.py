@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from api.auth import hash_token, new_token
+from api.errors import ErrorDetail, InvalidRequest
 from api.persistence.mappers import lifter_out, max_out
 from api.persistence.repositories import config, lifters
 from api.persistence.repositories.rows import save
@@ -20,6 +22,7 @@ from api.schemas import (
     MaxIn,
     MaxOut,
 )
+from api.services.floors import at_least_the_bar
 from api.state import AppState
 from shared_types.enums import Lift
 from training_engine.planning import epley_kg
@@ -36,8 +39,17 @@ __all__ = [
 ]
 
 
+def _born_in_the_past(born: date | None, today: date) -> None:
+    if born is not None and born > today:
+        raise InvalidRequest(
+            "the date of birth is in the future",
+            [ErrorDetail(path="body.date_of_birth", message=f"must not be after {today}")],
+        )
+
+
 def create_lifter(state: AppState, body: LifterCreate) -> LifterCreated:
     now = state.clock()
+    _born_in_the_past(body.date_of_birth, now.date())
     token = new_token()
     lifter = LifterRow(
         id=str(uuid.uuid4()),
@@ -107,6 +119,7 @@ get_me = get_lifter
 
 def patch_me(state: AppState, lifter_id: str, body: LifterPatch) -> LifterOut:
     sent = body.model_fields_set
+    _born_in_the_past(body.date_of_birth, state.clock().date())
     with state.db.write() as session:
         row = lifters.lifter(session, lifter_id)
         if "name" in sent and body.name is not None:
@@ -144,7 +157,8 @@ def put_max(state: AppState, lifter_id: str, lift: Lift, body: MaxIn) -> MaxOut:
         one_rm, weight, reps = estimate, body.weight_kg, body.reps
         source = "input_1rm" if body.reps == 1 else f"input_{body.reps}rm"
     with state.db.write() as session:
-        lifters.lifter(session, lifter_id)
+        field = "one_rm_kg" if body.one_rm_kg is not None else "weight_kg"
+        at_least_the_bar(session, lifter_id, one_rm, f"body.{field}", f"a 1RM of {one_rm:g} kg")
         current = lifters.current_maxes(session, lifter_id).get(lift)
         row = MaxRow(
             lifter_id=lifter_id,

@@ -179,6 +179,16 @@ def _advance(session: Unit, row: SessionRow, now: datetime) -> None:
         advance_unending(session, program, now.date(), now)
 
 
+def _week_in_program(week: int, last: int | None) -> None:
+    """A scheduled program has weeks 1..total_weeks; an unending one, the weeks planned so far."""
+    if last is None or week > last:
+        weeks = f"weeks 1-{last}" if last else "no weeks yet"
+        raise NotFound(
+            f"week {week} is not in the active program ({weeks})",
+            [ErrorDetail(path="query.week", message=f"must be within the program ({weeks})")],
+        )
+
+
 def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> VolumeOut:
     with state.db.read() as session:
         program = programs.active_program(session, lifter_id)
@@ -186,6 +196,8 @@ def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> V
             raise NotFound("no active program")
         if week is None:
             week = repo.current_week(session, program.id)
+        else:
+            _week_in_program(week, program.total_weeks or repo.last_week(session, program.id))
         lifter = lifters.lifter(session, lifter_id)
         sex = lifter_sex(lifter)
         book = ExerciseBook(sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE)

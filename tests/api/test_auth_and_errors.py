@@ -124,7 +124,7 @@ def test_validation_errors_name_every_field_path(api: Api) -> None:
     )
     assert response.status_code == 422
     paths = sorted(d["path"] for d in response.json()["error"]["details"])
-    assert paths == ["body.sleep_quality", "body.soreness.quads", "body.soreness.toes.[key]"]
+    assert paths == ["body.sleep_quality", "body.soreness.quads", "body.soreness.toes"]
     missing_key = api.post(who, f"/v1/me/sessions/{sid}/generate", {})
     assert missing_key.status_code == 422
     assert missing_key.json()["error"]["details"][0]["path"] == "header.Idempotency-Key"
@@ -142,8 +142,8 @@ def test_unknown_routes_and_methods_use_the_error_shape(api: Api) -> None:
     broken_json = api.client.post(
         "/v1/lifters", content=b"{", headers={**ADMIN, "Content-Type": "application/json"}
     )
-    assert broken_json.status_code == 422
-    assert set(broken_json.json()) == {"error"}
+    assert broken_json.status_code == 400
+    assert broken_json.json()["error"]["code"] == "malformed_json"
 
 
 def test_health_and_readiness(api: Api) -> None:

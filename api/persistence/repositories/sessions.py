@@ -18,6 +18,7 @@ from training_engine.perceive import WeekSet
 __all__ = [
     "current_week",
     "find_set",
+    "last_week",
     "own_session",
     "session_page",
     "session_sets",
@@ -125,6 +126,13 @@ def current_week(unit: Unit, program_id: str) -> int:
         select(func.max(SessionRow.week_number)).where(SessionRow.program_id == program_id)
     ).first()
     return last or 1
+
+
+def last_week(unit: Unit, program_id: str) -> int | None:
+    """The program's highest planned week number (None: no sessions)."""
+    return unit.exec(
+        select(func.max(SessionRow.week_number)).where(SessionRow.program_id == program_id)
+    ).first()
 
 
 def week_sets(
