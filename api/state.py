@@ -27,14 +27,17 @@ CACHE_SIZE = 10_000
 class TokenCache:
     """Token hash -> lifter id, for `TOKEN_TTL_S` seconds (monotonic clock).
 
-    Rotating a token forgets the old hashes in this process at once. Another worker process may
-    accept a revoked token until its entry expires (at most `TOKEN_TTL_S`); unknown tokens are
-    never cached, so a new token works everywhere at once.
+    Rotating a token forgets the old hashes in this process at once, and for `TOKEN_TTL_S`
+    refuses to cache them again (a lookup that read the token before the rotation committed
+    cannot put it back). Another worker process may accept a revoked token until its entry
+    expires (at most `TOKEN_TTL_S`); unknown tokens are never cached, so a new token works
+    everywhere at once.
     """
 
     def __init__(self, ttl_s: float = TOKEN_TTL_S) -> None:
         self._ttl_s = ttl_s
         self._entries: dict[str, tuple[str, float]] = {}
+        self._forgotten: dict[str, float] = {}  # hash -> until when it is not cached again
 
     def get(self, token_hash: str) -> str | None:
         entry = self._entries.get(token_hash)
@@ -43,13 +46,23 @@ class TokenCache:
         return entry[0]
 
     def put(self, token_hash: str, lifter_id: str) -> None:
+        now = time.monotonic()
+        forgotten = self._forgotten.get(token_hash)
+        if forgotten is not None:
+            if forgotten >= now:
+                return
+            del self._forgotten[token_hash]
         if len(self._entries) >= CACHE_SIZE:
             self._entries.clear()
-        self._entries[token_hash] = (lifter_id, time.monotonic() + self._ttl_s)
+        self._entries[token_hash] = (lifter_id, now + self._ttl_s)
 
     def forget(self, token_hashes: Iterable[str]) -> None:
+        until = time.monotonic() + self._ttl_s
+        if len(self._forgotten) >= CACHE_SIZE:
+            self._forgotten = {h: t for h, t in self._forgotten.items() if t >= until - self._ttl_s}
         for token_hash in token_hashes:
             self._entries.pop(token_hash, None)
+            self._forgotten[token_hash] = until
 
 
 class StandingCache:

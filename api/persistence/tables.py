@@ -33,6 +33,7 @@ __all__ = [
     "ComparisonLogRow",
     "DisruptionRow",
     "GenerationRow",
+    "IdempotencyKeyRow",
     "LifterRow",
     "LifterSettingsRow",
     "LlmCallRow",
@@ -449,3 +450,28 @@ class RehabCapRow(SQLModel, table=True):
     planned_end_date: date | None = None
     started_at: datetime = _utc()
     ended_at: datetime | None = _utc(nullable=True)
+
+
+class IdempotencyKeyRow(SQLModel, table=True):
+    """The first response to a creating POST sent with an Idempotency-Key (revision 0004).
+
+    Scoped per caller (`scope`: the lifter's id, or `admin`) and per route; the same key and
+    body replays `response_json` with `status_code`, another body is 409. Written in the same
+    transaction as what the request created. `lifter_id` is the owner whose deletion takes the
+    row with it: the caller, or the lifter the admin created.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("scope", "route", "idempotency_key", name="uq_idempotency_keys_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=36)
+    lifter_id: str | None = _record_fk("lifters.id")
+    route: str = Field(max_length=40)
+    idempotency_key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import RequireAdmin
-from api.routes.common import ERRORS, Id
+from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
 from api.schemas import LifterCreate, LifterCreated, LifterList, LifterOut
 from api.services import lifters
 from api.state import app_state
@@ -18,9 +18,11 @@ router = APIRouter(
 
 
 @router.post("", status_code=201, response_model=LifterCreated)
-def create_lifter(request: Request, body: LifterCreate) -> LifterCreated:
-    """A new lifter and its bearer token (shown once)."""
-    return lifters.create_lifter(app_state(request), body)
+def create_lifter(
+    request: Request, body: LifterCreate, idempotency_key: OptionalIdempotencyKey = None
+) -> Response:
+    """A new lifter and its bearer token (shown once; a replayed key issues a new token)."""
+    return answer(lifters.create_lifter(app_state(request), body, idempotency_key))
 
 
 @router.get("", response_model=LifterList)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from api.auth import CurrentLifter
-from api.routes.common import ERRORS, Id
+from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
 from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
 from api.services import disruptions
 from api.state import app_state
@@ -16,8 +16,15 @@ router = APIRouter(prefix="/v1/me", tags=["disruptions"], responses=ERRORS)
 
 
 @router.post("/disruptions", status_code=201, response_model=DisruptionOut)
-def report(request: Request, lifter_id: CurrentLifter, body: DisruptionIn) -> DisruptionOut:
-    return disruptions.report_disruption(app_state(request), lifter_id, body)
+def report(
+    request: Request,
+    lifter_id: CurrentLifter,
+    body: DisruptionIn,
+    idempotency_key: OptionalIdempotencyKey = None,
+) -> Response:
+    return answer(
+        disruptions.report_disruption(app_state(request), lifter_id, body, idempotency_key)
+    )
 
 
 @router.get("/disruptions", response_model=list[DisruptionOut])
@@ -42,8 +49,13 @@ def resolve(request: Request, lifter_id: CurrentLifter, disruption_id: Id) -> Di
 
 
 @router.post("/rehab-caps", status_code=201, response_model=RehabCapOut)
-def set_cap(request: Request, lifter_id: CurrentLifter, body: RehabCapIn) -> RehabCapOut:
-    return disruptions.set_rehab_cap(app_state(request), lifter_id, body)
+def set_cap(
+    request: Request,
+    lifter_id: CurrentLifter,
+    body: RehabCapIn,
+    idempotency_key: OptionalIdempotencyKey = None,
+) -> Response:
+    return answer(disruptions.set_rehab_cap(app_state(request), lifter_id, body, idempotency_key))
 
 
 @router.get("/rehab-caps", response_model=list[RehabCapOut])

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from api.auth import CurrentLifter
-from api.routes.common import ERRORS, Id
+from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
 from api.schemas import (
     CheckIn,
     CompleteRequest,
@@ -45,9 +45,14 @@ IdempotencyKey = Annotated[
 
 
 @router.post("/programs", status_code=201, response_model=ProgramOut)
-def create_program(request: Request, lifter_id: CurrentLifter, body: ProgramIn) -> ProgramOut:
+def create_program(
+    request: Request,
+    lifter_id: CurrentLifter,
+    body: ProgramIn,
+    idempotency_key: OptionalIdempotencyKey = None,
+) -> Response:
     """Starts a program (archiving the active one) and writes its planned sessions."""
-    return programs.create_program(app_state(request), lifter_id, body)
+    return answer(programs.create_program(app_state(request), lifter_id, body, idempotency_key))
 
 
 @router.get("/programs", response_model=list[ProgramOut])

@@ -104,7 +104,7 @@ def get_landmarks(state: AppState, lifter_id: str) -> VolumeLandmarksOut:
 def put_landmarks(state: AppState, lifter_id: str, body: VolumeLandmarksIn) -> VolumeLandmarksOut:
     """Replaces the lifter's overrides; muscles left out use the sex default."""
     with state.db.write() as session:
-        lifters.lifter(session, lifter_id)
+        lifters.lock_lifter(session, lifter_id)  # concurrent replacements take turns
         config.replace_landmarks(session, lifter_id, body.overrides)
     return get_landmarks(state, lifter_id)
 
@@ -118,7 +118,7 @@ def get_warmups(state: AppState, lifter_id: str) -> WarmupsOut:
 def put_warmups(state: AppState, lifter_id: str, body: WarmupsIn) -> WarmupsOut:
     """Replaces the per-lift protocols; a lift left out uses the sex default (not explicit)."""
     with state.db.write() as session:
-        lifters.lifter(session, lifter_id)
+        lifters.lock_lifter(session, lifter_id)  # concurrent replacements take turns
         config.replace_warmups(session, lifter_id, body.warmups)
     return get_warmups(state, lifter_id)
 
@@ -131,7 +131,7 @@ def get_rest(state: AppState, lifter_id: str) -> RestConfig:
 
 def put_rest(state: AppState, lifter_id: str, body: RestConfig) -> RestConfig:
     with state.db.write() as session:
-        lifters.lifter(session, lifter_id)
+        lifters.lock_lifter(session, lifter_id)  # concurrent replacements take turns
         config.replace_rest_overrides(session, lifter_id, body.overrides)
     return get_rest(state, lifter_id)
 

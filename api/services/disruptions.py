@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from api.errors import Conflict, ErrorDetail, InvalidRequest
+from api.persistence.db import Unit
 from api.persistence.mappers import disruption_out, rehab_cap_out
 from api.persistence.repositories import disruptions as repo
 from api.persistence.repositories import programs
@@ -19,6 +20,7 @@ from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.persistence.units import grams
 from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
 from api.services.floors import at_least_the_bar
+from api.services.idempotency import Answer, Keyed, create_once
 from api.state import AppState
 
 __all__ = [
@@ -39,12 +41,15 @@ def _ends_before_start() -> InvalidRequest:
     )
 
 
-def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> DisruptionOut:
+def report_disruption(
+    state: AppState, lifter_id: str, body: DisruptionIn, key: str | None = None
+) -> Answer:
     now = state.clock()
     start = body.affected_date_start or now.date()
     if body.affected_date_end is not None and body.affected_date_end < start:
         raise _ends_before_start()
-    with state.db.write() as session:
+
+    def create(session: Unit) -> tuple[DisruptionOut, str]:
         program = programs.active_program(session, lifter_id)
         row = DisruptionRow(
             id=str(uuid.uuid4()),
@@ -65,7 +70,11 @@ def report_disruption(state: AppState, lifter_id: str, body: DisruptionIn) -> Di
         )
         save(session, row)
         bump_config_version(session, lifter_id)
-        return disruption_out(row)
+        return disruption_out(row), lifter_id
+
+    return create_once(
+        state, Keyed(lifter_id, "disruptions", key), body, create, lock_lifter=lifter_id
+    )
 
 
 def list_disruptions(state: AppState, lifter_id: str, status: str | None) -> list[DisruptionOut]:
@@ -117,10 +126,13 @@ def resolve_disruption(state: AppState, lifter_id: str, disruption_id: str) -> D
         return disruption_out(row)
 
 
-def set_rehab_cap(state: AppState, lifter_id: str, body: RehabCapIn) -> RehabCapOut:
+def set_rehab_cap(
+    state: AppState, lifter_id: str, body: RehabCapIn, key: str | None = None
+) -> Answer:
     now = state.clock()
     taken = Conflict(f"{body.lift.value} already has an active rehab cap; end it first")
-    with state.db.write() as session:
+
+    def create(session: Unit) -> tuple[RehabCapOut, str]:
         at_least_the_bar(session, lifter_id, body.cap_kg, "body.cap_kg", "the cap")
         if any(c.lift == body.lift.value for c in repo.active_rehab_caps(session, lifter_id)):
             raise taken
@@ -136,7 +148,11 @@ def set_rehab_cap(state: AppState, lifter_id: str, body: RehabCapIn) -> RehabCap
         if not repo.add_rehab_cap(session, row):
             raise taken
         bump_config_version(session, lifter_id)
-        return rehab_cap_out(row)
+        return rehab_cap_out(row), lifter_id
+
+    return create_once(
+        state, Keyed(lifter_id, "rehab-caps", key), body, create, lock_lifter=lifter_id
+    )
 
 
 def list_rehab_caps(state: AppState, lifter_id: str, active: bool | None) -> list[RehabCapOut]:

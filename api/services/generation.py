@@ -48,7 +48,7 @@ from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
 from training_engine.planning import primary_soreness, todays_intensity
 
-__all__ = ["ATTEMPTS", "StrategyRunner", "generate_session", "request_hash"]
+__all__ = ["ATTEMPTS", "StrategyRunner", "Superseded", "generate_session", "request_hash"]
 
 # Serves the named strategy on an input; returns its result with the records to store.
 StrategyRunner = Callable[[str, JITInput], Awaitable[GenerationResult]]
@@ -91,9 +91,21 @@ class _Changed(Exception):
     """The session changed between the read and the write (or the key was just taken)."""
 
 
+class Superseded(Conflict):
+    """The key's generation was replaced by a later one with another key (ADR 0009)."""
+
+    code = "superseded"
+
+
 def _replay(earlier: Earlier, fingerprint: str) -> tuple[str, bool]:
     if earlier.request_hash != fingerprint:
         raise Conflict("this Idempotency-Key was already used for a different request")
+    if earlier.superseded:
+        raise Superseded(
+            "this Idempotency-Key's prescription was superseded by a regeneration; the "
+            f"session now holds generation {earlier.current_generation_id} "
+            "(GET the session for it)"
+        )
     return earlier.response_json, True
 
 

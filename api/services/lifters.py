@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from api.auth import hash_token, new_token
 from api.errors import ErrorDetail, InvalidRequest
+from api.persistence.db import Unit
 from api.persistence.mappers import lifter_out, max_out
 from api.persistence.repositories import config, lifters
+from api.persistence.repositories.idempotency import KeyedResponse
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ApiTokenRow, LifterRow, LifterSettingsRow, MaxRow
 from api.persistence.units import grams
@@ -23,6 +25,7 @@ from api.schemas import (
     MaxOut,
 )
 from api.services.floors import at_least_the_bar
+from api.services.idempotency import ADMIN_SCOPE, Answer, Keyed, create_once
 from api.state import AppState
 from shared_types.enums import Lift
 from training_engine.planning import epley_kg
@@ -39,6 +42,23 @@ __all__ = [
 ]
 
 
+def _issue_token(session: Unit, lifter_id: str, now: datetime) -> tuple[str, list[str]]:
+    """A new token for the lifter (whose row the caller has locked), every earlier one revoked:
+    the new token, and the revoked hashes (to forget cached lookups)."""
+    token = new_token()
+    revoked = lifters.revoke_tokens(session, lifter_id, now)
+    save(
+        session,
+        ApiTokenRow(
+            id=str(uuid.uuid4()),
+            lifter_id=lifter_id,
+            token_hash=hash_token(token),
+            created_at=now,
+        ),
+    )
+    return token, revoked
+
+
 def _born_in_the_past(born: date | None, today: date) -> None:
     if born is not None and born > today:
         raise InvalidRequest(
@@ -47,24 +67,28 @@ def _born_in_the_past(born: date | None, today: date) -> None:
         )
 
 
-def create_lifter(state: AppState, body: LifterCreate) -> LifterCreated:
+def create_lifter(state: AppState, body: LifterCreate, key: str | None = None) -> Answer:
+    """A new lifter with its token. A repeated Idempotency-Key answers the same lifter with a
+    new token (every earlier one revoked): only a token's hash is ever stored, so the first
+    response is kept without its token (ADR 0009)."""
     now = state.clock()
     _born_in_the_past(body.date_of_birth, now.date())
-    token = new_token()
-    lifter = LifterRow(
-        id=str(uuid.uuid4()),
-        name=body.name,
-        biological_sex=body.biological_sex.value if body.biological_sex else None,
-        date_of_birth=body.date_of_birth,
-        bodyweight_grams=grams(body.bodyweight_kg) if body.bodyweight_kg else None,
-        bar_weight_grams=grams(body.bar_weight_kg) if body.bar_weight_kg else None,
-        plates_grams=sorted({grams(p) for p in body.available_plates_kg}, reverse=True)
-        if body.available_plates_kg
-        else None,
-        created_at=now,
-        updated_at=now,
-    )
-    with state.db.write() as session:
+
+    def create(session: Unit) -> tuple[LifterCreated, str]:
+        token = new_token()
+        lifter = LifterRow(
+            id=str(uuid.uuid4()),
+            name=body.name,
+            biological_sex=body.biological_sex.value if body.biological_sex else None,
+            date_of_birth=body.date_of_birth,
+            bodyweight_grams=grams(body.bodyweight_kg) if body.bodyweight_kg else None,
+            bar_weight_grams=grams(body.bar_weight_kg) if body.bar_weight_kg else None,
+            plates_grams=sorted({grams(p) for p in body.available_plates_kg}, reverse=True)
+            if body.available_plates_kg
+            else None,
+            created_at=now,
+            updated_at=now,
+        )
         save(session, lifter)
         save(
             session,
@@ -78,25 +102,39 @@ def create_lifter(state: AppState, body: LifterCreate) -> LifterCreated:
                 created_at=now,
             ),
         )
-        return LifterCreated(lifter=lifter_out(lifter), token=token)
+        return LifterCreated(lifter=lifter_out(lifter), token=token), lifter.id
+
+    def without_token(text: str) -> str:
+        return (
+            LifterCreated.model_validate_json(text)
+            .model_copy(update={"token": ""})
+            .model_dump_json()
+        )
+
+    def replay(session: Unit, earlier: KeyedResponse) -> str:
+        created = LifterCreated.model_validate_json(earlier.response_json)
+        lifters.lock_lifter(session, created.lifter.id)
+        token, revoked = _issue_token(session, created.lifter.id, now)
+        state.tokens.forget(revoked)
+        return created.model_copy(update={"token": token}).model_dump_json()
+
+    return create_once(
+        state,
+        Keyed(ADMIN_SCOPE, "lifters", key),
+        body,
+        create,
+        stored_text=without_token,
+        replay=replay,
+    )
 
 
 def rotate_token(state: AppState, lifter_id: str) -> LifterCreated:
-    """A new token for the lifter; every earlier one stops working."""
+    """A new token for the lifter; every earlier one stops working. The lifter's row lock makes
+    concurrent rotations take turns, so exactly one token stays valid (ADR 0009)."""
     now = state.clock()
-    token = new_token()
     with state.db.write() as session:
-        lifter = lifters.lifter(session, lifter_id)
-        revoked = lifters.revoke_tokens(session, lifter_id, now)
-        save(
-            session,
-            ApiTokenRow(
-                id=str(uuid.uuid4()),
-                lifter_id=lifter_id,
-                token_hash=hash_token(token),
-                created_at=now,
-            ),
-        )
+        lifter = lifters.lock_lifter(session, lifter_id)
+        token, revoked = _issue_token(session, lifter_id, now)
     state.tokens.forget(revoked)
     return LifterCreated(lifter=lifter_out(lifter), token=token)
 

@@ -16,12 +16,14 @@ from api.persistence.repositories import programs as repo
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ProgramRow, SessionRow
 from api.schemas import ProgramIn, ProgramOut, SessionStatus
+from api.services.idempotency import Answer, Keyed, create_once
 from api.services.lifecycle import Action, allowed, require
 from api.state import AppState
 from training_engine.planning import (
     DEFAULT_WEEKDAYS,
     PlannedSlot,
     UnendingSignals,
+    planned_dates,
     scheduled_program,
     unending_signals_from,
     unending_slot,
@@ -52,10 +54,6 @@ def _session_row(
     )
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.isoweekday() - 1)
-
-
 def unending_signals(
     session: Unit, lifter_id: str, *, primary_soreness: int | None = None
 ) -> UnendingSignals:
@@ -82,58 +80,64 @@ def advance_unending(session: Unit, program: ProgramRow, today: date, now: datet
     save(session, program, _session_row(program.lifter_id, program.id, slot, planned, now))
 
 
-def create_program(state: AppState, lifter_id: str, body: ProgramIn) -> ProgramOut:
+def create_program(
+    state: AppState, lifter_id: str, body: ProgramIn, key: str | None = None
+) -> Answer:
+    """Starts a program, archiving the active one, under the lifter's row lock: concurrent
+    requests take turns, so exactly one program stays active (ADR 0009). With a key, a retry
+    replays the first response instead of archiving the program it made."""
     now = state.clock()
+
+    def create(session: Unit) -> tuple[ProgramOut, str]:
+        return _create_program(session, lifter_id, body, now), lifter_id
+
+    return create_once(
+        state, Keyed(lifter_id, "programs", key), body, create, lock_lifter=lifter_id
+    )
+
+
+def _create_program(session: Unit, lifter_id: str, body: ProgramIn, now: datetime) -> ProgramOut:
     start = body.start_date or now.date()
     days = body.training_days_per_week
     weekdays = sorted(body.weekdays or DEFAULT_WEEKDAYS[days])
-    with state.db.write() as session:
-        previous = repo.active_program(session, lifter_id)
-        if previous is not None:
-            previous.status = "archived"
-            previous.archived_at = now
-            retired = repo.sessions_in(session, previous.id, allowed(Action.RETIRE))
-            for row in retired:
-                row.status = require(row.status, Action.RETIRE).value
-                row.skip_reason = "program replaced"
-                row.updated_at = now
-            save(session, previous, *retired)
-        program = ProgramRow(
-            id=str(uuid.uuid4()),
-            lifter_id=lifter_id,
-            mode=body.mode,
-            training_days_per_week=days,
-            total_weeks=(body.total_weeks or DEFAULT_WEEKS) if body.mode == "scheduled" else None,
-            start_date=start,
-            weekdays=weekdays,
-            status="active",
-            session_counter=0,
-            created_at=now,
-        )
-        save(session, program)
-        if body.mode == "scheduled":
-            assert program.total_weeks is not None
-            monday = _monday(start)
-            rows = [
-                _session_row(
-                    lifter_id,
-                    program.id,
-                    slot,
-                    monday
-                    + timedelta(
-                        days=7 * (slot.week_number - 1) + weekdays[slot.day_number - 1] - 1
-                    ),
-                    now,
-                )
-                for slot in scheduled_program(program.total_weeks, days)
-            ]
-        else:
-            signals = unending_signals(session, lifter_id)
-            rows = [
-                _session_row(lifter_id, program.id, unending_slot(0, days, signals), start, now)
-            ]
-        save(session, *rows)
-        return program_out(program, len(rows))
+    previous = repo.active_program(session, lifter_id)
+    if previous is not None:
+        previous.status = "archived"
+        previous.archived_at = now
+        retired = repo.sessions_in(session, previous.id, allowed(Action.RETIRE))
+        for row in retired:
+            row.status = require(row.status, Action.RETIRE).value
+            row.skip_reason = "program replaced"
+            row.updated_at = now
+        save(session, previous, *retired)
+    program = ProgramRow(
+        id=str(uuid.uuid4()),
+        lifter_id=lifter_id,
+        mode=body.mode,
+        training_days_per_week=days,
+        total_weeks=(body.total_weeks or DEFAULT_WEEKS) if body.mode == "scheduled" else None,
+        start_date=start,
+        weekdays=weekdays,
+        status="active",
+        session_counter=0,
+        created_at=now,
+    )
+    save(session, program)
+    if body.mode == "scheduled":
+        assert program.total_weeks is not None
+        slots = scheduled_program(program.total_weeks, days)
+        # P11: the training days from the start date on, never before it.
+        dates = planned_dates(start, weekdays, len(slots))
+        rows = [
+            _session_row(lifter_id, program.id, slot, planned, now)
+            for slot, planned in zip(slots, dates, strict=True)
+        ]
+    else:
+        signals = unending_signals(session, lifter_id)
+        [first] = planned_dates(start, weekdays, 1)
+        rows = [_session_row(lifter_id, program.id, unending_slot(0, days, signals), first, now)]
+    save(session, *rows)
+    return program_out(program, len(rows))
 
 
 def list_programs(state: AppState, lifter_id: str) -> list[ProgramOut]:

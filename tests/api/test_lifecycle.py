@@ -127,8 +127,10 @@ def test_a_new_key_regenerates_until_a_set_is_logged(api: Api) -> None:
     assert api.log_set(who, sid, set_number=1, weight_kg=weight, reps=5, rpe=8).status_code == 201
     blocked = api.generate(who, sid, key="3")
     assert blocked.status_code == 409
-    # The first key still returns its own stored result.
-    assert api.generate(who, sid, key="1", body={"sleep_quality": 3}).json() == first
+    # The current key still returns its stored result; the superseded one is 409 (ADR 0009).
+    assert api.generate(who, sid, key="2", body={"sleep_quality": 1}).json() == second
+    superseded = api.generate(who, sid, key="1", body={"sleep_quality": 3})
+    assert (superseded.status_code, superseded.json()["error"]["code"]) == (409, "superseded")
 
 
 def test_set_logs_are_idempotent_per_natural_key(api: Api) -> None:

@@ -8,6 +8,7 @@
     state        the `LifterState` one generation reads (plain values, no documents)
     generations  the generation's read, its re-check under the write lock, and its write
     audit        LLM call records and hybrid comparisons
+    idempotency  the first response to a creating POST under an Idempotency-Key
 
 Every lookup of a lifter-owned row filters by `lifter_id`, so another lifter's id is simply not
 found (404), never a 403 that would confirm it exists. `lock=True` takes a row lock

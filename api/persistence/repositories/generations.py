@@ -88,6 +88,8 @@ TARGET = (
         .label("last_completed_at"),
         _generations.c.request_hash,
         _generations.c.response_json,
+        _generations.c.id.label("earlier_id"),
+        _sessions.c.generation_id.label("current_generation_id"),
     )
     .select_from(_sessions)
     .join(_lifters, _lifters.c.id == _sessions.c.lifter_id)
@@ -110,10 +112,17 @@ INSERT_GENERATION = _generations.insert()
 
 @dataclass(frozen=True)
 class Earlier:
-    """A generation stored under the same key: its request fingerprint and exact response."""
+    """A generation stored under the same key: its request fingerprint and exact response,
+    its id, and the id of the generation the session now holds (another one: superseded)."""
 
     request_hash: str
     response_json: str
+    generation_id: str
+    current_generation_id: str | None
+
+    @property
+    def superseded(self) -> bool:
+        return self.generation_id != self.current_generation_id
 
 
 @dataclass(frozen=True)
@@ -164,7 +173,9 @@ def _profile(row: Any) -> LifterProfile:
 
 
 def _earlier(row: Any) -> Earlier | None:
-    return Earlier(row.request_hash, row.response_json) if row.request_hash is not None else None
+    if row.request_hash is None:
+        return None
+    return Earlier(row.request_hash, row.response_json, row.earlier_id, row.current_generation_id)
 
 
 def target(unit: Unit, lifter_id: str, session_id: str, key: str) -> tuple[Target, Earlier | None]:

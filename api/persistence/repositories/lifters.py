@@ -17,6 +17,7 @@ __all__ = [
     "lifter",
     "lifter_id_for_token",
     "lifter_page",
+    "lock_lifter",
     "max_history",
     "revoke_tokens",
 ]
@@ -24,6 +25,19 @@ __all__ = [
 
 def lifter(unit: Unit, lifter_id: str) -> LifterRow:
     row = unit.get(LifterRow, lifter_id)
+    if row is None:
+        raise NotFound("lifter not found")
+    return row
+
+
+def lock_lifter(unit: Unit, lifter_id: str) -> LifterRow:
+    """The lifter's row, locked until the unit ends (or 404): the per-lifter mutex of writes
+    that must not interleave (a new program, a token rotation, a config replacement).
+    PostgreSQL takes `FOR NO KEY UPDATE`, which does not block rows that reference the lifter
+    being inserted meanwhile; SQLite's write units already hold the database lock."""
+    row = unit.exec(
+        select(LifterRow).where(LifterRow.id == lifter_id).with_for_update(key_share=True)
+    ).first()
     if row is None:
         raise NotFound("lifter not found")
     return row
