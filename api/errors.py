@@ -57,11 +57,14 @@ log = logging.getLogger("jit_engine.api")
 
 MALFORMED_JSON = "malformed_json"
 _PREFIXES = ("Value error, ", "Assertion failed, ")
-_OUR_WORDS = {
+_OUR_WORDS = {  # by pydantic error type
     "missing": "is required",
     "extra_forbidden": "is not a known field",
-    "string_unicode": "must be valid Unicode text",
     "float_type": "must be a number",
+}
+_OUR_MESSAGES = {  # by pydantic message, for problems that arrive without their type
+    "Field required": "is required",
+    "Extra inputs are not permitted": "is not a known field",
 }
 
 
@@ -78,7 +81,7 @@ def our_words(message: str) -> str:
     for prefix in _PREFIXES:
         if message.startswith(prefix):
             message = message[len(prefix) :]
-    return printable(message)
+    return printable(_OUR_MESSAGES.get(message, message))
 
 
 class ErrorDetail(BaseModel):

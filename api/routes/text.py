@@ -1,8 +1,9 @@
-"""An app-wide dependency: every string in a JSON body, keys included, is valid Unicode text.
+"""An app-wide dependency: every string in a JSON body, keys included, is text we can keep.
 
 A JSON escape such as `\\ud800` decodes to a lone surrogate, which no response, database row or
-log line can encode. Such a body is a 422 (`invalid_request`) naming each bad string's path,
-before any route reads it, whatever the route's body model is (ours or `JITInput`).
+log line can encode; `\\u0000` (NUL) is text PostgreSQL cannot store, in a column or in JSONB. A
+body holding either is a 422 (`invalid_request`) naming each bad string's path, before any
+route reads it, whatever the route's body model is (ours or `JITInput`).
 """
 
 from __future__ import annotations
@@ -17,35 +18,46 @@ from api.errors import printable
 __all__ = ["MAX_TEXT_ERRORS", "bad_text", "valid_text_body"]
 
 MAX_TEXT_ERRORS = 20
-MESSAGE = "must be valid Unicode text"
+NOT_UNICODE = "must be valid Unicode text"
+HAS_NUL = "must not contain NUL characters"
+
+Location = tuple[str | int, ...]
 
 
-def _encodable(text: str) -> bool:
+def _problem(text: str) -> str | None:
+    if "\x00" in text:
+        return HAS_NUL
     if text.isascii():
-        return True
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return NOT_UNICODE
+    return None
 
 
-def bad_text(body: Any) -> list[tuple[str | int, ...]]:
-    """The locations (under `body`) of strings, values or keys, that UTF-8 cannot encode; at
-    most `MAX_TEXT_ERRORS`. Iterative, so any nesting depth is safe."""
-    found: list[tuple[str | int, ...]] = []
-    stack: list[tuple[tuple[str | int, ...], Any]] = [(("body",), body)]
+def _key(text: str) -> str:
+    return printable(text).replace("\x00", "\\u0000")
+
+
+def bad_text(body: Any) -> list[tuple[Location, str]]:
+    """Each string (value or key) that is not text we can keep: its location under `body` and
+    why; at most `MAX_TEXT_ERRORS`. Iterative, so any nesting depth is safe."""
+    found: list[tuple[Location, str]] = []
+    stack: list[tuple[Location, Any]] = [(("body",), body)]
     while stack and len(found) < MAX_TEXT_ERRORS:
         loc, item = stack.pop()
         if isinstance(item, str):
-            if not _encodable(item):
-                found.append(loc)
+            problem = _problem(item)
+            if problem is not None:
+                found.append((loc, problem))
         elif isinstance(item, dict):
             for key, value in item.items():
-                if _encodable(key):
+                problem = _problem(key)
+                if problem is None:
                     stack.append(((*loc, key), value))
                 else:
-                    found.append((*loc, printable(key)))
+                    found.append(((*loc, _key(key)), problem))
         elif isinstance(item, list):
             stack.extend(((*loc, i), value) for i, value in enumerate(item))
     return sorted(found, key=str)
@@ -61,5 +73,5 @@ async def valid_text_body(request: Request) -> None:
     bad = bad_text(body)
     if bad:
         raise RequestValidationError(
-            [{"type": "string_unicode", "loc": loc, "msg": MESSAGE} for loc in bad]
+            [{"type": "invalid_text", "loc": loc, "msg": message} for loc, message in bad]
         )

@@ -18,6 +18,7 @@ from api.routes.text import MAX_TEXT_ERRORS, bad_text
 from api.services.strategies import strategy_availability
 from api.state import AppState
 from tests.api.client import ADMIN, Api, Lifter
+from tests.factories import make_input
 from training_engine.strategies import StrategyRegistry
 
 JSON = {"Content-Type": "application/json"}
@@ -110,17 +111,32 @@ def test_a_lone_surrogate_in_a_new_lifters_name_creates_no_lifter(api: Api) -> N
 
 
 def test_every_bad_string_is_named_up_to_a_cap() -> None:
-    body = {"a": ["ok", "\ud800", {"\udfff": 1, "b": "\ud801x"}], "c": "fine"}
+    body = {"a": ["ok", "\ud800", {"\udfff": 1, "b": "\ud801x", "k\x00": 2}], "c": "\x00"}
+    unicode, nul = "must be valid Unicode text", "must not contain NUL characters"
     assert bad_text(body) == [
-        ("body", "a", 1),
-        ("body", "a", 2, "\\udfff"),
-        ("body", "a", 2, "b"),
+        (("body", "a", 1), unicode),
+        (("body", "a", 2, "\\udfff"), unicode),
+        (("body", "a", 2, "b"), unicode),
+        (("body", "a", 2, "k\\u0000"), nul),
+        (("body", "c"), nul),
     ]
     assert len(bad_text(["\ud800"] * 1000)) == MAX_TEXT_ERRORS
     deep: Any = "\ud800"
     for _ in range(5000):
         deep = [deep]
-    assert bad_text(deep) == [("body", *([0] * 5000))]
+    assert bad_text(deep) == [(("body", *([0] * 5000)), unicode)]
+
+
+@pytest.mark.parametrize("strategy", ["formula", "hybrid"])
+def test_a_nul_in_a_stateless_input_is_a_422_not_a_500(api: Api, strategy: str) -> None:
+    who = api.lifter()
+    body = make_input().model_dump(mode="json")
+    body["active_auxiliaries"] = ["Leg press\x00"]  # hybrid stores the input (PostgreSQL: 500)
+    response = api.client.post(
+        "/v1/generate", params={"strategy": strategy}, json=body, headers=who.auth
+    )
+    assert _paths(response) == ["body.active_auxiliaries[0]"]
+    assert response.json()["error"]["details"][0]["message"] == "must not contain NUL characters"
 
 
 # --- 2. maxes: numbers only, and at least the bar --------------------------------------------
@@ -283,6 +299,8 @@ def test_messages_have_no_pydantic_prefixes_or_key_markers(api: Api) -> None:
     assert both.json()["error"]["details"][0]["message"] == (
         "give either one_rm_kg, or weight_kg with reps"
     )
+    overrides = api.put(who, "/v1/me/config/formula", {"overrides": {"block9": {}}})
+    assert overrides.json()["error"]["details"][0]["message"] == "is not a known field"
     unknown = api.generate(who, sid, body={"soreness": {"toes": 2}, "mood": 3})
     details = {d["path"]: d["message"] for d in unknown.json()["error"]["details"]}
     assert set(details) == {"body.soreness.toes", "body.mood"}
