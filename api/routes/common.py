@@ -19,11 +19,20 @@ Offset = Annotated[int, "0.."]
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in (
+        (
+            400,
+            "The body is not JSON (code malformed_json): truncated, not UTF-8, or nested too "
+            "deeply",
+        ),
         (401, "No token, or an unknown one"),
         (403, "The token lacks the right"),
         (404, "Not found (or another lifter's)"),
         (409, "The resource's state forbids it"),
-        (422, "Invalid request, with field paths"),
+        (
+            422,
+            "Invalid request, with field paths (code invalid_request); a string that is "
+            "not valid Unicode text (a lone surrogate) or holds NUL is one",
+        ),
     )
 }
 

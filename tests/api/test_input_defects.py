@@ -13,9 +13,11 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from api.app import create_app
 from api.persistence.tables import DisruptionRow, LifterRow, MaxRow, RehabCapRow, SetLogRow
 from api.routes.text import MAX_TEXT_ERRORS, bad_text
 from api.services.strategies import strategy_availability
+from api.settings import Settings
 from api.state import AppState
 from tests.api.client import ADMIN, Api, Lifter
 from tests.factories import make_input
@@ -326,3 +328,11 @@ def test_malformed_json_of_any_depth_is_one_error_code(api: Api, body: bytes) ->
     error = _refused(response, 400, "malformed_json")
     assert error["message"].startswith("the body is not valid JSON")
     assert api.rows(MaxRow, lifter_id=who.id) == []
+
+
+def test_the_openapi_documents_malformed_json() -> None:
+    schema = create_app(Settings(database_url="sqlite://"), migrate=False).openapi()
+    maxes = schema["paths"]["/v1/me/maxes/{lift}"]["put"]["responses"]
+    assert "malformed_json" in maxes["400"]["description"]
+    settings = schema["components"]["schemas"]["SettingsOut"]["properties"]
+    assert "strategies" in settings
