@@ -17,23 +17,73 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse
 
 from api.clock import Clock, system_clock
 from api.errors import install_error_handlers
 from api.llm.runtime import build_runtime
 from api.persistence.db import Database
 from api.routes import admin, audit, disruptions, engine, health, me, sessions
+from api.routes.common import document_replays
 from api.routes.text import valid_text_body
 from api.settings import Settings
 from api.state import AppState, StageTimes
 from training_engine.strategies import StrategyRegistry
 
-__all__ = ["create_app", "create_worker_app"]
+__all__ = ["create_app", "create_worker_app", "operation_id"]
 
 API_VERSION = "1.0.0"
+DOCS_ASSETS = "/docs-assets"  # Swagger UI and ReDoc, served from the fastapi-offline package
+
+
+def operation_id(route: APIRoute) -> str:
+    """The OpenAPI operation id: the route function's name in camelCase (`generate_session` ->
+    `generateSession`), so a generated client reads well. Unique because the route functions'
+    names are (tests/api/test_openapi_contract.py checks it)."""
+    head, *rest = route.name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _install_docs(app: FastAPI) -> None:
+    """`/docs` (Swagger UI) and `/redoc` that work offline: their scripts, styles and icon come
+    from this server (`DOCS_ASSETS`), never a CDN; URLs are relative to the app's root path."""
+    app.mount(
+        DOCS_ASSETS,
+        StaticFiles(directory=str(files("fastapi_offline") / "static")),
+        name="docs-assets",
+    )
+    title = app.title
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}/openapi.json",
+            title=f"{title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}/openapi.json",
+            title=f"{title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
 
 
 def create_app(
@@ -68,7 +118,25 @@ def create_app(
         "number. Bearer tokens: one per lifter; the admin token provisions lifters.",
         lifespan=lifespan,
         dependencies=[Depends(valid_text_body)],
+        generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
+    _install_docs(app)
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return document_replays(build_schema())  # idempotent over FastAPI's cached schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    if settings.cors_origins:  # off by default: no CORS headers at all
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["Idempotent-Replayed", "Retry-After"],
+        )
     app.state.jit = state
     install_error_handlers(app)
     for module in (health, admin, audit, me, sessions, disruptions, engine):

@@ -19,19 +19,23 @@ from shared_types.adjustment import JITAdjustment
 from shared_types.config import VolumeLandmark, WarmupProtocol
 from shared_types.enums import (
     CyclePhase,
+    DisruptionStatus,
     DisruptionType,
+    FallbackReason,
     IntensityType,
     Lift,
     MuscleGroup,
     Severity,
     Sex,
     StrategyName,
+    StrategyUsed,
 )
 from shared_types.inputs import JITInput, RestOverride
 from shared_types.llm import BreakerState, Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
 from training_engine.formulas.rounding import PLATES_KG
+from training_engine.planning import VolumeStatus
 
 __all__ = [
     "CheckIn",
@@ -60,7 +64,9 @@ __all__ = [
     "PlatesConfig",
     "PlatesOut",
     "ProgramIn",
+    "ProgramMode",
     "ProgramOut",
+    "ProgramStatus",
     "RehabCapIn",
     "RehabCapOut",
     "RestConfig",
@@ -68,6 +74,7 @@ __all__ = [
     "SessionOut",
     "SessionPage",
     "SessionStatus",
+    "SetKind",
     "SetLogIn",
     "SetLogOut",
     "SettingsIn",
@@ -293,10 +300,22 @@ class ProgramIn(Request):
         return self
 
 
+class ProgramMode(StrEnum):
+    SCHEDULED = "scheduled"
+    UNENDING = "unending"
+
+
+class ProgramStatus(StrEnum):
+    """Only one program of a lifter is active; a new one archives the previous."""
+
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
 class ProgramOut(BaseModel):
     id: str
-    mode: str
-    status: str
+    mode: ProgramMode
+    status: ProgramStatus
     training_days_per_week: int
     total_weeks: int | None
     start_date: date
@@ -326,8 +345,8 @@ class SessionOut(BaseModel):
     intensity_type: IntensityType
     is_deload: bool
     status: SessionStatus
-    jit_strategy: str | None
-    fallback_reason: str | None
+    jit_strategy: StrategyUsed | None
+    fallback_reason: FallbackReason | None
     jit_generated_at: datetime | None
     session_rpe: float | None
     started_at: datetime | None
@@ -361,9 +380,14 @@ class SetLogIn(Request):
         return self
 
 
+class SetKind(StrEnum):
+    PRIMARY = "primary"
+    AUXILIARY = "auxiliary"
+
+
 class SetLogOut(BaseModel):
     id: str
-    kind: str
+    kind: SetKind
     exercise: str
     set_number: int
     weight_kg: float
@@ -382,7 +406,7 @@ class LlmCallOut(BaseModel):
     generation_id: str | None  # None: a stateless POST /v1/generate
     lifter_id: str | None  # None: the admin asked
     session_id: str | None
-    strategy: str = Field(description="The strategy that asked: llm, hybrid or auto.")
+    strategy: StrategyName = Field(description="The strategy that asked: llm, hybrid or auto.")
     provider: str
     model: str
     prompt_version: str
@@ -396,7 +420,7 @@ class LlmCallOut(BaseModel):
     cost_usd: float | None
     cache_hit: bool
     breaker_state: BreakerState
-    fallback_reason: str | None
+    fallback_reason: FallbackReason | None
     detail: str | None
     adjustment: JITAdjustment | None = Field(description="The model's answer, when it gave one.")
     created_at: datetime
@@ -412,9 +436,11 @@ class LlmCallPage(BaseModel):
 class ComparisonSummary(BaseModel):
     """How far the model's session was from the formula's (hybrid), without the sessions."""
 
-    strategy_used: str = Field(description="What was served: llm, formula or formula_fallback.")
+    strategy_used: StrategyUsed = Field(
+        description="What was served: llm, formula or formula_fallback."
+    )
     shadow: bool
-    fallback_reason: str | None
+    fallback_reason: FallbackReason | None
     should_surface_to_user: bool
     divergence: Divergence | None = Field(description="Null when the model gave no session.")
 
@@ -426,7 +452,7 @@ class ComparisonOut(ComparisonSummary):
     generation_id: str | None  # None: a stateless POST /v1/generate
     lifter_id: str | None  # None: the admin asked
     session_id: str | None
-    strategy: str
+    strategy: StrategyName
     jit_input: JITInput
     formula_output: JITOutput
     llm_output: JITOutput | None
@@ -493,8 +519,8 @@ class CheckIn(Request):
 class GenerationOut(BaseModel):
     session_id: str
     generation_id: str
-    jit_strategy: str
-    fallback_reason: str | None
+    jit_strategy: StrategyUsed
+    fallback_reason: FallbackReason | None
     generated_at: datetime
     one_rm_kg: float
     one_rm_source: Literal["stored", "working", "profile_estimate"]
@@ -552,7 +578,7 @@ class DisruptionOut(BaseModel):
     affected_date_end: date | None
     description: str | None
     event_name: str | None
-    status: str
+    status: DisruptionStatus
     reported_at: datetime
     resolved_at: datetime | None
 
@@ -582,7 +608,7 @@ class MuscleVolume(BaseModel):
     sets: float
     mev: float
     mrv: float
-    status: str
+    status: VolumeStatus
 
 
 class VolumeOut(BaseModel):

@@ -21,15 +21,18 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_LLM__BREAKER_COOLDOWN_S  open time before a half-open probe, seconds (default 30)
     JIT_LLM__HYBRID_SHADOW    hybrid serves the formula and only records the LLM (default false)
     JIT_LLM__PRICES           JSON {model: {"input_per_mtok": USD, "output_per_mtok": USD}}
+    JIT_CORS_ORIGINS          browser origins allowed by CORS, comma-separated or a JSON list
+                              (default none: CORS off, no CORS headers)
     JIT_STAGE_TIMES_FILE      benchmarks only: CPU per generation stage, written there on exit
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["LlmSettings", "ModelPrice", "Settings"]
 
@@ -70,3 +73,15 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     llm: LlmSettings = LlmSettings()
     stage_times_file: str | None = None
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        """`JIT_CORS_ORIGINS`: `https://a.example,https://b.example` or a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return tuple(json.loads(text))
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        return value

@@ -28,17 +28,30 @@ from api.schemas import (
     LlmCallOut,
     MaxOut,
     PlatesOut,
+    ProgramMode,
     ProgramOut,
+    ProgramStatus,
     RehabCapOut,
     RestConfig,
     SessionDetail,
     SessionOut,
+    SetKind,
     SetLogOut,
     WarmupsOut,
 )
 from shared_types.adjustment import JITAdjustment
 from shared_types.config import WarmupProtocol
-from shared_types.enums import DisruptionStatus, DisruptionType, IntensityType, Lift, Severity, Sex
+from shared_types.enums import (
+    DisruptionStatus,
+    DisruptionType,
+    FallbackReason,
+    IntensityType,
+    Lift,
+    Severity,
+    Sex,
+    StrategyName,
+    StrategyUsed,
+)
 from shared_types.inputs import JITInput, RestOverride, TrainingDisruption
 from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
@@ -131,8 +144,8 @@ def max_out(row: MaxRow) -> MaxOut:
 def program_out(row: ProgramRow, sessions_created: int) -> ProgramOut:
     return ProgramOut(
         id=row.id,
-        mode=row.mode,
-        status=row.status,
+        mode=ProgramMode(row.mode),
+        status=ProgramStatus(row.status),
         training_days_per_week=row.training_days_per_week,
         total_weeks=row.total_weeks,
         start_date=row.start_date,
@@ -171,7 +184,7 @@ def session_out(row: SessionRow) -> SessionOut:
 def set_out(row: SetLogRow) -> SetLogOut:
     return SetLogOut(
         id=row.id,
-        kind=row.kind,
+        kind=SetKind(row.kind),
         exercise=row.exercise,
         set_number=row.set_number,
         weight_kg=kg(row.weight_grams),
@@ -191,7 +204,7 @@ def llm_call_out(row: LlmCallRow) -> LlmCallOut:
         generation_id=row.generation_id,
         lifter_id=row.lifter_id,
         session_id=row.session_id,
-        strategy=row.strategy,
+        strategy=StrategyName(row.strategy),
         provider=row.provider,
         model=row.model,
         prompt_version=row.prompt_version,
@@ -205,7 +218,7 @@ def llm_call_out(row: LlmCallRow) -> LlmCallOut:
         cost_usd=row.cost_usd,
         cache_hit=row.cache_hit,
         breaker_state=row.breaker_state,  # type: ignore[arg-type]  # checked by the table
-        fallback_reason=row.fallback_reason,
+        fallback_reason=_fallback(row.fallback_reason),
         detail=row.detail,
         adjustment=(
             JITAdjustment.model_validate(row.adjustment) if row.adjustment is not None else None
@@ -214,15 +227,19 @@ def llm_call_out(row: LlmCallRow) -> LlmCallOut:
     )
 
 
+def _fallback(reason: str | None) -> FallbackReason | None:
+    return FallbackReason(reason) if reason is not None else None
+
+
 def _divergence(row: ComparisonLogRow) -> Divergence | None:
     return Divergence.model_validate(row.divergence) if row.divergence is not None else None
 
 
 def comparison_summary(row: ComparisonLogRow) -> ComparisonSummary:
     return ComparisonSummary(
-        strategy_used=row.strategy_used,
+        strategy_used=StrategyUsed(row.strategy_used),
         shadow=row.shadow,
-        fallback_reason=row.fallback_reason,
+        fallback_reason=_fallback(row.fallback_reason),
         should_surface_to_user=row.should_surface_to_user,
         divergence=_divergence(row),
     )
@@ -235,10 +252,10 @@ def comparison_out(row: ComparisonLogRow) -> ComparisonOut:
         generation_id=row.generation_id,
         lifter_id=row.lifter_id,
         session_id=row.session_id,
-        strategy=row.strategy,
-        strategy_used=row.strategy_used,
+        strategy=StrategyName(row.strategy),
+        strategy_used=StrategyUsed(row.strategy_used),
         shadow=row.shadow,
-        fallback_reason=row.fallback_reason,
+        fallback_reason=_fallback(row.fallback_reason),
         should_surface_to_user=row.should_surface_to_user,
         divergence=_divergence(row),
         jit_input=JITInput.model_validate(row.jit_input),
@@ -286,7 +303,7 @@ def disruption_out(row: DisruptionRow) -> DisruptionOut:
         affected_date_end=row.affected_date_end,
         description=row.description,
         event_name=row.event_name,
-        status=row.status,
+        status=DisruptionStatus(row.status),
         reported_at=row.reported_at,
         resolved_at=row.resolved_at,
     )

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/me", tags=["disruptions"], responses=ERRORS)
 
 
 @router.post("/disruptions", status_code=201, response_model=DisruptionOut)
-def report(
+def report_disruption(
     request: Request,
     lifter_id: CurrentLifter,
     body: DisruptionIn,
@@ -28,7 +28,7 @@ def report(
 
 
 @router.get("/disruptions", response_model=list[DisruptionOut])
-def list_all(
+def list_disruptions(
     request: Request,
     lifter_id: CurrentLifter,
     status: Literal["active", "monitoring", "resolved"] | None = None,
@@ -37,19 +37,21 @@ def list_all(
 
 
 @router.patch("/disruptions/{disruption_id}", response_model=DisruptionOut)
-def update(
+def update_disruption(
     request: Request, lifter_id: CurrentLifter, disruption_id: Id, body: DisruptionPatch
 ) -> DisruptionOut:
     return disruptions.patch_disruption(app_state(request), lifter_id, disruption_id, body)
 
 
 @router.post("/disruptions/{disruption_id}/resolve", response_model=DisruptionOut)
-def resolve(request: Request, lifter_id: CurrentLifter, disruption_id: Id) -> DisruptionOut:
+def resolve_disruption(
+    request: Request, lifter_id: CurrentLifter, disruption_id: Id
+) -> DisruptionOut:
     return disruptions.resolve_disruption(app_state(request), lifter_id, disruption_id)
 
 
 @router.post("/rehab-caps", status_code=201, response_model=RehabCapOut)
-def set_cap(
+def set_rehab_cap(
     request: Request,
     lifter_id: CurrentLifter,
     body: RehabCapIn,
@@ -59,12 +61,12 @@ def set_cap(
 
 
 @router.get("/rehab-caps", response_model=list[RehabCapOut])
-def list_caps(
+def list_rehab_caps(
     request: Request, lifter_id: CurrentLifter, active: bool | None = None
 ) -> list[RehabCapOut]:
     return disruptions.list_rehab_caps(app_state(request), lifter_id, active)
 
 
 @router.post("/rehab-caps/{cap_id}/end", response_model=RehabCapOut)
-def end_cap(request: Request, lifter_id: CurrentLifter, cap_id: Id) -> RehabCapOut:
+def end_rehab_cap(request: Request, lifter_id: CurrentLifter, cap_id: Id) -> RehabCapOut:
     return disruptions.end_rehab_cap(app_state(request), lifter_id, cap_id)

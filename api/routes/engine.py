@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1", tags=["engine"], responses=ERRORS)
 
 
 @router.post("/generate", response_model=JITOutput)
-async def generate(
+async def generate_stateless(
     request: Request,
     _caller: AnyCaller,
     body: JITInput,

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ErrorResponse, Unavailable
+from api.routes.common import SERVER_ERRORS
 from api.schemas import Health
 from api.state import app_state
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=SERVER_ERRORS)
 
 
 @router.get("/healthz", response_model=Health)

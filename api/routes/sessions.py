@@ -90,7 +90,7 @@ def get_session(request: Request, lifter_id: CurrentLifter, session_id: Id) -> S
 @router.post(
     "/sessions/{session_id}/generate",
     response_model=GenerationOut,
-    responses={500: {"description": "The strategy failed; nothing was stored"}},
+    name="generate_session",  # the operation id; `generate_session` is the service it calls
 )
 async def generate(
     request: Request,
@@ -141,21 +141,21 @@ def log_set(
 
 
 @router.post("/sessions/{session_id}/complete", response_model=SessionOut)
-def complete(
+def complete_session(
     request: Request, lifter_id: CurrentLifter, session_id: Id, body: CompleteRequest
 ) -> SessionOut:
     return sessions.complete_session(app_state(request), lifter_id, session_id, body)
 
 
 @router.post("/sessions/{session_id}/skip", response_model=SessionOut)
-def skip(
+def skip_session(
     request: Request, lifter_id: CurrentLifter, session_id: Id, body: SkipRequest
 ) -> SessionOut:
     return sessions.skip_session(app_state(request), lifter_id, session_id, body)
 
 
 @router.get("/volume", response_model=VolumeOut)
-def volume(
+def get_volume(
     request: Request,
     lifter_id: CurrentLifter,
     week: Annotated[int | None, Query(ge=1, le=1000)] = None,

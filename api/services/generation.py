@@ -42,7 +42,7 @@ from api.services.lifecycle import Action
 from api.services.programs import unending_signals
 from api.services.records import RecordOwner, store_records
 from api.state import AppState
-from shared_types.enums import IntensityType, StrategyName
+from shared_types.enums import IntensityType, StrategyName, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
@@ -156,8 +156,8 @@ def _response(
     return GenerationOut(
         session_id=request.session_id,
         generation_id=generation_id,
-        jit_strategy=output.jit_strategy.value if output.jit_strategy else "formula",
-        fallback_reason=output.fallback_reason.value if output.fallback_reason else None,
+        jit_strategy=output.jit_strategy or StrategyUsed.FORMULA,
+        fallback_reason=output.fallback_reason,
         generated_at=output.generated_at or now,
         one_rm_kg=assembled.input.one_rm_kg,
         one_rm_source=assembled.one_rm_source,

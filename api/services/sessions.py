@@ -213,7 +213,7 @@ def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> V
                 sets=volume.get(m, 0.0),
                 mev=landmarks[m].mev,
                 mrv=landmarks[m].mrv,
-                status=statuses[m].value,
+                status=statuses[m],
             )
             for m in statuses
         ],
