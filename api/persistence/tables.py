@@ -31,6 +31,7 @@ __all__ = [
     "ApiTokenRow",
     "CheckInRow",
     "ComparisonLogRow",
+    "CustomExerciseRow",
     "DisruptionRow",
     "GenerationRow",
     "IdempotencyKeyRow",
@@ -83,6 +84,8 @@ class LifterRow(SQLModel, table=True):
     bodyweight_grams: int | None = None
     bar_weight_grams: int | None = None
     plates_grams: list[int] | None = _json()  # available plates; None = the full default set
+    # IANA zone name (revision 0006): the lifter's "today", week boundaries and planned dates
+    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
 
@@ -474,4 +477,23 @@ class IdempotencyKeyRow(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     response_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()
+
+
+class CustomExerciseRow(SQLModel, table=True):
+    """A lifter's own exercise (revision 0006): its muscles with their per-set contributions
+    ([muscle, share] pairs in the lifter's order: JSONB would reorder an object), the lift it
+    assists (None: any), equipment, type, and whether it is served as an accessory."""
+
+    __tablename__ = "custom_exercises"
+    __table_args__ = (UniqueConstraint("lifter_id", "name", name="uq_custom_exercises_name"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    name: str = Field(max_length=120)
+    muscles: list[list[Any]] = _json(nullable=False)
+    lift: str | None = Field(default=None, max_length=10)
+    equipment: str | None = Field(default=None, max_length=60)
+    exercise_type: str = Field(default="weighted", max_length=12)
+    accessory: bool = True
     created_at: datetime = _utc()

@@ -11,10 +11,17 @@ from training_engine.perceive.configs import (
     effective_formula_config,
     effective_landmarks,
 )
+from training_engine.perceive.exercises import (
+    catalog_exercises,
+    custom_accessories,
+    custom_maps,
+    equipment,
+)
 from training_engine.perceive.history import set_volume
 from training_engine.perceive.state import (
     Assembled,
     AssemblyError,
+    CustomExercise,
     DailyCheckIn,
     InvalidOverrides,
     JsonObject,
@@ -32,6 +39,7 @@ from training_engine.perceive.state import (
 __all__ = [
     "Assembled",
     "AssemblyError",
+    "CustomExercise",
     "DailyCheckIn",
     "InvalidOverrides",
     "JsonObject",
@@ -46,9 +54,13 @@ __all__ = [
     "WeekSet",
     "active_on",
     "assemble",
+    "catalog_exercises",
+    "custom_accessories",
+    "custom_maps",
     "default_bar_weight_kg",
     "default_warmup",
     "effective_formula_config",
     "effective_landmarks",
+    "equipment",
     "set_volume",
 ]

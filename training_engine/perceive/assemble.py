@@ -25,6 +25,7 @@ from training_engine.perceive.configs import (
     effective_formula_config,
     effective_landmarks,
 )
+from training_engine.perceive.exercises import custom_accessories, custom_maps
 from training_engine.perceive.history import (
     age,
     aux_history,
@@ -57,13 +58,24 @@ def active_on(disruption: TrainingDisruption, today: date) -> bool:
     return end is None or date.fromisoformat(end) >= today
 
 
+def _days_since(last: datetime, now: datetime) -> int:
+    """Whole calendar days between `last` and `now`, both read in `now`'s zone."""
+    local = last.astimezone(now.tzinfo) if last.tzinfo and now.tzinfo else last
+    return max((now.date() - local.date()).days, 0)
+
+
 def assemble(state: LifterState, checkin: DailyCheckIn, now: datetime) -> Assembled:
     """The engine's input for today's session; raises `AssemblyError` (or its subclass
     `InvalidOverrides`) when the stored state cannot make a valid one."""
     today = now.date()
     plan, profile = state.plan, state.profile
     sex = profile.sex
-    book = ExerciseBook(sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE)
+    muscle_map, type_map = custom_maps(state.custom_exercises)
+    book = ExerciseBook(
+        custom_muscles=muscle_map or {},
+        custom_types=type_map or {},
+        sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE,
+    )
     rm = one_rm(plan.lift, state.stored_maxes.get(plan.lift), profile, state.recent, today)
     notes = [rm.note] if rm.note else []
 
@@ -89,12 +101,16 @@ def assemble(state: LifterState, checkin: DailyCheckIn, now: datetime) -> Assemb
             soreness_ratings=merge_soreness(checkin.soreness, synthetic),
             weekly_volume_to_date=set_volume(state.week_sets, book),
             mrv_mev_config=effective_landmarks(sex, state.landmark_overrides),
-            active_auxiliaries=block_auxiliaries(plan.lift, cycled_block(plan.block_number)),
+            active_auxiliaries=custom_accessories(
+                block_auxiliaries(plan.lift, cycled_block(plan.block_number)),
+                state.custom_exercises,
+                plan.lift,
+            ),
             recent_logs=recent_logs(state.recent, plan.lift, today),
             active_disruptions=disruptions,
             warmup_config=state.warmup or default_warmup(sex),
             warmup_config_explicit=state.warmup is not None,
-            days_since_last_session=max((today - last.date()).days, 0) if last else None,
+            days_since_last_session=_days_since(last, now) if last else None,
             biological_sex=sex,
             user_age=age(profile.date_of_birth, today),
             user_rest_overrides=state.rest_overrides or None,
@@ -118,6 +134,8 @@ def assemble(state: LifterState, checkin: DailyCheckIn, now: datetime) -> Assemb
             upcoming_lifts=week.upcoming_lifts,
             active_rehab_cap=next((c for c in state.rehab_caps if c.lift is plan.lift), None),
             aux_history=aux_history(state.recent, book) or None,
+            custom_muscle_map=muscle_map,
+            custom_exercise_type_map=type_map,
             now=now,
         )
     except ValidationError as exc:

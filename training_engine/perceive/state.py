@@ -12,13 +12,14 @@ from datetime import date, datetime
 from typing import Literal
 
 from shared_types.config import VolumeLandmark, WarmupProtocol
-from shared_types.enums import CyclePhase, IntensityType, Lift, MuscleGroup, Sex
+from shared_types.enums import CyclePhase, ExerciseType, IntensityType, Lift, MuscleGroup, Sex
 from shared_types.inputs import JITInput, RehabCap, RestOverride, TrainingDisruption
 from training_engine.planning.one_rm import LoggedSet
 
 __all__ = [
     "Assembled",
     "AssemblyError",
+    "CustomExercise",
     "DailyCheckIn",
     "InvalidOverrides",
     "JsonObject",
@@ -93,6 +94,18 @@ class WeekSession:
 
 
 @dataclass(frozen=True)
+class CustomExercise:
+    """One of the lifter's own exercises: its muscles with the share of a set each gets, the
+    lift it assists (None: every lift) and whether it is served as a configured accessory."""
+
+    name: str
+    muscles: tuple[tuple[MuscleGroup, float], ...]
+    exercise_type: ExerciseType = ExerciseType.WEIGHTED
+    lift: Lift | None = None
+    accessory: bool = True
+
+
+@dataclass(frozen=True)
 class LifterState:
     profile: LifterProfile
     plan: SessionPlan
@@ -107,6 +120,7 @@ class LifterState:
     week_sessions: tuple[WeekSession, ...]
     disruptions: tuple[TrainingDisruption, ...]
     rehab_caps: tuple[RehabCap, ...]
+    custom_exercises: tuple[CustomExercise, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ TARGET = (
         _lifters.c.bodyweight_grams,
         _lifters.c.bar_weight_grams,
         _lifters.c.plates_grams,
+        _lifters.c.timezone,
         _settings.c.jit_strategy,
         _settings.c.formula_overrides,
         _settings.c.config_version,
@@ -213,6 +214,7 @@ def target(unit: Unit, lifter_id: str, session_id: str, key: str) -> tuple[Targe
         formula_overrides=row.formula_overrides or {},
         config_version=row.config_version,
         last_completed_at=row.last_completed_at,
+        timezone=row.timezone,
     )
     return found, _earlier(row)
 

@@ -37,9 +37,10 @@ from api.persistence.tables import DisruptionRow, metadata
 from api.persistence.units import kg
 from api.schemas import SessionStatus
 from shared_types.config import VolumeLandmark, WarmupProtocol
-from shared_types.enums import Lift, MuscleGroup
+from shared_types.enums import ExerciseType, Lift, MuscleGroup
 from shared_types.inputs import RehabCap, RestOverride, TrainingDisruption
 from training_engine.perceive import (
+    CustomExercise,
     JsonObject,
     LifterProfile,
     LifterState,
@@ -65,6 +66,7 @@ _warmups = metadata.tables["warmup_configs"]
 _rest = metadata.tables["rest_configs"]
 _disruptions = metadata.tables["disruptions"]
 _caps = metadata.tables["rehab_caps"]
+_customs = metadata.tables["custom_exercises"]
 _lifter: BindParameter[str] = bindparam("lifter_id")
 
 
@@ -83,6 +85,7 @@ class Target:
     formula_overrides: JsonObject
     config_version: int
     last_completed_at: datetime | None  # of today's lift, however long ago
+    timezone: str = "UTC"  # the lifter's IANA zone: the assembly's `now` is local
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Standing:
     rest_overrides: tuple[RestOverride, ...]
     disruptions: tuple[TrainingDisruption, ...]
     rehab_caps: tuple[RehabCap, ...]
+    custom_exercises: tuple[CustomExercise, ...] = ()
 
 
 _newest = (
@@ -181,6 +185,28 @@ DISRUPTIONS = (
 CAPS = select(_caps.c.lift, _caps.c.cap_grams).where(
     _caps.c.lifter_id == _lifter, _caps.c.ended_at.is_(None)
 )
+CUSTOMS = (
+    select(
+        _customs.c.name,
+        _customs.c.muscles,
+        _customs.c.exercise_type,
+        _customs.c.lift,
+        _customs.c.accessory,
+    )
+    .where(_customs.c.lifter_id == _lifter)
+    .order_by(_customs.c.created_at, _customs.c.id)
+)
+
+
+def _custom(row: Any) -> CustomExercise:
+    name, muscles, exercise_type, lift, accessory = row
+    return CustomExercise(
+        name=name,
+        muscles=tuple((MuscleGroup(m), float(share)) for m, share in muscles),
+        exercise_type=ExerciseType(exercise_type),
+        lift=Lift(lift) if lift is not None else None,
+        accessory=bool(accessory),
+    )
 
 
 def _logged(row: Row[Any]) -> LoggedSet:
@@ -266,6 +292,7 @@ def load_standing(unit: Unit, lifter_id: str, config_version: int) -> Standing:
         rehab_caps=tuple(
             RehabCap(lift=Lift(r[0]), cap_kg=kg(r[1])) for r in connection.execute(CAPS, who)
         ),
+        custom_exercises=tuple(_custom(r) for r in connection.execute(CUSTOMS, who)),
     )
 
 
@@ -287,4 +314,5 @@ def load_state(unit: Unit, target: Target, standing: Standing) -> LifterState:
         week_sessions=week_sessions,
         disruptions=standing.disruptions,
         rehab_caps=standing.rehab_caps,
+        custom_exercises=standing.custom_exercises,
     )
