@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -118,6 +119,26 @@ def _a_plate(value: float) -> float:
 PlateKg = Annotated[float, AfterValidator(_a_plate)]
 
 
+def _iana_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("is not an IANA time zone name (e.g. 'Europe/Berlin')") from None
+    return value
+
+
+TimeZone = Annotated[
+    Text,
+    Field(
+        min_length=1,
+        max_length=64,
+        description="An IANA time zone name ('Pacific/Auckland'): the lifter's 'today', week "
+        "boundaries and planned dates follow it.",
+    ),
+    AfterValidator(_iana_zone),
+]
+
+
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -132,6 +153,7 @@ class LifterCreate(Request):
     bodyweight_kg: BodyweightKg | None = None
     bar_weight_kg: BarKg | None = None
     available_plates_kg: Annotated[list[PlateKg], Field(min_length=1, max_length=7)] | None = None
+    timezone: TimeZone = "UTC"
 
 
 class LifterPatch(Request):
@@ -142,12 +164,20 @@ class LifterPatch(Request):
     biological_sex: Sex | None = None
     date_of_birth: date | None = Field(default=None, ge=date(1900, 1, 1), le=date(2100, 1, 1))
     bodyweight_kg: BodyweightKg | None = None
+    timezone: TimeZone | None = Field(default=None, description="Never null (default UTC).")
 
     @field_validator("name", mode="before")
     @classmethod
     def _name_not_null(cls, value: object) -> object:
         if value is None:
             raise ValueError("cannot be null: a lifter has a name (leave it out to keep it)")
+        return value
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _zone_not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null: leave it out to keep the zone, or send 'UTC'")
         return value
 
 
@@ -159,6 +189,7 @@ class LifterOut(BaseModel):
     bodyweight_kg: float | None
     bar_weight_kg: float | None
     available_plates_kg: list[float] | None
+    timezone: str = "UTC"
     created_at: datetime
 
 

@@ -88,6 +88,7 @@ def lifter_out(row: LifterRow) -> LifterOut:
         bodyweight_kg=kg(row.bodyweight_grams) if row.bodyweight_grams else None,
         bar_weight_kg=kg(row.bar_weight_grams) if row.bar_weight_grams else None,
         available_plates_kg=[kg(g) for g in row.plates_grams] if row.plates_grams else None,
+        timezone=row.timezone,
         created_at=row.created_at,
     )
 

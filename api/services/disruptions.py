@@ -15,10 +15,12 @@ from api.persistence.mappers import disruption_out, rehab_cap_out
 from api.persistence.repositories import disruptions as repo
 from api.persistence.repositories import programs
 from api.persistence.repositories.config import bump_config_version
+from api.persistence.repositories.lifters import lifter
 from api.persistence.repositories.rows import own, save
 from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.persistence.units import grams
 from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
+from api.services.clock import local_today
 from api.services.floors import at_least_the_bar
 from api.services.idempotency import Answer, Keyed, create_once
 from api.state import AppState
@@ -45,11 +47,14 @@ def report_disruption(
     state: AppState, lifter_id: str, body: DisruptionIn, key: str | None = None
 ) -> Answer:
     now = state.clock()
-    start = body.affected_date_start or now.date()
-    if body.affected_date_end is not None and body.affected_date_end < start:
+    end = body.affected_date_end
+    if body.affected_date_start is not None and end is not None and end < body.affected_date_start:
         raise _ends_before_start()
 
     def create(session: Unit) -> tuple[DisruptionOut, str]:
+        start = body.affected_date_start or local_today(lifter(session, lifter_id), now)
+        if end is not None and end < start:
+            raise _ends_before_start()
         program = programs.active_program(session, lifter_id)
         row = DisruptionRow(
             id=str(uuid.uuid4()),

@@ -38,6 +38,7 @@ from api.persistence.repositories.generations import CheckInValues, Earlier, Sto
 from api.persistence.repositories.state import Target, load_standing, load_state
 from api.schemas import CheckIn, GenerationOut
 from api.services import lifecycle
+from api.services.clock import local_now
 from api.services.lifecycle import Action
 from api.services.programs import unending_signals
 from api.services.records import RecordOwner, store_records
@@ -197,7 +198,7 @@ async def _compute(
     """Assemble the input, serve the strategy, and prepare everything the write stores."""
     now = state.clock()
     with state.stage("assemble"):
-        assembled = assemble(read.state, request.checkin, now)
+        assembled = assemble(read.state, request.checkin, local_now(read.target.timezone, now))
     name = (request.checkin.strategy or StrategyName(read.target.strategy)).value
     try:
         with state.stage("engine"):

@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 from api.persistence.db import Unit
 from api.persistence.mappers import program_out
 from api.persistence.repositories import programs as repo
+from api.persistence.repositories.lifters import lifter
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ProgramRow, SessionRow
 from api.schemas import ProgramIn, ProgramOut, SessionStatus
+from api.services.clock import local_today
 from api.services.idempotency import Answer, Keyed, create_once
 from api.services.lifecycle import Action, allowed, require
 from api.state import AppState
@@ -97,7 +99,7 @@ def create_program(
 
 
 def _create_program(session: Unit, lifter_id: str, body: ProgramIn, now: datetime) -> ProgramOut:
-    start = body.start_date or now.date()
+    start = body.start_date or local_today(lifter(session, lifter_id), now)
     days = body.training_days_per_week
     weekdays = sorted(body.weekdays or DEFAULT_WEEKDAYS[days])
     previous = repo.active_program(session, lifter_id)

@@ -31,6 +31,7 @@ from api.schemas import (
     SkipRequest,
     VolumeOut,
 )
+from api.services.clock import local_today
 from api.services.lifecycle import Action, require
 from api.services.programs import advance_unending
 from api.state import AppState
@@ -176,7 +177,8 @@ def _advance(session: Unit, row: SessionRow, now: datetime) -> None:
         return
     program = programs.program(session, row.program_id, lock=True)
     if program is not None and program.mode == "unending" and program.status == "active":
-        advance_unending(session, program, now.date(), now)
+        today = local_today(lifters.lifter(session, row.lifter_id), now)
+        advance_unending(session, program, today, now)
 
 
 def _week_in_program(week: int, last: int | None) -> None:
