@@ -14,6 +14,7 @@ import pytest
 from shared_types.config import FormulaConfig
 from shared_types.outputs import JITOutput
 from tests.factories import make_disruption, make_female_input, make_input, make_logs
+from training_engine.accessories.build import DELOAD_ACCESSORIES
 from training_engine.defaults import MALE_FORMULA_CONFIG
 from training_engine.session import formula_session
 
@@ -319,10 +320,12 @@ def test_session_intent_is_the_only_rationale_on_a_clean_day(
     assert needle in out.rationale[0]
 
 
-def test_deload_has_no_session_intent_line() -> None:
+def test_a_deload_says_what_it_serves() -> None:
+    # Deviation D13: parakeet gives a deload no reasons at all.
     out = formula_session(make_input(intensity_type="deload"))
 
-    assert out.rationale == ()
+    assert out.rationale[0].startswith("Deload day: 3 x 5 reps at 55 kg (40% of your 1RM), RPE 5")
+    assert out.rationale[1:] == (DELOAD_ACCESSORIES,)
 
 
 @pytest.mark.parametrize(("block", "shown"), [(1, 1), (2, 2), (3, 3), (4, 1), (5, 2), (6, 3)])

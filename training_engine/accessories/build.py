@@ -26,6 +26,7 @@ from training_engine.formulas.base_sets import straight_sets
 from training_engine.muscles import PRIMARY_MUSCLES
 
 __all__ = [
+    "DELOAD_ACCESSORIES",
     "MAX_ACTIVE_ACCESSORIES",
     "AccessoryPlan",
     "accessory_context",
@@ -38,6 +39,9 @@ COMPENSATION_SETS = 3
 COMPENSATION_RPE = 7.0
 COMPENSATION_REPS = {Sex.MALE: 10, Sex.FEMALE: 15}
 COMPENSATION_PER_SESSION = 2
+DELOAD_ACCESSORIES = (
+    "Deload accessories: two thirds of the usual sets at half the usual load, no top-ups"
+)
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,9 @@ def _active(rows: list[AuxiliaryWork]) -> int:
 
 
 def _compensation(ctx: AccessoryContext, rows: list[AuxiliaryWork]) -> list[AuxiliaryWork]:
-    """Bodyweight work to replace what missing equipment takes away (any soreness)."""
-    if not ctx.no_equipment:
+    """Bodyweight work to replace what missing equipment takes away (any soreness); none on a
+    day whose main lift is skipped (deviation D15)."""
+    if not ctx.no_equipment or ctx.main_skipped:
         return []
     slots = max(0, MAX_ACTIVE_ACCESSORIES - _active(rows))
     names = bodyweight_pool(ctx.inp.primary_lift, ctx.book.sex)[:COMPENSATION_PER_SESSION][:slots]
@@ -122,7 +127,12 @@ def build_accessories(
         for row in _compensation(ctx, [p.row for p in planned])
     )
     rationale: list[str] = []
-    for top_up in volume_top_ups(ctx, tuple(p.row for p in planned)):
+    deload = ctx.inp.intensity_type is IntensityType.DELOAD
+    if deload and any(not p.row.skipped and p.row.sets for p in planned):
+        rationale.append(DELOAD_ACCESSORIES)  # a deload's numbers have reasons too (D13)
+    # A skipped main lift is a day off this session: nothing is added to it (deviation D15).
+    top_ups = () if ctx.main_skipped else volume_top_ups(ctx, tuple(p.row for p in planned))
+    for top_up in top_ups:
         if _active([p.row for p in planned]) >= MAX_ACTIVE_ACCESSORIES:
             break
         planned.append(top_up)

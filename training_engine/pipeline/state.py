@@ -103,6 +103,8 @@ class PipelineState:
     volume_changes: tuple[VolumeChangeTrace, ...] = ()
     sets_removed: tuple[tuple[VolumeReductionSourceName, int], ...] = field(default=())
     rehab_cap_kg: float | None = None
+    # Why the main lift is not served today (the first step that skipped it says it).
+    skip_reason: str | None = None
 
     def evolve(self, **changes: Any) -> PipelineState:
         """A copy with `changes`: `dataclasses.replace` without re-running `__init__` (a step
@@ -115,6 +117,10 @@ class PipelineState:
 
     def say(self, reason: str) -> PipelineState:
         return self.evolve(rationale=(*self.rationale, reason))
+
+    def skip(self, reason: str) -> PipelineState:
+        """No main lift today: the first reason given is the one the session leads with."""
+        return self.evolve(skipped=True, skip_reason=self.skip_reason or reason)
 
     def warn(self, warning: str) -> PipelineState:
         return self.evolve(warnings=(*self.warnings, warning))

@@ -45,7 +45,8 @@ def _label(disruption: TrainingDisruption) -> str:
 
 
 def _equipment_note(ctx: SessionContext, state: PipelineState) -> PipelineState:
-    if any(
+    """Say why bodyweight rows are served; a skipped day serves none (deviation D15)."""
+    if not state.skipped and any(
         d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE
         for d in ctx.inp.active_disruptions
     ):
@@ -62,8 +63,9 @@ def disruption(ctx: SessionContext, state: PipelineState) -> PipelineState:
         return _equipment_note(ctx, state)
     if state.recovery_mode:
         # Lighter than any moderate or minor adjustment already; a major disruption never gets
-        # here (the soreness step leaves that day to this step, deviation D10).
-        return state
+        # here (the soreness step leaves that day to this step, deviation D10). The bodyweight
+        # rows are still served, so their reason is too (deviation D14).
+        return _equipment_note(ctx, state)
     worst = worst_disruption(relevant)
     if worst is not None:
         state = _apply(state, worst)
@@ -76,7 +78,7 @@ def _apply(state: PipelineState, worst: TrainingDisruption) -> PipelineState:
     if worst.severity is Severity.MAJOR:
         reason = f"{label}: main lift skipped today"
         return (
-            state.evolve(skipped=True)
+            state.skip(f"Main lift skipped today: {label}")
             .set_count("disruption", 0, reason)
             .record_removed("disruption", before)
             .say(reason)

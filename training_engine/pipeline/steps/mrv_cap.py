@@ -18,7 +18,13 @@ def mrv_cap(ctx: SessionContext, state: PipelineState) -> PipelineState:
             # Also when fractional weekly volume leaves less than one set of room: a skip is
             # said out loud, never an empty session that claims not to be skipped.
             warning = f"MRV exceeded for {muscle.value} — main lift skipped"
-            return state.evolve(skipped=True).set_count("mrv_cap", 0, warning).warn(warning)
+            inp = ctx.inp
+            reason = (
+                f"Main lift skipped today: {muscle.value.replace('_', ' ')} has no room for "
+                f"another set this week ({inp.weekly_sets(muscle):g} of "
+                f"{inp.mrv_mev_config[muscle].mrv:g} sets, its recoverable maximum)"
+            )
+            return state.skip(reason).set_count("mrv_cap", 0, warning).warn(warning)
         if state.planned_count > room:
             warning = f"Approaching MRV for {muscle.value} — sets capped at {room}"
             state = state.set_count("mrv_cap", room, warning).warn(warning)
