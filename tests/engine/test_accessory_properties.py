@@ -8,8 +8,9 @@ from hypothesis import given
 
 from shared_types.enums import ExerciseType, IntensityType, Lift, MuscleGroup, Sex
 from shared_types.inputs import JITInput
-from tests.engine.invariants import PRIMARY_CONTRIBUTIONS, is_multiple, nearest_multiple
+from tests.engine.invariants import is_multiple, nearest_multiple
 from tests.strategies import any_input
+from training_engine.accessories.top_up import MAX_TOP_UPS
 from training_engine.defaults.exercise_catalog import CATALOG
 from training_engine.session import formula_session
 
@@ -120,9 +121,13 @@ def test_top_ups_never_push_a_muscle_past_its_mrv(inp: JITInput) -> None:
 
 
 @given(any_input())
-def test_top_ups_never_train_todays_primary_muscles_as_their_target(inp: JITInput) -> None:
+def test_d18_top_ups_target_only_muscles_with_a_weekly_minimum(inp: JITInput) -> None:
+    # D18: today's primary muscles may be targets too (parakeet excluded them); never one
+    # whose MEV is 0, and never more than `MAX_TOP_UPS` rows.
     out = formula_session(inp)
-    primary = {m.value.replace("_", " ") for m in PRIMARY_CONTRIBUTIONS[inp.primary_lift]}
-    for row in out.auxiliary_work:
-        if row.is_top_up and row.top_up_reason:
-            assert row.top_up_reason.removesuffix(" below MEV") not in primary
+    rows = [row for row in out.auxiliary_work if row.is_top_up]
+    assert len(rows) <= MAX_TOP_UPS
+    for row in rows:
+        assert row.top_up_reason
+        muscle = MuscleGroup(row.top_up_reason.removesuffix(" below MEV").replace(" ", "_"))
+        assert inp.mrv_mev_config[muscle].mev > 0

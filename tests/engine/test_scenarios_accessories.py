@@ -170,13 +170,14 @@ def test_s6_chest_below_mev_on_deadlift_day_adds_a_dumbbell_fly_top_up() -> None
     )
 
     top_ups = [row for row in out.auxiliary_work if row.is_top_up]
-    assert [row.exercise for row in top_ups] == ["Dumbbell Fly"]
+    # D18: chest at 0 of 8 gets a second chest top-up too (Dips)
+    assert [row.exercise for row in top_ups] == ["Dumbbell Fly", "Dips"]
     # 0.12 x sqrt(80 x 100) = 10.7 -> 10 kg (bench 1RM, no fatigue discount on a top-up)
     assert aux_shape(top_ups[0]) == (3, 10.0, 12)
     assert top_ups[0].top_up_reason == "chest below MEV"
     assert mentions(out, "below MEV")
     assert mentions(out, "Dumbbell Fly")
-    assert len(out.rest_recommendations.auxiliary) == 3
+    assert len(out.rest_recommendations.auxiliary) == 4
 
 
 # --- §9.3 compound adjustments (accessory parts) --------------------------------------------

@@ -23,7 +23,7 @@ from shared_types.enums import (
     Lift,
     MuscleGroup,
 )
-from shared_types.outputs import AuxiliaryWork
+from shared_types.outputs import AuxiliaryWork, PlannedSet
 from training_engine.accessories.configured import (
     AUX_RPE,
     AccessoryContext,
@@ -34,16 +34,26 @@ from training_engine.accessories.configured import (
 )
 from training_engine.accessories.exercises import ExerciseBook, is_compound, movement_pattern
 from training_engine.accessories.scorer import Candidate, ScoringContext, best
-from training_engine.formulas.base_sets import straight_sets
+from training_engine.formulas.base_sets import formula_base, straight_sets
 from training_engine.formulas.rounding import round_to_increment
 from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS, MUSCLES, PRIMARY_MUSCLES
+from training_engine.planning.volume import rpe_set_multiplier
 
-__all__ = ["MAX_TOP_UP_MUSCLES", "MAX_TOP_UP_SETS", "Deficit", "muscle_deficits", "volume_top_ups"]
+__all__ = ["MAX_TOP_UPS", "MAX_TOP_UP_SETS", "Deficit", "muscle_deficits", "volume_top_ups"]
 
-MAX_TOP_UP_MUSCLES = 2
+MAX_TOP_UPS = 3  # D18 (parakeet: 2 muscles, core first)
 MAX_TOP_UP_SETS = 3
 FULL_CREDIT = 1.0
+# D18: the muscles some main lift credits (the program trains them); ranked before the others.
+MAIN_LIFT_MUSCLES = frozenset(m for lift in Lift for m, _ in LIFT_CONTRIBUTIONS[lift])
+MIN_DEFICIT = 1e-9
+# The movement pattern of each lift's own variations (`exercises.movement_pattern`).
+LIFT_PATTERNS = {
+    Lift.SQUAT: "squat",
+    Lift.BENCH: "push",
+    Lift.DEADLIFT: "hinge",
+}  # effective sets are sums of fractions
 PUSH = frozenset({MuscleGroup.CHEST, MuscleGroup.TRICEPS, MuscleGroup.SHOULDERS})
 # Disruption types whose affected lifts keep their exercises out of top-ups.
 EXCLUDING_DISRUPTIONS = frozenset({DisruptionType.INJURY, DisruptionType.UNPROGRAMMED_EVENT})
@@ -54,54 +64,104 @@ class Deficit:
     muscle: MuscleGroup
     sets: float  # below this session's (pro-rated) MEV
     mev: float
+    full: bool = True  # the target is the whole MEV (not pro-rated)
 
 
-def muscle_deficits(ctx: AccessoryContext) -> tuple[Deficit, ...]:
-    """Muscles that will still be short of MEV after today's main sets (canonical order)."""
+def _effective_load(
+    ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...]
+) -> dict[MuscleGroup, float]:
+    """Effective sets today already adds to each muscle (D18): the main sets and the earlier
+    rows, each set at its RPE's multiplier times its contribution, as the week's volume counts
+    them once logged (`planning.volume`)."""
+    load: dict[MuscleGroup, float] = {}
+    if ctx.main_set_count:
+        per_set = rpe_set_multiplier(formula_base(ctx.inp).rpe_target)
+        for muscle, contribution in LIFT_CONTRIBUTIONS[ctx.inp.primary_lift]:
+            load[muscle] = load.get(muscle, 0.0) + ctx.main_set_count * per_set * contribution
+    for row in earlier:
+        if not row.skipped:
+            _book_effective(ctx, load, row.exercise, row.sets)
+    return load
+
+
+def _book_effective(
+    ctx: AccessoryContext,
+    load: dict[MuscleGroup, float],
+    name: str,
+    sets: Iterable[PlannedSet],
+) -> None:
+    effective = sum(rpe_set_multiplier(s.rpe_target) for s in sets)
+    for muscle, contribution in ctx.book.muscles(name):
+        load[muscle] = load.get(muscle, 0.0) + effective * contribution
+
+
+def muscle_deficits(
+    ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...] = ()
+) -> tuple[Deficit, ...]:
+    """Muscles that will still be short of this session's MEV target after today's main sets
+    and the `earlier` rows, in effective sets (D18; canonical order)."""
+    return _deficits(ctx, _effective_load(ctx, earlier))
+
+
+def _deficits(ctx: AccessoryContext, load: Mapping[MuscleGroup, float]) -> tuple[Deficit, ...]:
     inp = ctx.inp
-    lift = inp.primary_lift
-    credit: dict[MuscleGroup, float] = {}
-    for muscle, contribution in LIFT_CONTRIBUTIONS[lift]:
-        credit[muscle] = credit.get(muscle, 0.0) + contribution
-    primary = PRIMARY_MUSCLES[lift]
-    landmarks, main_sets = inp.mrv_mev_config, ctx.main_set_count
+    credited = {m for m, _ in LIFT_CONTRIBUTIONS[inp.primary_lift]}
+    primary = PRIMARY_MUSCLES[inp.primary_lift]
+    landmarks = inp.mrv_mev_config
     index, total = inp.session_index, inp.total_sessions_this_week
     found = []
     for muscle in MUSCLES:
-        if muscle in primary:
-            continue
         mev = landmarks[muscle].mev
         if mev <= 0:
             continue
-        from_main = credit.get(muscle, 0.0)
-        projected = inp.weekly_sets(muscle) + math.floor(main_sets * from_main)
-        if muscle in PUSH and from_main == 0:
+        projected = inp.weekly_sets(muscle) + load.get(muscle, 0.0)
+        if muscle in primary:
+            target = mev  # D18: the day of its lift is when its work is done
+        elif muscle in PUSH and muscle not in credited:
             target = mev  # push work is front-loaded on squat and deadlift days
         elif index and total:
             target = math.ceil(mev * index / total)
         else:
             target = mev
         deficit = target - projected
-        if deficit > 0:
-            found.append(Deficit(muscle, deficit, mev))
+        if deficit > MIN_DEFICIT:
+            found.append(Deficit(muscle, deficit, mev, full=target >= mev))
     return tuple(found)
 
 
-def _targets(deficits: tuple[Deficit, ...]) -> list[Deficit]:
-    core = next((d for d in deficits if d.muscle is MuscleGroup.CORE), None)
-    others = sorted(
-        (d for d in deficits if d.muscle is not MuscleGroup.CORE),
-        key=lambda d: -(d.sets / d.mev),
-    )
-    return [core, *others[:1]] if core else others[:MAX_TOP_UP_MUSCLES]
+def _ranked(deficits: tuple[Deficit, ...]) -> list[Deficit]:
+    """D18: the muscles the main lifts train first, then core, then the rest (biceps); each
+    group by normalised deficit, ties in the canonical order."""
+
+    def tier(d: Deficit) -> int:
+        if d.muscle in MAIN_LIFT_MUSCLES:
+            return 0 if d.full else 2
+        return 1 if d.muscle is MuscleGroup.CORE else 3
+
+    return sorted(deficits, key=lambda d: (tier(d), -(d.sets / d.mev)))
 
 
-def _blocked_lifts(ctx: AccessoryContext) -> set[Lift]:
-    blocked = set(ctx.inp.upcoming_lifts or ())
+def _blocked_lifts(ctx: AccessoryContext) -> tuple[frozenset[Lift], frozenset[Lift]]:
+    """The upcoming lifts, and the lifts of excluding disruptions (D18 tells them apart)."""
+    disrupted: set[Lift] = set()
     for disruption in ctx.inp.active_disruptions:
         if disruption.disruption_type in EXCLUDING_DISRUPTIONS:
-            blocked.update(disruption.affected_lifts or ())
-    return blocked
+            disrupted.update(disruption.affected_lifts or ())
+    return frozenset(ctx.inp.upcoming_lifts or ()), frozenset(disrupted)
+
+
+def _allowed(candidate: Candidate, upcoming: frozenset[Lift], disrupted: frozenset[Lift]) -> bool:
+    """Not an exercise of a disrupted lift, nor a variation of an upcoming lift: an upcoming
+    lift's exercise of another movement pattern (a row before a deadlift, a curl before a
+    bench) does not tire that movement and stays eligible (D18)."""
+    lift = candidate.lift
+    if lift is None:
+        return True
+    if lift in disrupted:
+        return False
+    return lift not in upcoming or (
+        candidate.pattern is not None and candidate.pattern != LIFT_PATTERNS[lift]
+    )
 
 
 def _candidate(book: ExerciseBook, name: str) -> Candidate | None:
@@ -150,14 +210,16 @@ def _by_muscle(candidates: Iterable[Candidate]) -> Mapping[MuscleGroup, tuple[Ca
 
 @lru_cache(maxsize=256)
 def _catalog_by_muscle(
-    pool: tuple[str, ...], blocked: frozenset[Lift]
+    pool: tuple[str, ...], upcoming: frozenset[Lift], disrupted: frozenset[Lift]
 ) -> Mapping[MuscleGroup, tuple[Candidate, ...]] | None:
     """`_by_muscle` of a pool of catalog exercises without the blocked lifts' (None when the pool
     names other exercises: those depend on the lifter's own maps)."""
     resolved = _catalog_candidates(pool)
     if any(isinstance(item, str) for item in resolved):
         return None
-    return _by_muscle(c for c in resolved if isinstance(c, Candidate) and c.lift not in blocked)
+    return _by_muscle(
+        c for c in resolved if isinstance(c, Candidate) and _allowed(c, upcoming, disrupted)
+    )
 
 
 def _eligible(
@@ -165,15 +227,15 @@ def _eligible(
 ) -> Mapping[MuscleGroup, tuple[Candidate, ...]]:
     """Pool exercises that can be top-ups today, by the muscles they train fully: not timed, not
     belonging to a blocked lift."""
-    blocked = frozenset(_blocked_lifts(ctx))
-    catalog_only = _catalog_by_muscle(pool, blocked)
+    upcoming, disrupted = _blocked_lifts(ctx)
+    catalog_only = _catalog_by_muscle(pool, upcoming, disrupted)
     if catalog_only is not None:
         return catalog_only
     resolved = (
         _candidate(ctx.book, item) if isinstance(item, str) else item
         for item in _catalog_candidates(pool)
     )
-    return _by_muscle(c for c in resolved if c is not None and c.lift not in blocked)
+    return _by_muscle(c for c in resolved if c is not None and _allowed(c, upcoming, disrupted))
 
 
 def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
@@ -199,34 +261,46 @@ def _session_load(
 def volume_top_ups(
     ctx: AccessoryContext, earlier: tuple[AuxiliaryWork, ...] = ()
 ) -> tuple[Planned, ...]:
-    """Top-ups after the `earlier` rows of the session (configured and compensation work)."""
+    """Top-ups after the `earlier` rows of the session (configured and compensation work).
+
+    D18: up to `MAX_TOP_UPS` rows, one at a time. Each time the deficits are worked out again
+    in effective sets (the week so far, today's main sets and every row before it, each set at
+    its RPE's multiplier), the muscles are ranked (core first, then normalised deficit) and the
+    first one with a qualifying exercise gets it; a muscle nothing qualifies for gives its turn
+    to the next. Sets cover the deficit at the top-up's RPE (`ceil(deficit / 0.75)`), at most
+    3, never past an MRV (D8).
+    """
     inp = ctx.inp
     pool = inp.auxiliary_pool or ()
     if not pool or inp.intensity_type is IntensityType.DELOAD:
         return ()
-    deficits = muscle_deficits(ctx)
-    targets = _targets(deficits)
-    if not targets:
+    load = _effective_load(ctx, earlier)
+    deficits = _deficits(ctx, load)
+    if not deficits:
         return ()
-    by_muscle = {d.muscle: d.sets for d in deficits}
+    by_muscle = {d.muscle: d.sets for d in deficits}  # the scorer's view: the session's start
     eligible = _eligible(ctx, pool)
     left_this_week = _mrv_left(ctx)
     used = list(inp.active_auxiliaries)
     patterns: list[str] = []
     booked = _session_load(ctx, earlier)
+    per_set = rpe_set_multiplier(AUX_RPE)
     rows: list[Planned] = []
-    for target in targets:
+    while len(rows) < MAX_TOP_UPS and deficits:
         # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
         # room of the tightest muscle it trains fully, and needs room for one set.
         left = {m: room - booked.get(m, 0.0) for m, room in left_this_week.items()}
         with_room = frozenset(m for m, room in left.items() if room >= 1)
-        qualifying = [
-            c
-            for c in eligible.get(target.muscle, ())
-            if c.name not in used and c.trained <= with_room
-        ]
-        if not qualifying:
-            continue
+        for target in _ranked(deficits):
+            qualifying = [
+                c
+                for c in eligible.get(target.muscle, ())
+                if c.name not in used and c.trained <= with_room
+            ]
+            if qualifying:
+                break
+        else:
+            break
         scoring = ScoringContext.build(
             inp,
             ctx.book,
@@ -238,13 +312,17 @@ def volume_top_ups(
         chosen = best(qualifying, scoring)
         # At least one set for a muscle short of its minimum, but never past any MRV.
         room = min(left[m] for m in chosen.trained)
-        count = math.floor(min(max(1.0, min(MAX_TOP_UP_SETS, target.sets)), room))
+        wanted = math.ceil(target.sets / per_set - MIN_DEFICIT)
+        count = math.floor(min(max(1, min(MAX_TOP_UP_SETS, wanted)), room))
         used.append(chosen.name)
         if chosen.pattern is not None:
             patterns.append(chosen.pattern)
         for muscle in chosen.trained:
             booked[muscle] = booked.get(muscle, 0.0) + count
-        rows.append(_row(ctx, chosen.name, target.muscle, count))
+        row = _row(ctx, chosen.name, target.muscle, count)
+        _book_effective(ctx, load, chosen.name, row.row.sets)
+        rows.append(row)
+        deficits = _deficits(ctx, load)
     return tuple(rows)
 
 
