@@ -1,12 +1,16 @@
-"""Bearer tokens: one per lifter (issued once, stored as a SHA-256 hash) and the admin token.
+"""Bearer tokens: a lifter's, one or more per device (issued once, stored as a SHA-256 hash,
+optionally expiring), and the admin token.
 
 Lifter tokens are 256 random bits, so a fast hash is enough (nothing to brute-force); the hash
 is unique-indexed, so a lookup is one indexed read. The admin token comes from settings
-(`JIT_ADMIN_TOKEN`) and is compared in constant time; without it, admin routes answer 403.
-Known tokens are cached for a few seconds (`api.state.TokenCache`; rotation forgets them), so
-most requests authenticate without the database, on the event loop.
+(`JIT_ADMIN_TOKEN`) and is compared in constant time; without it, admin routes answer 401
+"admin routes are off". Known tokens are cached for a few seconds (`api.state.TokenCache`;
+rotation, revocation and deletion forget them), so most requests authenticate without the
+database, on the event loop. A token's expiry is checked on every request, cached or not.
 
     no or unknown token          -> 401
+    expired token                -> 401 (the message says it expired)
+    admin route, no admin token set -> 401 "admin routes are off"
     admin token on a lifter route -> 403 (the admin is not a lifter)
     lifter token on an admin route -> 403
 """
@@ -23,12 +27,13 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import Forbidden, Unauthorized
-from api.persistence.repositories import lifters
-from api.state import AppState, app_state
+from api.persistence.repositories import tokens
+from api.state import AppState, CachedToken, app_state
 
 __all__ = [
     "Caller",
     "CurrentLifter",
+    "CurrentToken",
     "RequireAdmin",
     "hash_token",
     "new_token",
@@ -50,6 +55,7 @@ def hash_token(token: str) -> str:
 class Caller:
     lifter_id: str | None
     is_admin: bool
+    token: CachedToken | None = None  # the lifter's token (its id, device and expiry)
 
 
 def _is_admin(state: AppState, token: str) -> bool:
@@ -59,9 +65,20 @@ def _is_admin(state: AppState, token: str) -> bool:
     )
 
 
-def _lookup(state: AppState, token_hash: str) -> str | None:
-    with state.stage("auth"), state.db.read() as unit:
-        return lifters.lifter_id_for_token(unit, token_hash)
+def _lookup(state: AppState, token_hash: str) -> CachedToken | None:
+    with state.stage("auth"):
+        with state.db.read() as unit:
+            row = tokens.live_token(unit, token_hash)
+            if row is None:
+                return None
+            found = CachedToken(row.lifter_id, row.id, row.device, row.expires_at)
+            stale = (
+                row.last_used_at is None or row.last_used_at < state.clock() - tokens.TOUCH_EVERY
+            )
+        if stale:
+            with state.db.write() as unit:
+                tokens.touch(unit, found.token_id, state.clock())
+        return found
 
 
 async def caller(
@@ -78,13 +95,17 @@ async def caller(
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             raise Unauthorized("unknown token")
         token_hash = hash_token(token)
-        lifter_id = state.tokens.get(token_hash)
-    if lifter_id is None:
-        lifter_id = await state.db.run(_lookup, state, token_hash)
-        if lifter_id is None:
+        found = state.tokens.get(token_hash)
+    if found is None:
+        found = await state.db.run(_lookup, state, token_hash)
+        if found is None:
             raise Unauthorized("unknown token")
-        state.tokens.put(token_hash, lifter_id)
-    return Caller(lifter_id=lifter_id, is_admin=False)
+        state.tokens.put(token_hash, found)
+    if found.expires_at is not None and found.expires_at <= state.clock():
+        raise Unauthorized(
+            f"the token expired at {found.expires_at.isoformat()}; ask for a new one"
+        )
+    return Caller(lifter_id=found.lifter_id, is_admin=False, token=found)
 
 
 async def current_lifter(who: Annotated[Caller, Depends(caller)]) -> str:
@@ -93,11 +114,26 @@ async def current_lifter(who: Annotated[Caller, Depends(caller)]) -> str:
     return who.lifter_id
 
 
-async def require_admin(who: Annotated[Caller, Depends(caller)]) -> None:
+async def current_token(who: Annotated[Caller, Depends(caller)]) -> CachedToken:
+    if who.token is None:
+        raise Forbidden("this route acts for a lifter; the admin token is not one")
+    return who.token
+
+
+def admin_on(request: Request) -> None:
+    """Admin routes are off (401) while no admin token is configured."""
+    if app_state(request).settings.admin_token is None:
+        raise Unauthorized("admin routes are off: the server has no JIT_ADMIN_TOKEN set")
+
+
+async def require_admin(
+    _on: Annotated[None, Depends(admin_on)], who: Annotated[Caller, Depends(caller)]
+) -> None:
     if not who.is_admin:
         raise Forbidden("admin token required")
 
 
 CurrentLifter = Annotated[str, Depends(current_lifter)]
+CurrentToken = Annotated[CachedToken, Depends(current_token)]
 RequireAdmin = Depends(require_admin)
 AnyCaller = Annotated[Caller, Depends(caller)]

@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from fastapi import Request
 
@@ -18,34 +20,54 @@ from api.persistence.repositories.state import Standing
 from api.settings import Settings
 from training_engine.strategies import StrategyRegistry
 
-__all__ = ["AppState", "StageTimes", "StandingCache", "TokenCache", "app_state"]
+__all__ = [
+    "AppState",
+    "CachedToken",
+    "StageTimes",
+    "StandingCache",
+    "TokenCache",
+    "app_state",
+]
 
 TOKEN_TTL_S = 5.0
 CACHE_SIZE = 10_000
+V = TypeVar("V")
 
 
-class TokenCache:
-    """Token hash -> lifter id, for `TOKEN_TTL_S` seconds (monotonic clock).
+@dataclass(frozen=True)
+class CachedToken:
+    """What a known token stands for: its lifter, its own id and device, and when it expires
+    (checked against the app's clock on every request, cached or not)."""
 
-    Rotating a token forgets the old hashes in this process at once, and for `TOKEN_TTL_S`
-    refuses to cache them again (a lookup that read the token before the rotation committed
-    cannot put it back). Another worker process may accept a revoked token until its entry
-    expires (at most `TOKEN_TTL_S`); unknown tokens are never cached, so a new token works
-    everywhere at once.
+    lifter_id: str
+    token_id: str
+    device: str
+    expires_at: datetime | None
+
+
+class TokenCache(Generic[V]):
+    """Token hash -> what it stands for (`CachedToken`), for `TOKEN_TTL_S` seconds (monotonic
+    clock).
+
+    Rotating or revoking a token (or deleting its lifter) forgets the old hashes in this
+    process at once, and for `TOKEN_TTL_S` refuses to cache them again (a lookup that read
+    the token before the rotation committed cannot put it back). Another worker process may
+    accept a revoked token until its entry expires (at most `TOKEN_TTL_S`); unknown tokens are
+    never cached, so a new token works everywhere at once.
     """
 
     def __init__(self, ttl_s: float = TOKEN_TTL_S) -> None:
         self._ttl_s = ttl_s
-        self._entries: dict[str, tuple[str, float]] = {}
+        self._entries: dict[str, tuple[V, float]] = {}
         self._forgotten: dict[str, float] = {}  # hash -> until when it is not cached again
 
-    def get(self, token_hash: str) -> str | None:
+    def get(self, token_hash: str) -> V | None:
         entry = self._entries.get(token_hash)
         if entry is None or entry[1] < time.monotonic():
             return None
         return entry[0]
 
-    def put(self, token_hash: str, lifter_id: str) -> None:
+    def put(self, token_hash: str, value: V) -> None:
         now = time.monotonic()
         forgotten = self._forgotten.get(token_hash)
         if forgotten is not None:
@@ -54,7 +76,7 @@ class TokenCache:
             del self._forgotten[token_hash]
         if len(self._entries) >= CACHE_SIZE:
             self._entries.clear()
-        self._entries[token_hash] = (lifter_id, now + self._ttl_s)
+        self._entries[token_hash] = (value, now + self._ttl_s)
 
     def forget(self, token_hashes: Iterable[str]) -> None:
         until = time.monotonic() + self._ttl_s
@@ -114,7 +136,7 @@ class AppState:
     db: Database
     clock: Clock
     registry: StrategyRegistry
-    tokens: TokenCache = field(default_factory=TokenCache)
+    tokens: TokenCache[CachedToken] = field(default_factory=TokenCache)
     standing: StandingCache = field(default_factory=StandingCache)
     stages: StageTimes | None = None
 

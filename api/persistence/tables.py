@@ -96,7 +96,13 @@ class ApiTokenRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     lifter_id: str = _lifter_fk()
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the bearer token
+    # The device the token was issued for (revision 0005; earlier tokens are "default").
+    device: str = Field(
+        default="default", max_length=60, sa_column_kwargs={"server_default": "default"}
+    )
     created_at: datetime = _utc()
+    expires_at: datetime | None = _utc(nullable=True)  # null: never expires
+    last_used_at: datetime | None = _utc(nullable=True)  # at most hourly (a cache miss)
     revoked_at: datetime | None = _utc(nullable=True)
 
 

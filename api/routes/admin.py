@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.auth import RequireAdmin
 from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
 from api.schemas import LifterCreate, LifterCreated, LifterList, LifterOut
-from api.services import lifters
+from api.services import deletion, lifters
 from api.state import app_state
 
 router = APIRouter(
@@ -40,6 +40,20 @@ def get_lifter(request: Request, lifter_id: Id) -> LifterOut:
 
 
 @router.post("/{lifter_id}/token", response_model=LifterCreated)
-def rotate_token(request: Request, lifter_id: Id) -> LifterCreated:
-    """A new token for the lifter; the old ones stop working."""
-    return lifters.rotate_token(app_state(request), lifter_id)
+def rotate_token(
+    request: Request,
+    lifter_id: Id,
+    device: Annotated[
+        str, Query(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")
+    ] = "default",
+) -> LifterCreated:
+    """A new token for the lifter's device (`default` unless named); that device's earlier
+    tokens stop working, the lifter's other devices keep theirs."""
+    return lifters.rotate_token(app_state(request), lifter_id, device)
+
+
+@router.delete("/{lifter_id}", status_code=204, response_class=Response)
+def delete_lifter(request: Request, lifter_id: Id) -> Response:
+    """Deletes the lifter and everything it owns (ADR 0011); its tokens stop at once."""
+    deletion.delete_lifter(app_state(request), lifter_id)
+    return Response(status_code=204)

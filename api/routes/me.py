@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from api.auth import CurrentLifter
-from api.routes.common import ERRORS
+from api.routes.common import ERRORS, Id
 from api.schemas import (
     FormulaConfigIn,
     FormulaConfigOut,
@@ -24,7 +24,7 @@ from api.schemas import (
     WarmupsIn,
     WarmupsOut,
 )
-from api.services import config, lifters
+from api.services import config, deletion, lifters
 from api.state import app_state
 from shared_types.enums import Lift
 
@@ -39,6 +39,53 @@ def get_me(request: Request, lifter_id: CurrentLifter) -> LifterOut:
 @router.patch("", response_model=LifterOut)
 def patch_me(request: Request, lifter_id: CurrentLifter, body: LifterPatch) -> LifterOut:
     return lifters.patch_me(app_state(request), lifter_id, body)
+
+
+@router.delete("", status_code=204, response_class=Response)
+def delete_me(request: Request, lifter_id: CurrentLifter) -> Response:
+    """Deletes the account and all its data (profile, tokens, maxes, configs, programs,
+    sessions, logs, check-ins, generations, disruptions, rehab caps, records); nothing is kept
+    (ADR 0011). Every token of the lifter stops working at once."""
+    deletion.delete_lifter(app_state(request), lifter_id)
+    return Response(status_code=204)
+
+
+@router.delete("/maxes/{lift}", status_code=204, response_class=Response)
+def delete_max(request: Request, lifter_id: CurrentLifter, lift: Lift) -> Response:
+    """Deletes the lift's current max (a wrong entry); the one recorded before it, if any, is
+    current again."""
+    deletion.delete_max(app_state(request), lifter_id, lift)
+    return Response(status_code=204)
+
+
+@router.delete("/sessions/{session_id}/sets/{set_id}", status_code=204, response_class=Response)
+def delete_set(request: Request, lifter_id: CurrentLifter, session_id: Id, set_id: Id) -> Response:
+    """Deletes a wrongly logged set; the weekly volume and the working 1RM follow (they are
+    read from the remaining sets)."""
+    deletion.delete_set(app_state(request), lifter_id, session_id, set_id)
+    return Response(status_code=204)
+
+
+@router.delete("/disruptions/{disruption_id}", status_code=204, response_class=Response)
+def delete_disruption(request: Request, lifter_id: CurrentLifter, disruption_id: Id) -> Response:
+    """Deletes a disruption entered by mistake (to end a real one, resolve it instead)."""
+    deletion.delete_disruption(app_state(request), lifter_id, disruption_id)
+    return Response(status_code=204)
+
+
+@router.delete("/rehab-caps/{cap_id}", status_code=204, response_class=Response)
+def delete_rehab_cap(request: Request, lifter_id: CurrentLifter, cap_id: Id) -> Response:
+    """Deletes a rehab cap entered by mistake (to lift a real one, end it instead)."""
+    deletion.delete_rehab_cap(app_state(request), lifter_id, cap_id)
+    return Response(status_code=204)
+
+
+@router.delete("/programs/{program_id}", status_code=204, response_class=Response)
+def delete_program(request: Request, lifter_id: CurrentLifter, program_id: Id) -> Response:
+    """Deletes the program with all its sessions and what was logged and generated in them
+    (ADR 0011); disruptions stay. Deleting the active program leaves none active."""
+    deletion.delete_program(app_state(request), lifter_id, program_id)
+    return Response(status_code=204)
 
 
 @router.get("/maxes", response_model=MaxesOut)

@@ -9,7 +9,7 @@ from api.auth import hash_token, new_token
 from api.errors import ErrorDetail, InvalidRequest
 from api.persistence.db import Unit
 from api.persistence.mappers import lifter_out, max_out
-from api.persistence.repositories import config, lifters
+from api.persistence.repositories import config, lifters, tokens
 from api.persistence.repositories.idempotency import KeyedResponse
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ApiTokenRow, LifterRow, LifterSettingsRow, MaxRow
@@ -24,9 +24,9 @@ from api.schemas import (
     MaxIn,
     MaxOut,
 )
-from api.services.clock import local_today
 from api.services.floors import at_least_the_bar
 from api.services.idempotency import ADMIN_SCOPE, Answer, Keyed, create_once
+from api.services.tokens import DEFAULT_DEVICE, issue_token
 from api.state import AppState
 from shared_types.enums import Lift
 from training_engine.planning import epley_kg
@@ -43,20 +43,14 @@ __all__ = [
 ]
 
 
-def _issue_token(session: Unit, lifter_id: str, now: datetime) -> tuple[str, list[str]]:
-    """A new token for the lifter (whose row the caller has locked), every earlier one revoked:
-    the new token, and the revoked hashes (to forget cached lookups)."""
-    token = new_token()
-    revoked = lifters.revoke_tokens(session, lifter_id, now)
-    save(
-        session,
-        ApiTokenRow(
-            id=str(uuid.uuid4()),
-            lifter_id=lifter_id,
-            token_hash=hash_token(token),
-            created_at=now,
-        ),
-    )
+def _issue_token(
+    session: Unit, lifter_id: str, now: datetime, device: str = DEFAULT_DEVICE
+) -> tuple[str, list[str]]:
+    """A new token for the lifter's device (the caller has locked the lifter's row), that
+    device's earlier ones revoked (the other devices keep theirs): the new token, and the
+    revoked hashes (to forget cached lookups)."""
+    revoked = tokens.revoke_device(session, lifter_id, device, now)
+    _row, token = issue_token(session, lifter_id, now, device, None)
     return token, revoked
 
 
@@ -73,7 +67,7 @@ def create_lifter(state: AppState, body: LifterCreate, key: str | None = None) -
     new token (every earlier one revoked): only a token's hash is ever stored, so the first
     response is kept without its token (ADR 0009)."""
     now = state.clock()
-    _born_in_the_past(body.date_of_birth, local_today(body.timezone, now))
+    _born_in_the_past(body.date_of_birth, now.date())
 
     def create(session: Unit) -> tuple[LifterCreated, str]:
         token = new_token()
@@ -87,7 +81,6 @@ def create_lifter(state: AppState, body: LifterCreate, key: str | None = None) -
             plates_grams=sorted({grams(p) for p in body.available_plates_kg}, reverse=True)
             if body.available_plates_kg
             else None,
-            timezone=body.timezone,
             created_at=now,
             updated_at=now,
         )
@@ -130,13 +123,14 @@ def create_lifter(state: AppState, body: LifterCreate, key: str | None = None) -
     )
 
 
-def rotate_token(state: AppState, lifter_id: str) -> LifterCreated:
-    """A new token for the lifter; every earlier one stops working. The lifter's row lock makes
-    concurrent rotations take turns, so exactly one token stays valid (ADR 0009)."""
+def rotate_token(state: AppState, lifter_id: str, device: str = DEFAULT_DEVICE) -> LifterCreated:
+    """A new token for the lifter's device (`default` unless named); that device's earlier
+    tokens stop working, its other devices keep theirs. The lifter's row lock makes concurrent
+    rotations take turns, so exactly one token of the device stays valid (ADR 0009)."""
     now = state.clock()
     with state.db.write() as session:
         lifter = lifters.lock_lifter(session, lifter_id)
-        token, revoked = _issue_token(session, lifter_id, now)
+        token, revoked = _issue_token(session, lifter_id, now, device)
     state.tokens.forget(revoked)
     return LifterCreated(lifter=lifter_out(lifter), token=token)
 
@@ -159,12 +153,9 @@ get_me = get_lifter
 
 def patch_me(state: AppState, lifter_id: str, body: LifterPatch) -> LifterOut:
     sent = body.model_fields_set
-    now = state.clock()
+    _born_in_the_past(body.date_of_birth, state.clock().date())
     with state.db.write() as session:
         row = lifters.lifter(session, lifter_id)
-        if "timezone" in sent and body.timezone is not None:
-            row.timezone = body.timezone
-        _born_in_the_past(body.date_of_birth, local_today(row, now))
         if "name" in sent and body.name is not None:
             row.name = body.name
         if "biological_sex" in sent:

@@ -88,7 +88,7 @@ def test_ten_concurrent_token_rotations_leave_exactly_one_valid(api: Api) -> Non
 
 def test_a_lookup_that_raced_a_rotation_is_not_cached() -> None:
     """A request that read the old token before the rotation committed cannot cache it after."""
-    cache = TokenCache()
+    cache: TokenCache[str] = TokenCache()
     cache.forget(["old"])
     cache.put("old", "lifter")
     assert cache.get("old") is None
