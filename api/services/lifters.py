@@ -24,6 +24,7 @@ from api.schemas import (
     MaxIn,
     MaxOut,
 )
+from api.services.clock import local_today
 from api.services.floors import at_least_the_bar
 from api.services.idempotency import ADMIN_SCOPE, Answer, Keyed, create_once
 from api.services.tokens import DEFAULT_DEVICE, issue_token
@@ -67,7 +68,7 @@ def create_lifter(state: AppState, body: LifterCreate, key: str | None = None) -
     new token (every earlier one revoked): only a token's hash is ever stored, so the first
     response is kept without its token (ADR 0009)."""
     now = state.clock()
-    _born_in_the_past(body.date_of_birth, now.date())
+    _born_in_the_past(body.date_of_birth, local_today(body.timezone, now))
 
     def create(session: Unit) -> tuple[LifterCreated, str]:
         token = new_token()
@@ -81,6 +82,7 @@ def create_lifter(state: AppState, body: LifterCreate, key: str | None = None) -
             plates_grams=sorted({grams(p) for p in body.available_plates_kg}, reverse=True)
             if body.available_plates_kg
             else None,
+            timezone=body.timezone,
             created_at=now,
             updated_at=now,
         )
@@ -153,9 +155,12 @@ get_me = get_lifter
 
 def patch_me(state: AppState, lifter_id: str, body: LifterPatch) -> LifterOut:
     sent = body.model_fields_set
-    _born_in_the_past(body.date_of_birth, state.clock().date())
+    now = state.clock()
     with state.db.write() as session:
         row = lifters.lifter(session, lifter_id)
+        if "timezone" in sent and body.timezone is not None:
+            row.timezone = body.timezone
+        _born_in_the_past(body.date_of_birth, local_today(row, now))
         if "name" in sent and body.name is not None:
             row.name = body.name
         if "biological_sex" in sent:
