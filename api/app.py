@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse
 
 from api.clock import Clock, system_clock
 from api.errors import install_error_handlers
+from api.limits import BodyLimit
 from api.llm.runtime import build_runtime
 from api.persistence.db import Database
 from api.routes import admin, audit, disruptions, engine, health, me, sessions, tokens
@@ -123,6 +124,7 @@ def create_app(
         redoc_url=None,
     )
     _install_docs(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # api/limits.py
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:

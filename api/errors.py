@@ -7,6 +7,8 @@
     ├── Forbidden                403     forbidden         (a valid token without the right)
     ├── NotFound                 404     not_found         (missing, or another lifter's)
     ├── Conflict                 409     conflict          (the state forbids it, or a key reuse)
+    ├── (a body over the limit)  413     payload_too_large (api/limits.py; JIT_MAX_BODY_BYTES)
+    ├── RateLimited              429     rate_limited      (with Retry-After; api/ratelimit.py)
     ├── GenerationFailed         500     generation_failed (the strategy raised; nothing stored)
     └── Unavailable              503     unavailable       (the database cannot be reached)
 
@@ -45,6 +47,7 @@ __all__ = [
     "GenerationFailed",
     "InvalidRequest",
     "NotFound",
+    "RateLimited",
     "Unauthorized",
     "Unavailable",
     "install_error_handlers",
@@ -144,6 +147,15 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class RateLimited(ApiError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class GenerationFailed(ApiError):
     status = 500
     code = "generation_failed"
@@ -177,9 +189,13 @@ def _body(code: str, message: str, details: Sequence[ErrorDetail] = ()) -> dict[
 
 
 def _respond(
-    status: int, code: str, message: str, details: Sequence[ErrorDetail] = ()
+    status: int,
+    code: str,
+    message: str,
+    details: Sequence[ErrorDetail] = (),
+    extra: dict[str, str] | None = None,
 ) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else dict(extra or {})
     return JSONResponse(_body(code, message, details), status_code=status, headers=headers)
 
 
@@ -210,7 +226,21 @@ def _malformed(details: Sequence[ErrorDetail] = ()) -> JSONResponse:
 _UNPARSEABLE = "There was an error parsing the body"
 
 
-_HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+_HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+MAX_DETAILS = 20  # problems reported per error; the rest are counted in one last detail
+
+
+def _capped(details: list[ErrorDetail]) -> list[ErrorDetail]:
+    if len(details) <= MAX_DETAILS:
+        return details
+    more = len(details) - MAX_DETAILS
+    return [*details[:MAX_DETAILS], ErrorDetail(path="(more)", message=f"and {more} more problems")]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -218,7 +248,8 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, ApiError)
         if exc.status >= 500:
             log.error("%s: %s", exc.code, exc.message, exc_info=exc.__cause__ or exc)
-        return _respond(exc.status, exc.code, exc.message, exc.details)
+        extra = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
+        return _respond(exc.status, exc.code, exc.message, exc.details, extra)
 
     async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -229,7 +260,7 @@ def install_error_handlers(app: FastAPI) -> None:
             position = broken[0].get("loc", ("body", 0))[-1]
             where = f"{ctx.get('error', 'invalid JSON')} at character {position}"
             return _malformed([ErrorDetail(path="body", message=where)])
-        details = validation_details(errors)
+        details = _capped(validation_details(errors))
         return _respond(422, "invalid_request", "the request is invalid", details)
 
     async def on_http(_request: Request, exc: Exception) -> JSONResponse:

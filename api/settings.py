@@ -24,6 +24,9 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_CORS_ORIGINS          browser origins allowed by CORS, comma-separated or a JSON list
                               (default none: CORS off, no CORS headers)
     JIT_STAGE_TIMES_FILE      benchmarks only: CPU per generation stage, written there on exit
+    JIT_MAX_BODY_BYTES        request body limit, bytes (default 262144 = 256 KiB; 0 = off): 413
+    JIT_RATE_LIMIT__GENERATIONS_PER_MINUTE  generations per lifter and per token per minute
+                              (default 30; 0 = off): 429 with Retry-After, counted in the database
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["LlmSettings", "ModelPrice", "Settings"]
+__all__ = ["LlmSettings", "ModelPrice", "RateLimitSettings", "Settings"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./jit-engine.db"
 
@@ -64,6 +67,10 @@ class LlmSettings(BaseModel):
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
 
 
+class RateLimitSettings(BaseModel):
+    generations_per_minute: int = Field(default=30, ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIT_", env_nested_delimiter="__", extra="ignore", frozen=True
@@ -73,6 +80,8 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     llm: LlmSettings = LlmSettings()
     stage_times_file: str | None = None
+    max_body_bytes: int = Field(default=256 * 1024, ge=0)
+    rate_limit: RateLimitSettings = RateLimitSettings()
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("cors_origins", mode="before")

@@ -274,6 +274,7 @@ def _serve_and_load(url: str, clients: int, seconds: float, workers: int) -> dic
             "JIT_DATABASE_URL": url,
             "JIT_ADMIN_TOKEN": admin,
             "JIT_STAGE_TIMES_FILE": stages,
+            "JIT_RATE_LIMIT__GENERATIONS_PER_MINUTE": "0",  # the load test is one client's flood
         }
         command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"]
         command += ["--workers", str(workers)] if workers > 1 else []

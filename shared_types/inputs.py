@@ -3,6 +3,13 @@
 Required fields come first, then the optional signals. Ranges are validated here so the engine
 can trust its input: soreness 1-10, sleep and energy 1-5, positive 1RM, known lifts and muscles.
 Time is an input (`now`), never read by the engine.
+
+Sizes are bounded too (docs/domain/input-validation.md, "Size bounds"): a name list or map holds
+at most `MAX_NAMES` (200) entries, any other list at most `MAX_ITEMS` (50), a free string at most
+`MAX_TEXT` (200) characters. The engine's work grows with them (the top-up scorer walks the pool,
+the anchor walks the history), so an unbounded input would let one request hold a worker; every
+bound is several times what the product itself assembles (78 pool names, 3 history entries per
+accessory, one disruption per kind).
 """
 
 from __future__ import annotations
@@ -38,6 +45,11 @@ __all__ = [
     "TrainingDisruption",
 ]
 
+MAX_NAMES = 200  # pool, custom maps, history: 2.5x the 78-name top-up pool
+MAX_ITEMS = 50  # any other list: sets, entries, overrides, lifts, capacity scores
+MAX_TEXT = 200  # an id, a date or a label; descriptions keep their own 2000
+
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
 Kg = Annotated[float, Field(ge=0, le=1000)]
 PositiveKg = Annotated[float, Field(gt=0, le=1000)]
 Rpe = Annotated[float, Field(ge=1, le=10)]
@@ -67,20 +79,24 @@ class TrainingDisruption(Frozen):
     rest mirrors the stored row so a snapshot can be replayed as it was.
     """
 
-    id: str | None = None
-    user_id: str | None = None
-    program_id: str | None = None
-    session_ids_affected: tuple[str, ...] | None = None
-    reported_at: str | None = None
+    id: Text | None = None
+    user_id: Text | None = None
+    program_id: Text | None = None
+    session_ids_affected: Annotated[tuple[Text, ...], Field(max_length=MAX_ITEMS)] | None = None
+    reported_at: Text | None = None
     disruption_type: DisruptionType
     severity: Severity
-    affected_date_start: str | None = None
-    affected_date_end: str | None = None
-    affected_lifts: tuple[Lift, ...] | None = None
+    affected_date_start: Text | None = None
+    affected_date_end: Text | None = None
+    affected_lifts: Annotated[tuple[Lift, ...], Field(max_length=MAX_ITEMS)] | None = None
     description: Annotated[str, Field(max_length=2000)] | None = None
-    event_name: str | None = None
-    adjustment_applied: str | dict[str, object] | None = None
-    resolved_at: str | None = None
+    event_name: Text | None = None
+    adjustment_applied: (
+        Annotated[str, Field(max_length=2000)]
+        | Annotated[dict[Text, object], Field(max_length=MAX_ITEMS)]
+        | None
+    ) = None
+    resolved_at: Text | None = None
     status: DisruptionStatus = DisruptionStatus.ACTIVE
 
     def affects(self, lift: Lift) -> bool:
@@ -111,10 +127,10 @@ class AuxHistorySet(Frozen):
 class AuxHistoryEntry(Frozen):
     """One completed session of an accessory: what was prescribed and what was lifted."""
 
-    session_id: str
+    session_id: Text
     completed_at: AwareDatetime
     prescribed_weight_kg: Kg | None = None
-    sets: tuple[AuxHistorySet, ...]
+    sets: Annotated[tuple[AuxHistorySet, ...], Field(max_length=MAX_ITEMS)]
 
 
 class JITInput(Frozen):
@@ -138,14 +154,16 @@ class JITInput(Frozen):
     days_since_last_session: Annotated[int, Field(ge=0)] | None = None
     biological_sex: Sex | None = None
     user_age: Annotated[int, Field(ge=10, le=110)] | None = None
-    user_rest_overrides: tuple[RestOverride, ...] | None = None
+    user_rest_overrides: Annotated[tuple[RestOverride, ...], Field(max_length=MAX_ITEMS)] | None = (
+        None
+    )
     bar_weight_kg: Annotated[float, Field(gt=0, le=50)] | None = None
-    auxiliary_pool: tuple[Name, ...] | None = None
+    auxiliary_pool: Annotated[tuple[Name, ...], Field(max_length=MAX_NAMES)] | None = None
     all_one_rm_kg: dict[Lift, Annotated[float, Field(gt=0, le=700)]] | None = None
     sleep_quality: Scale5 | None = None
     energy_level: Scale5 | None = None
     weight_increment_kg: Annotated[float, Field(gt=0, le=50)] | None = None
-    recent_aux_exercises: tuple[Name, ...] | None = None
+    recent_aux_exercises: Annotated[tuple[Name, ...], Field(max_length=MAX_NAMES)] | None = None
     hrv_pct_change: Annotated[float, Field(ge=-100, le=500)] | None = None
     resting_hr_pct_change: Annotated[float, Field(ge=-100, le=500)] | None = None
     sleep_duration_min: Annotated[float, Field(ge=0, le=1440)] | None = None
@@ -156,16 +174,32 @@ class JITInput(Frozen):
     cycle_phase: CyclePhase | None = None
     session_index: Annotated[int, Field(ge=0, le=14)] | None = None
     total_sessions_this_week: Annotated[int, Field(ge=0, le=14)] | None = None
-    upcoming_lifts: tuple[Lift, ...] | None = None
+    upcoming_lifts: Annotated[tuple[Lift, ...], Field(max_length=MAX_ITEMS)] | None = None
     modifier_calibrations: dict[CalibrationSource, Calibration] | None = None
     stored_one_rm_kg: Annotated[float, Field(gt=0, le=700)] | None = None
     one_rm_source: OneRmSource | None = None
-    capacity_history: tuple[Annotated[int, Field(ge=1, le=4)], ...] | None = None
+    capacity_history: (
+        Annotated[tuple[Annotated[int, Field(ge=1, le=4)], ...], Field(max_length=MAX_ITEMS)] | None
+    ) = None
     weekly_mismatch_direction: MismatchDirection | None = None
-    custom_muscle_map: dict[Name, tuple[MuscleGroup, ...]] | None = None
-    custom_exercise_type_map: dict[Name, ExerciseType] | None = None
+    custom_muscle_map: (
+        Annotated[
+            dict[Name, Annotated[tuple[MuscleGroup, ...], Field(max_length=MAX_ITEMS)]],
+            Field(max_length=MAX_NAMES),
+        ]
+        | None
+    ) = None
+    custom_exercise_type_map: (
+        Annotated[dict[Name, ExerciseType], Field(max_length=MAX_NAMES)] | None
+    ) = None
     active_rehab_cap: RehabCap | None = None
-    aux_history: dict[Name, tuple[AuxHistoryEntry, ...]] | None = None
+    aux_history: (
+        Annotated[
+            dict[Name, Annotated[tuple[AuxHistoryEntry, ...], Field(max_length=MAX_ITEMS)]],
+            Field(max_length=MAX_NAMES),
+        ]
+        | None
+    ) = None
     now: AwareDatetime | None = Field(
         default=None, description="The clock of this generation (anchor decay, generated_at)."
     )

@@ -40,6 +40,7 @@ __all__ = [
     "LlmCallRow",
     "MaxRow",
     "ProgramRow",
+    "RateLimitRow",
     "RehabCapRow",
     "RestOverrideRow",
     "SessionRow",
@@ -503,3 +504,16 @@ class CustomExerciseRow(SQLModel, table=True):
     exercise_type: str = Field(default="weighted", max_length=12)
     accessory: bool = True
     created_at: datetime = _utc()
+
+
+class RateLimitRow(SQLModel, table=True):
+    """One fixed-window counter (revision 0007_rate_limits): how many generations a subject (a
+    lifter or a token, as a SHA-256 digest: no id or token in clear) asked for in the window
+    starting at `window_start` (Unix seconds). Upserted per request, so every worker shares it;
+    a subject's older windows are deleted as it writes (api/ratelimit.py)."""
+
+    __tablename__ = "rate_limits"
+
+    subject: str = Field(primary_key=True, max_length=64)
+    window_start: int = Field(primary_key=True)
+    count: int = 0

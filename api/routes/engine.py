@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Request
 
 from api.auth import AnyCaller
 from api.errors import GenerationFailed
+from api.limits import serve_off_the_loop
+from api.ratelimit import limit_generation
 from api.routes.common import ERRORS
 from api.services.records import store_stateless
 from api.state import app_state
 from shared_types.enums import StrategyName
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput
-from training_engine.strategies import serve
 
 router = APIRouter(prefix="/v1", tags=["engine"], responses=ERRORS)
 
@@ -29,9 +30,10 @@ async def generate_stateless(
 ) -> JITOutput:
     """Any valid token. Without `now` in the input, the server's clock is used."""
     state = app_state(request)
+    await limit_generation(state, request, _caller.lifter_id)
     inp = body if body.now is not None else body.model_copy(update={"now": state.clock()})
     try:
-        result = await serve(state.registry, strategy.value, inp)
+        result = await serve_off_the_loop(state.registry, strategy.value, inp)
     except Exception as exc:
         raise GenerationFailed("the prescription could not be generated") from exc
     await state.db.run(store_stateless, state, result, inp, _caller.lifter_id, strategy.value)

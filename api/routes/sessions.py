@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from api.auth import CurrentLifter
+from api.ratelimit import limit_generation
 from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
 from api.schemas import (
     CheckIn,
@@ -105,6 +106,7 @@ async def generate(
     The response header `Idempotent-Replayed: true` marks a stored result returned again.
     """
     state = app_state(request)
+    await limit_generation(state, request, lifter_id)
     body, replayed = await generate_session(
         state,
         partial(serve, state.registry),

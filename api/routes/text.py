@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
@@ -63,14 +64,21 @@ def bad_text(body: Any) -> list[tuple[Location, str]]:
     return sorted(found, key=str)
 
 
+OFF_THE_LOOP_BYTES = 32 * 1024  # a larger body is walked in a worker thread (api/limits.py)
+
+
 async def valid_text_body(request: Request) -> None:
-    if not await request.body():
+    raw = await request.body()
+    if not raw:
         return
     try:
         body = await request.json()  # parsed by FastAPI already: the request caches it
     except (ValueError, RecursionError):
         return  # not JSON: FastAPI reports it (malformed_json), or the route reads no body
-    bad = bad_text(body)
+    if len(raw) > OFF_THE_LOOP_BYTES:  # tens of ms at the body limit: not on the event loop
+        bad = await anyio.to_thread.run_sync(bad_text, body)
+    else:
+        bad = bad_text(body)
     if bad:
         raise RequestValidationError(
             [{"type": "invalid_text", "loc": loc, "msg": message} for loc, message in bad]

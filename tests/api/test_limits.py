@@ -1,0 +1,251 @@
+"""Limits (issue 9): the request body limit, the error cap, size bounds on `JITInput`, the
+rate limit on generation (SQLite and PostgreSQL), and `/healthz` answering while a maximal
+stateless generation runs on a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.persistence.tables import GenerationRow, RateLimitRow
+from api.ratelimit import subject
+from api.settings import RateLimitSettings
+from tests.api.client import ADMIN, ADMIN_TOKEN, Api
+from tests.factories import make_input
+
+KIB = 1024
+
+
+def _error(response: Any, status: int, code: str) -> dict[str, Any]:  # httpx or httpx2
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["error"]["code"] == code
+    assert "Traceback" not in response.text
+    return body
+
+
+def test_a_10_mb_body_is_refused_by_its_length_before_it_is_read(api: Api) -> None:
+    who = api.lifter()
+    response = api.client.post(
+        "/v1/generate",
+        content=b"{" + b" " * (10 * KIB * KIB) + b"}",
+        headers={**who.auth, "Content-Type": "application/json"},
+    )
+    body = _error(response, 413, "payload_too_large")
+    assert "262144 bytes" in body["error"]["message"]
+    assert len(response.content) < 300
+
+
+def test_a_chunked_body_is_counted_as_it_arrives(api: Api) -> None:
+    """2.6 MB of unknown keys without a Content-Length: refused once the count passes."""
+    who = api.lifter()
+    payload = json.dumps({f"unknown_key_{i}": i for i in range(130_000)}).encode()
+    assert len(payload) > 2_600_000
+    chunks = (payload[i : i + 64 * KIB] for i in range(0, len(payload), 64 * KIB))
+    response = api.client.post(
+        "/v1/me/programs",
+        content=chunks,
+        headers={**who.auth, "Content-Type": "application/json"},
+    )
+    _error(response, 413, "payload_too_large")
+    assert len(response.content) < 300
+
+
+def test_the_limit_is_a_setting_and_0_turns_it_off(make_api: Any) -> None:
+    small = make_api(max_body_bytes=100)
+    who = small.lifter()
+    _error(
+        small.post(who, "/v1/me/programs", {"total_weeks": 4, "name": "x" * 200}),
+        413,
+        "payload_too_large",
+    )
+    assert small.post(who, "/v1/me/programs", {"total_weeks": 4}).status_code == 201
+
+
+def test_many_problems_are_capped_at_20_and_the_rest_counted(api: Api) -> None:
+    who = api.lifter()
+    body = {"total_weeks": 4, **{f"unknown_{i}": i for i in range(5000)}}
+    response = api.post(who, "/v1/me/programs", body)
+    details = _error(response, 422, "invalid_request")["error"]["details"]
+    assert len(details) == 21
+    assert details[-1]["message"].startswith("and ")
+    assert details[-1]["message"].endswith(" more problems")
+    assert len(response.content) < 4 * KIB
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("auxiliary_pool", [f"exercise {i}" for i in range(201)]),
+        ("recent_aux_exercises", [f"exercise {i}" for i in range(201)]),
+        ("custom_muscle_map", {f"exercise {i}": ["quads"] for i in range(201)}),
+        ("custom_exercise_type_map", {f"exercise {i}": "weighted" for i in range(201)}),
+        ("capacity_history", [2] * 51),
+        ("upcoming_lifts", ["squat"] * 51),
+        ("active_auxiliaries", ["a"] * 6),
+        ("session_id", "s" * 121),
+    ],
+)
+def test_jit_input_sizes_are_bounded(api: Api, field: str, value: Any) -> None:
+    who = api.lifter()
+    body = {**make_input().model_dump(mode="json"), field: value}
+    response = api.post(who, "/v1/generate", body)
+    details = _error(response, 422, "invalid_request")["error"]["details"]
+    assert any(d["path"].startswith(f"body.{field}") for d in details), details
+
+
+def _generate(api: Api, who: Any, session_id: str, key: str) -> httpx.Response:
+    return api.generate(who, session_id, key=key)
+
+
+def test_generation_is_rate_limited_per_lifter_with_retry_after(make_api: Any) -> None:
+    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=3))
+    who = api.lifter()
+    api.set_max(who, "squat", 140)
+    api.program(who)
+    session_id = api.sessions(who)[0]["id"]
+    for i in range(3):
+        assert _generate(api, who, session_id, f"k{i}").status_code == 200
+    generations = len(api.rows(GenerationRow, lifter_id=who.id))
+    refused = _generate(api, who, session_id, "k3")
+    body = _error(refused, 429, "rate_limited")
+    retry_after = int(refused.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert "3 generations" in body["error"]["message"]
+    assert len(api.rows(GenerationRow, lifter_id=who.id)) == generations  # nothing stored
+    stateless = api.post(who, "/v1/generate", make_input().model_dump(mode="json"))
+    _error(stateless, 429, "rate_limited")  # the stateless route counts for the lifter too
+    other = api.lifter()  # another lifter has their own window
+    assert api.post(other, "/v1/generate", make_input().model_dump(mode="json")).status_code == 200
+    mine = subject("lifter", who.id)
+    api.clock.set(api.clock() + timedelta(seconds=retry_after))
+    assert _generate(api, who, session_id, "k4").status_code == 200  # a new window
+    windows = {row.window_start for row in api.rows(RateLimitRow) if row.subject == mine}
+    assert len(windows) == 1  # a subject's older windows are forgotten as it writes
+
+
+def test_the_admin_token_is_limited_per_token(make_api: Any) -> None:
+    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=2))
+    # The admin token is every test's: a minute no other test of the run reaches.
+    api.clock.set(api.clock() + timedelta(days=3653, seconds=7))
+    body = make_input().model_dump(mode="json")
+    for _ in range(2):
+        assert api.client.post("/v1/generate", json=body, headers=ADMIN).status_code == 200
+    _error(api.client.post("/v1/generate", json=body, headers=ADMIN), 429, "rate_limited")
+
+
+def test_0_turns_the_rate_limit_off(make_api: Any) -> None:
+    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=0))
+    who = api.lifter()
+    body = make_input().model_dump(mode="json")
+    counters = len(api.rows(RateLimitRow))  # the database is shared by the run's tests
+    for _ in range(5):
+        assert api.post(who, "/v1/generate", body).status_code == 200
+    assert len(api.rows(RateLimitRow)) == counters
+
+
+# --- responsiveness: a real server on loopback -------------------------------------------------
+
+
+def maximal_input(limit: int = 250 * KIB) -> dict[str, Any]:
+    """The largest valid input under the body limit: every bounded collection full, then
+    accessory history until the body would pass `limit`."""
+    body = make_input().model_dump(mode="json")
+    names = [f"custom exercise {i:03d} " + "x" * 100 for i in range(200)]
+    body["auxiliary_pool"] = names
+    body["recent_aux_exercises"] = names
+    body["custom_muscle_map"] = {n: ["quads", "glutes", "hamstrings"] for n in names}
+    body["custom_exercise_type_map"] = dict.fromkeys(names, "weighted")
+    sets = [{"weight_kg": 40.0, "reps": 10, "rpe": 8} for _ in range(10)]
+    history: dict[str, Any] = {}
+    for name in names:
+        history[name] = [{"session_id": "s", "completed_at": "2026-01-01T00:00:00Z", "sets": sets}]
+        if len(json.dumps({**body, "aux_history": history})) > limit:
+            del history[name]
+            break
+    body["aux_history"] = history
+    return body
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JIT_ADMIN_TOKEN": ADMIN_TOKEN,
+        "JIT_DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}",
+        "JIT_RATE_LIMIT__GENERATIONS_PER_MINUTE": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"],
+        cwd=tmp_path,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(f"{base}/readyz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.mark.slow
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_healthz_answers_while_maximal_stateless_generations_run(server: str) -> None:
+    body = json.dumps(maximal_input()).encode()
+    assert 200 * KIB < len(body) <= 256 * KIB
+    stop = threading.Event()
+    statuses: list[int] = []
+
+    def hammer() -> None:
+        with httpx.Client(base_url=server, timeout=60) as client:
+            while not stop.is_set():
+                response = client.post(
+                    "/v1/generate",
+                    content=body,
+                    headers={
+                        "Authorization": f"Bearer {ADMIN_TOKEN}",
+                        "Content-Type": "application/json",
+                    },
+                )
+                statuses.append(response.status_code)
+
+    workers = [threading.Thread(target=hammer) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    try:
+        with httpx.Client(base_url=server, timeout=10) as client:
+            answers = [client.get("/healthz").status_code for _ in range(20)]
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=60)
+    assert answers == [200] * 20
+    assert statuses
+    assert set(statuses) == {200}
