@@ -33,7 +33,17 @@ from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.llm.runtime import build_runtime
 from api.persistence.db import Database
-from api.routes import admin, audit, disruptions, engine, health, me, sessions, tokens
+from api.routes import (
+    admin,
+    audit,
+    disruptions,
+    engine,
+    exercises,
+    health,
+    me,
+    sessions,
+    tokens,
+)
 from api.routes.common import document_replays
 from api.routes.text import valid_text_body
 from api.settings import Settings
@@ -141,7 +151,7 @@ def create_app(
         )
     app.state.jit = state
     install_error_handlers(app)
-    for module in (health, admin, audit, me, tokens, sessions, disruptions, engine):
+    for module in (health, admin, audit, me, tokens, sessions, disruptions, exercises, engine):
         app.include_router(module.router)
     return app
 

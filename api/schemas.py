@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -22,6 +22,7 @@ from shared_types.enums import (
     CyclePhase,
     DisruptionStatus,
     DisruptionType,
+    ExerciseType,
     FallbackReason,
     IntensityType,
     Lift,
@@ -39,11 +40,16 @@ from training_engine.formulas.rounding import PLATES_KG
 from training_engine.planning import VolumeStatus
 
 __all__ = [
+    "CatalogExerciseOut",
+    "CatalogExercisePage",
     "CheckIn",
     "ComparisonOut",
     "ComparisonPage",
     "ComparisonSummary",
     "CompleteRequest",
+    "CustomExerciseIn",
+    "CustomExerciseOut",
+    "CustomExercisePage",
     "DisruptionIn",
     "DisruptionOut",
     "DisruptionPatch",
@@ -61,7 +67,9 @@ __all__ = [
     "MaxIn",
     "MaxOut",
     "MaxesOut",
+    "MuscleShare",
     "MuscleVolume",
+    "Page",
     "PlatesConfig",
     "PlatesOut",
     "ProgramIn",
@@ -141,6 +149,29 @@ TimeZone = Annotated[
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list: every list route answers this shape (`limit` 1-200, `offset` from 0;
+    `total` counts every match, `next_offset` is null on the last page)."""
+
+    items: list[Item]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None = Field(
+        default=None, description="The offset of the next page; null on the last page."
+    )
+
+    @model_validator(mode="after")
+    def _next(self) -> Page[Item]:
+        following = self.offset + len(self.items)
+        if self.next_offset is None and following < self.total and self.items:
+            self.next_offset = following
+        return self
 
 
 # --- lifters ---------------------------------------------------------------------------------
@@ -650,3 +681,63 @@ class VolumeOut(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+# --- exercises -------------------------------------------------------------------------------
+
+
+class MuscleShare(Request):
+    muscle: MuscleGroup
+    contribution: float = Field(
+        default=1.0, gt=0, le=1, description="The share of a set this muscle is credited."
+    )
+
+
+class CatalogExerciseOut(BaseModel):
+    name: str
+    slug: str
+    lift: Lift | None = Field(description="The main lift it assists; null: general work.")
+    exercise_type: ExerciseType
+    muscles: list[MuscleShare]
+    equipment: str | None
+    movement_pattern: str | None
+
+
+class CatalogExercisePage(Page[CatalogExerciseOut]):
+    """A page of `CatalogExerciseOut`."""
+
+
+class CustomExerciseIn(Request):
+    name: Name = Field(description="Not a catalog exercise's name; unique per lifter.")
+    muscles: Annotated[list[MuscleShare], Field(min_length=1, max_length=10)]
+    lift: Lift | None = Field(
+        default=None, description="The lift whose sessions it accompanies; null: every lift."
+    )
+    equipment: Annotated[Text, Field(min_length=1, max_length=60)] | None = None
+    exercise_type: ExerciseType = ExerciseType.WEIGHTED
+    accessory: bool = Field(
+        default=True,
+        description="Served as a configured accessory on its lift's sessions (after the "
+        "block's two, at most five in all); false: only counted when logged.",
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CustomExerciseIn:
+        if len({m.muscle for m in self.muscles}) != len(self.muscles):
+            raise ValueError("muscles must be distinct")
+        return self
+
+
+class CustomExerciseOut(BaseModel):
+    id: str
+    name: str
+    muscles: list[MuscleShare]
+    lift: Lift | None
+    equipment: str | None
+    exercise_type: ExerciseType
+    accessory: bool
+    created_at: datetime
+
+
+class CustomExercisePage(Page[CustomExerciseOut]):
+    """A page of `CustomExerciseOut`."""

@@ -32,11 +32,13 @@ from api.schemas import (
     VolumeOut,
 )
 from api.services.clock import local_today
+from api.services.exercises import custom_exercises
 from api.services.lifecycle import Action, require
 from api.services.programs import advance_unending
 from api.state import AppState
 from shared_types.enums import Sex
 from training_engine.accessories.exercises import ExerciseBook
+from training_engine.perceive import custom_maps
 from training_engine.planning import volume_status
 
 __all__ = [
@@ -202,7 +204,12 @@ def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> V
             _week_in_program(week, program.total_weeks or repo.last_week(session, program.id))
         lifter = lifters.lifter(session, lifter_id)
         sex = lifter_sex(lifter)
-        book = ExerciseBook(sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE)
+        muscle_map, type_map = custom_maps(custom_exercises(session, lifter_id))
+        book = ExerciseBook(
+            custom_muscles=muscle_map or {},
+            custom_types=type_map or {},
+            sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE,
+        )
         volume = set_volume(repo.week_sets(session, program.id, week), book)
         landmarks = effective_landmarks(sex, config.landmark_overrides(session, lifter_id))
     statuses = volume_status(volume, landmarks)

@@ -54,6 +54,8 @@ def _owner_with_everything(api: Api) -> tuple[Lifter, dict[str, str]]:
     cap = api.post(owner, "/v1/me/rehab-caps", {"lift": "bench", "cap_kg": 60}).json()["id"]
     ids = {"session_id": sid, "disruption_id": disruption, "cap_id": cap, "lift": "squat"}
     ids |= {"set_id": "no-such-set", "token_id": "no-such-token"}
+    exercise = {"name": "Own Curl", "muscles": [{"muscle": "biceps"}]}
+    ids["exercise_id"] = api.post(owner, "/v1/me/exercises", exercise).json()["id"]
     ids.setdefault("program_id", api.sessions(owner)[0]["program_id"])
     return owner, ids
 
