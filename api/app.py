@@ -40,6 +40,7 @@ from api.routes import (
     engine,
     exercises,
     health,
+    history,
     me,
     sessions,
     tokens,
@@ -151,7 +152,8 @@ def create_app(
         )
     app.state.jit = state
     install_error_handlers(app)
-    for module in (health, admin, audit, me, tokens, sessions, disruptions, exercises, engine):
+    routers = (health, admin, audit, me, tokens, sessions, history, disruptions, exercises, engine)
+    for module in routers:
         app.include_router(module.router)
     return app
 

@@ -52,11 +52,14 @@ __all__ = [
     "CustomExercisePage",
     "DisruptionIn",
     "DisruptionOut",
+    "DisruptionPage",
     "DisruptionPatch",
     "FormulaConfigIn",
     "FormulaConfigOut",
     "GenerationOut",
     "Health",
+    "LiftHistoryOut",
+    "LiftHistoryPoint",
     "LifterCreate",
     "LifterCreated",
     "LifterList",
@@ -66,18 +69,23 @@ __all__ = [
     "LlmCallPage",
     "MaxIn",
     "MaxOut",
+    "MaxPage",
     "MaxesOut",
     "MuscleShare",
     "MuscleVolume",
     "Page",
     "PlatesConfig",
     "PlatesOut",
+    "ProgramDetail",
     "ProgramIn",
     "ProgramMode",
     "ProgramOut",
+    "ProgramPage",
+    "ProgramPatch",
     "ProgramStatus",
     "RehabCapIn",
     "RehabCapOut",
+    "RehabCapPage",
     "RestConfig",
     "SessionDetail",
     "SessionOut",
@@ -90,9 +98,12 @@ __all__ = [
     "SettingsOut",
     "SkipRequest",
     "StrategyAvailability",
+    "TopSet",
     "VolumeLandmarksIn",
     "VolumeLandmarksOut",
     "VolumeOut",
+    "VolumeWeek",
+    "VolumeWeeksOut",
     "WarmupsIn",
     "WarmupsOut",
     "Wearables",
@@ -229,11 +240,8 @@ class LifterCreated(BaseModel):
     token: str = Field(description="The lifter's bearer token. Shown once; only a hash is kept.")
 
 
-class LifterList(BaseModel):
-    items: list[LifterOut]
-    total: int
-    limit: int
-    offset: int
+class LifterList(Page[LifterOut]):
+    """A page of `LifterOut`."""
 
 
 # --- maxes, settings, configs ----------------------------------------------------------------
@@ -386,6 +394,50 @@ class ProgramOut(BaseModel):
     created_at: datetime
 
 
+class ProgramPage(Page[ProgramOut]):
+    """A page of `ProgramOut`."""
+
+
+class ProgramDetail(ProgramOut):
+    end_date: date | None = Field(description="The date of the program's last session.")
+    sessions_by_status: dict[str, int] = Field(description="How many sessions are in each status.")
+    current_week: int | None = Field(
+        description="The week of the first session not yet finished (the last week when all are)."
+    )
+
+
+ISOWeekdays = Annotated[list[Annotated[int, Field(ge=1, le=7)]], Field(min_length=1, max_length=7)]
+
+
+class ProgramPatch(Request):
+    """Only the fields sent change (an empty body changes nothing; see the route for what
+    happens to the sessions)."""
+
+    weekdays: ISOWeekdays | None = Field(
+        default=None,
+        description="New ISO weekdays (Monday 1), distinct, one per training day of the program.",
+    )
+    end_date: date | None = Field(
+        default=None,
+        ge=date(2000, 1, 1),
+        le=date(2100, 1, 1),
+        description="A scheduled program only: an earlier end; later sessions still planned are "
+        "skipped ('program ended early').",
+    )
+    status: Literal["archived"] | None = Field(
+        default=None, description="archived: the program ends; its sessions not yet started skip."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgramPatch:
+        if self.weekdays is not None and len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError("weekdays must be distinct")
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
+        return self
+
+
 class SessionStatus(StrEnum):
     """Where a session is in its lifecycle; the allowed moves are `services.lifecycle.MOVES`."""
 
@@ -416,11 +468,8 @@ class SessionOut(BaseModel):
     skip_reason: str | None
 
 
-class SessionPage(BaseModel):
-    items: list[SessionOut]
-    total: int
-    limit: int
-    offset: int
+class SessionPage(Page[SessionOut]):
+    """A page of `SessionOut`."""
 
 
 class SetLogIn(Request):
@@ -488,11 +537,8 @@ class LlmCallOut(BaseModel):
     created_at: datetime
 
 
-class LlmCallPage(BaseModel):
-    items: list[LlmCallOut]
-    total: int
-    limit: int
-    offset: int
+class LlmCallPage(Page[LlmCallOut]):
+    """A page of `LlmCallOut`."""
 
 
 class ComparisonSummary(BaseModel):
@@ -521,11 +567,8 @@ class ComparisonOut(ComparisonSummary):
     created_at: datetime
 
 
-class ComparisonPage(BaseModel):
-    items: list[ComparisonOut]
-    total: int
-    limit: int
-    offset: int
+class ComparisonPage(Page[ComparisonOut]):
+    """A page of `ComparisonOut`."""
 
 
 class SessionDetail(SessionOut):
@@ -677,6 +720,55 @@ class VolumeOut(BaseModel):
     program_id: str
     week: int
     muscles: list[MuscleVolume]
+
+
+class VolumeWeek(BaseModel):
+    week: int
+    muscles: list[MuscleVolume]
+
+
+class VolumeWeeksOut(BaseModel):
+    program_id: str
+    weeks: list[VolumeWeek] = Field(description="Every week of the program, in order.")
+
+
+class TopSet(BaseModel):
+    weight_kg: float
+    reps: int
+    rpe: float | None
+
+
+class LiftHistoryPoint(BaseModel):
+    """One session's primary sets of the lift."""
+
+    session_id: str
+    planned_date: date
+    week_number: int
+    intensity_type: IntensityType
+    estimated_one_rm_kg: float | None = Field(
+        description="The best estimate of the session's sets (Epley on reps + 10 - RPE; plain "
+        "Epley when no RPE was logged); pain-limited sets and sets over 20 reps are left out."
+    )
+    top_set: TopSet = Field(description="The heaviest set (the most reps among equals).")
+    sets: int
+
+
+class LiftHistoryOut(Page[LiftHistoryPoint]):
+    """A lift's sessions over time, oldest first."""
+
+    lift: Lift
+
+
+class MaxPage(Page[MaxOut]):
+    """A page of recorded maxes, newest first."""
+
+
+class DisruptionPage(Page[DisruptionOut]):
+    """A page of `DisruptionOut`."""
+
+
+class RehabCapPage(Page[RehabCapOut]):
+    """A page of `RehabCapOut`."""
 
 
 class Health(BaseModel):

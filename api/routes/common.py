@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Header, Path, Response
+from fastapi import Header, Path, Query, Response
 
 from api.errors import ErrorResponse
 from api.services.idempotency import Answer
@@ -23,8 +23,9 @@ __all__ = [
 ]
 
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-Limit = Annotated[int, "1..200"]
-Offset = Annotated[int, "0.."]
+# Every list route pages with these (and answers `api.schemas.Page`).
+Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1-200).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}

@@ -7,8 +7,16 @@ from typing import Literal
 from fastapi import APIRouter, Request, Response
 
 from api.auth import CurrentLifter
-from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
-from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
+from api.routes.common import ERRORS, Id, Limit, Offset, OptionalIdempotencyKey, answer
+from api.schemas import (
+    DisruptionIn,
+    DisruptionOut,
+    DisruptionPage,
+    DisruptionPatch,
+    RehabCapIn,
+    RehabCapOut,
+    RehabCapPage,
+)
 from api.services import disruptions
 from api.state import app_state
 
@@ -27,13 +35,16 @@ def report_disruption(
     )
 
 
-@router.get("/disruptions", response_model=list[DisruptionOut])
+@router.get("/disruptions", response_model=DisruptionPage)
 def list_disruptions(
     request: Request,
     lifter_id: CurrentLifter,
     status: Literal["active", "monitoring", "resolved"] | None = None,
-) -> list[DisruptionOut]:
-    return disruptions.list_disruptions(app_state(request), lifter_id, status)
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> DisruptionPage:
+    """Newest first; all of them, or those with `status`."""
+    return disruptions.list_disruptions(app_state(request), lifter_id, status, limit, offset)
 
 
 @router.patch("/disruptions/{disruption_id}", response_model=DisruptionOut)
@@ -60,11 +71,16 @@ def set_rehab_cap(
     return answer(disruptions.set_rehab_cap(app_state(request), lifter_id, body, idempotency_key))
 
 
-@router.get("/rehab-caps", response_model=list[RehabCapOut])
+@router.get("/rehab-caps", response_model=RehabCapPage)
 def list_rehab_caps(
-    request: Request, lifter_id: CurrentLifter, active: bool | None = None
-) -> list[RehabCapOut]:
-    return disruptions.list_rehab_caps(app_state(request), lifter_id, active)
+    request: Request,
+    lifter_id: CurrentLifter,
+    active: bool | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> RehabCapPage:
+    """Newest first; all of them, the active ones (true) or the ended ones (false)."""
+    return disruptions.list_rehab_caps(app_state(request), lifter_id, active, limit, offset)
 
 
 @router.post("/rehab-caps/{cap_id}/end", response_model=RehabCapOut)

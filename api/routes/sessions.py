@@ -10,13 +10,16 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from api.auth import CurrentLifter
 from api.ratelimit import limit_generation
-from api.routes.common import ERRORS, Id, OptionalIdempotencyKey, answer
+from api.routes.common import ERRORS, Id, Limit, Offset, OptionalIdempotencyKey, answer
 from api.schemas import (
     CheckIn,
     CompleteRequest,
     GenerationOut,
+    ProgramDetail,
     ProgramIn,
     ProgramOut,
+    ProgramPage,
+    ProgramPatch,
     SessionDetail,
     SessionOut,
     SessionPage,
@@ -56,9 +59,44 @@ def create_program(
     return answer(programs.create_program(app_state(request), lifter_id, body, idempotency_key))
 
 
-@router.get("/programs", response_model=list[ProgramOut])
-def list_programs(request: Request, lifter_id: CurrentLifter) -> list[ProgramOut]:
-    return programs.list_programs(app_state(request), lifter_id)
+@router.get("/programs", response_model=ProgramPage)
+def list_programs(
+    request: Request, lifter_id: CurrentLifter, limit: Limit = 50, offset: Offset = 0
+) -> ProgramPage:
+    """The lifter's programs, the active one first, then newest first."""
+    return programs.list_programs(app_state(request), lifter_id, limit, offset)
+
+
+@router.get("/programs/{program_id}", response_model=ProgramDetail)
+def get_program(request: Request, lifter_id: CurrentLifter, program_id: Id) -> ProgramDetail:
+    """A program with its end date, its sessions per status and its current week."""
+    return programs.get_program(app_state(request), lifter_id, program_id)
+
+
+@router.patch("/programs/{program_id}", response_model=ProgramDetail)
+def patch_program(
+    request: Request, lifter_id: CurrentLifter, program_id: Id, body: ProgramPatch
+) -> ProgramDetail:
+    """Edits the training weekdays, ends a scheduled program earlier, or archives a program.
+
+    Replanning rule: only sessions still `planned` change; generated, in-progress, completed
+    and skipped sessions keep their dates. New `weekdays` (one per training day) move the
+    planned sessions dated today or later onto the new days, in plan order, from today on
+    (never before the program's start, nor on or before a kept session's date); planned
+    sessions already past stay where they are. An earlier `end_date` (scheduled programs,
+    not before today) skips the planned sessions after it ("program ended early"; 422 when one
+    of them was already generated or started, or the date is after the last session);
+    `status: archived` skips every session not yet started ("program archived"), as a new
+    program does. An archived program accepts nothing but archiving again.
+    """
+    return programs.patch_program(app_state(request), lifter_id, program_id, body)
+
+
+@router.get("/today", response_model=SessionDetail)
+def get_today(request: Request, lifter_id: CurrentLifter) -> SessionDetail:
+    """The next session to do: the first session not yet finished (planned, generated or in
+    progress) dated today or later, with its prescription once generated; 404 when none."""
+    return sessions.next_session(app_state(request), lifter_id)
 
 
 @router.get("/sessions", response_model=SessionPage)
@@ -69,9 +107,14 @@ def list_sessions(
     status: SessionStatus | None = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    program_id: Annotated[
+        str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> SessionPage:
+    """The lifter's sessions in plan order; filtered by status, dates and program (404 when the
+    program is not the lifter's)."""
     return sessions.list_sessions(
         app_state(request),
         lifter_id,
@@ -80,6 +123,7 @@ def list_sessions(
         date_to=date_to,
         limit=limit,
         offset=offset,
+        program_id=program_id,
     )
 
 

@@ -19,7 +19,15 @@ from api.persistence.repositories.lifters import lifter
 from api.persistence.repositories.rows import own, save
 from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.persistence.units import grams
-from api.schemas import DisruptionIn, DisruptionOut, DisruptionPatch, RehabCapIn, RehabCapOut
+from api.schemas import (
+    DisruptionIn,
+    DisruptionOut,
+    DisruptionPage,
+    DisruptionPatch,
+    RehabCapIn,
+    RehabCapOut,
+    RehabCapPage,
+)
 from api.services.clock import local_today
 from api.services.floors import at_least_the_bar
 from api.services.idempotency import Answer, Keyed, create_once
@@ -82,9 +90,18 @@ def report_disruption(
     )
 
 
-def list_disruptions(state: AppState, lifter_id: str, status: str | None) -> list[DisruptionOut]:
+def list_disruptions(
+    state: AppState, lifter_id: str, status: str | None, limit: int, offset: int
+) -> DisruptionPage:
+    """A lifter has few: one page is sliced from the list."""
     with state.db.read() as session:
-        return [disruption_out(r) for r in repo.disruptions(session, lifter_id, status)]
+        rows = repo.disruptions(session, lifter_id, status)
+    return DisruptionPage(
+        items=[disruption_out(r) for r in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+    )
 
 
 def patch_disruption(
@@ -160,9 +177,18 @@ def set_rehab_cap(
     )
 
 
-def list_rehab_caps(state: AppState, lifter_id: str, active: bool | None) -> list[RehabCapOut]:
+def list_rehab_caps(
+    state: AppState, lifter_id: str, active: bool | None, limit: int, offset: int
+) -> RehabCapPage:
+    """A lifter has few: one page is sliced from the list."""
     with state.db.read() as session:
-        return [rehab_cap_out(r) for r in repo.rehab_caps(session, lifter_id, active)]
+        rows = repo.rehab_caps(session, lifter_id, active)
+    return RehabCapPage(
+        items=[rehab_cap_out(r) for r in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+    )
 
 
 def end_rehab_cap(state: AppState, lifter_id: str, cap_id: str) -> RehabCapOut:

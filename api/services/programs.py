@@ -10,16 +10,24 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
+from api.errors import ErrorDetail, InvalidRequest
 from api.persistence.db import Unit
 from api.persistence.mappers import program_out
 from api.persistence.repositories import programs as repo
 from api.persistence.repositories.lifters import lifter
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ProgramRow, SessionRow
-from api.schemas import ProgramIn, ProgramOut, SessionStatus
-from api.services.clock import local_today
+from api.schemas import (
+    ProgramDetail,
+    ProgramIn,
+    ProgramOut,
+    ProgramPage,
+    ProgramPatch,
+    SessionStatus,
+)
 from api.services.idempotency import Answer, Keyed, create_once
 from api.services.lifecycle import Action, allowed, require
+from api.services.today import today_for
 from api.state import AppState
 from training_engine.planning import (
     DEFAULT_WEEKDAYS,
@@ -31,7 +39,14 @@ from training_engine.planning import (
     unending_slot,
 )
 
-__all__ = ["advance_unending", "create_program", "list_programs", "unending_signals"]
+__all__ = [
+    "advance_unending",
+    "create_program",
+    "get_program",
+    "list_programs",
+    "patch_program",
+    "unending_signals",
+]
 
 DEFAULT_WEEKS = 12
 
@@ -99,19 +114,20 @@ def create_program(
 
 
 def _create_program(session: Unit, lifter_id: str, body: ProgramIn, now: datetime) -> ProgramOut:
-    start = body.start_date or local_today(lifter(session, lifter_id), now)
+    start = body.start_date or today_for(lifter(session, lifter_id), now)
     days = body.training_days_per_week
     weekdays = sorted(body.weekdays or DEFAULT_WEEKDAYS[days])
     previous = repo.active_program(session, lifter_id)
     if previous is not None:
         previous.status = "archived"
         previous.archived_at = now
-        retired = repo.sessions_in(session, previous.id, allowed(Action.RETIRE))
-        for row in retired:
-            row.status = require(row.status, Action.RETIRE).value
-            row.skip_reason = "program replaced"
-            row.updated_at = now
-        save(session, previous, *retired)
+        save(session, previous)
+        _retire(
+            session,
+            repo.sessions_in(session, previous.id, allowed(Action.RETIRE)),
+            "program replaced",
+            now,
+        )
     program = ProgramRow(
         id=str(uuid.uuid4()),
         lifter_id=lifter_id,
@@ -142,6 +158,121 @@ def _create_program(session: Unit, lifter_id: str, body: ProgramIn, now: datetim
     return program_out(program, len(rows))
 
 
-def list_programs(state: AppState, lifter_id: str) -> list[ProgramOut]:
+def list_programs(state: AppState, lifter_id: str, limit: int, offset: int) -> ProgramPage:
+    """The active program first, then newest first (a lifter has few: one page is sliced)."""
     with state.db.read() as session:
-        return [program_out(p, n) for p, n in repo.programs_with_counts(session, lifter_id)]
+        listed = repo.programs_with_counts(session, lifter_id)
+    return ProgramPage(
+        items=[program_out(p, n) for p, n in listed[offset : offset + limit]],
+        total=len(listed),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _detail(session: Unit, program: ProgramRow) -> ProgramDetail:
+    rows = repo.sessions_in(session, program.id, frozenset(SessionStatus))
+    by_status = {s.value: 0 for s in SessionStatus}
+    for row in rows:
+        by_status[row.status] += 1
+    unfinished = [r.week_number for r in rows if r.status in _OPEN]
+    return ProgramDetail(
+        **program_out(program, len(rows)).model_dump(),
+        end_date=max((r.planned_date for r in rows), default=None),
+        sessions_by_status=by_status,
+        current_week=min(unfinished, default=max((r.week_number for r in rows), default=None)),
+    )
+
+
+_OPEN = frozenset({SessionStatus.PLANNED, SessionStatus.GENERATED, SessionStatus.IN_PROGRESS})
+
+
+def get_program(state: AppState, lifter_id: str, program_id: str) -> ProgramDetail:
+    with state.db.read() as session:
+        return _detail(session, repo.own_program(session, lifter_id, program_id))
+
+
+def _invalid(field: str, message: str) -> InvalidRequest:
+    return InvalidRequest(message, [ErrorDetail(path=f"body.{field}", message=message)])
+
+
+def _retire(session: Unit, rows: list[SessionRow], reason: str, now: datetime) -> None:
+    for row in rows:
+        row.status = require(row.status, Action.RETIRE).value
+        row.skip_reason = reason
+        row.updated_at = now
+    save(session, *rows)
+
+
+def patch_program(
+    state: AppState, lifter_id: str, program_id: str, body: ProgramPatch
+) -> ProgramDetail:
+    """Edits a program. Only sessions still `planned` change (REPLANNING, the route's rule):
+    new weekdays move those dated today or later onto the new days, in plan order, from today
+    (never before the start, nor on or before a kept session's date); an earlier end date skips
+    those after it ('program ended early'); archiving skips every one not yet started, as a new
+    program does. Generated, started, completed and skipped sessions keep their dates."""
+    now = state.clock()
+    with state.db.write() as session:
+        today = today_for(lifter(session, lifter_id), now)
+        program = repo.own_program(session, lifter_id, program_id, lock=True)
+        if program.status != "active" and body.model_fields_set - {"status"}:
+            raise _invalid("status", "an archived program cannot be changed")
+        if body.weekdays is not None:
+            _replan_weekdays(session, program, sorted(body.weekdays), today, now)
+        if body.end_date is not None:
+            _end_early(session, program, body.end_date, today, now)
+        if body.status == "archived" and program.status != "archived":
+            program.status = "archived"
+            program.archived_at = now
+            save(session, program)
+            retired = repo.sessions_in(session, program.id, allowed(Action.RETIRE))
+            _retire(session, retired, "program archived", now)
+        return _detail(session, program)
+
+
+def _replan_weekdays(
+    session: Unit, program: ProgramRow, weekdays: list[int], today: date, now: datetime
+) -> None:
+    if len(weekdays) != program.training_days_per_week:
+        raise _invalid(
+            "weekdays",
+            f"the program trains {program.training_days_per_week} days a week: give that many "
+            "weekdays",
+        )
+    program.weekdays = weekdays
+    save(session, program)
+    rows = repo.sessions_in(session, program.id, frozenset(SessionStatus))
+    moving = [r for r in rows if r.status == SessionStatus.PLANNED and r.planned_date >= today]
+    kept = [r.planned_date for r in rows if r not in moving and r.planned_date >= today]
+    anchor = max(today, program.start_date)
+    if kept:
+        anchor = max(anchor, max(kept) + timedelta(days=1))
+    for row, planned in zip(moving, planned_dates(anchor, weekdays, len(moving)), strict=True):
+        if row.planned_date != planned:
+            row.planned_date = planned
+            row.updated_at = now
+    save(session, *moving)
+
+
+def _end_early(session: Unit, program: ProgramRow, end: date, today: date, now: datetime) -> None:
+    if program.mode != "scheduled":
+        raise _invalid("end_date", "an unending program has no end date: archive it instead")
+    if end < max(today, program.start_date):
+        raise _invalid("end_date", "the end date cannot be before today or the program's start")
+    rows = repo.sessions_in(session, program.id, frozenset(SessionStatus))
+    last = max((r.planned_date for r in rows), default=program.start_date)
+    if end > last:
+        raise _invalid(
+            "end_date",
+            f"a program can end earlier, not later (its last session is on {last.isoformat()}); "
+            "start a new program for more weeks",
+        )
+    after = [r for r in rows if r.planned_date > end]
+    open_after = [r for r in after if r.status in _OPEN]
+    if any(r.status != SessionStatus.PLANNED for r in open_after):
+        raise _invalid("end_date", "a session after that date was already generated or started")
+    _retire(session, open_after, "program ended early", now)
+    kept_weeks = [r.week_number for r in rows if r.planned_date <= end]
+    program.total_weeks = max(kept_weeks, default=1)
+    save(session, program)

@@ -8,6 +8,7 @@ it corrects it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from api.assembly import effective_landmarks, set_volume
@@ -31,12 +32,13 @@ from api.schemas import (
     SkipRequest,
     VolumeOut,
 )
-from api.services.clock import local_today
 from api.services.exercises import custom_exercises
 from api.services.lifecycle import Action, require
 from api.services.programs import advance_unending
+from api.services.today import today_for
 from api.state import AppState
-from shared_types.enums import Sex
+from shared_types.config import MrvMevConfig
+from shared_types.enums import MuscleGroup, Sex
 from training_engine.accessories.exercises import ExerciseBook
 from training_engine.perceive import custom_maps
 from training_engine.planning import volume_status
@@ -46,6 +48,8 @@ __all__ = [
     "get_session",
     "list_sessions",
     "log_set",
+    "muscle_volumes",
+    "next_session",
     "skip_session",
     "weekly_volume_report",
 ]
@@ -60,8 +64,11 @@ def list_sessions(
     date_to: date | None,
     limit: int,
     offset: int,
+    program_id: str | None = None,
 ) -> SessionPage:
     with state.db.read() as session:
+        if program_id is not None:
+            programs.own_program(session, lifter_id, program_id)  # 404 when not the lifter's
         total, rows = repo.session_page(
             session,
             lifter_id,
@@ -70,6 +77,7 @@ def list_sessions(
             date_to=date_to,
             limit=limit,
             offset=offset,
+            program_id=program_id,
         )
         items: list[SessionOut] = [session_out(r) for r in rows]
     return SessionPage(items=items, total=total, limit=limit, offset=offset)
@@ -77,9 +85,28 @@ def list_sessions(
 
 def get_session(state: AppState, lifter_id: str, session_id: str) -> SessionDetail:
     with state.db.read() as session:
-        row = repo.own_session(session, lifter_id, session_id, documents=True)
-        call, comparison = audit.generation_records(session, row.generation_id)
-        return session_detail(row, repo.session_sets(session, row.id), call, comparison)
+        return _detail(session, lifter_id, session_id)
+
+
+def _detail(session: Unit, lifter_id: str, session_id: str) -> SessionDetail:
+    row = repo.own_session(session, lifter_id, session_id, documents=True)
+    call, comparison = audit.generation_records(session, row.generation_id)
+    return session_detail(row, repo.session_sets(session, row.id), call, comparison)
+
+
+def next_session(state: AppState, lifter_id: str) -> SessionDetail:
+    """The next session to do: the first one not yet finished (planned, generated or in
+    progress) dated today or later (`today_for`), with its prescription when generated."""
+    now = state.clock()
+    with state.db.read() as session:
+        today = today_for(lifters.lifter(session, lifter_id), now)
+        row = repo.next_open_session(session, lifter_id, today)
+        if row is None:
+            raise NotFound(
+                f"no session to do on or after {today.isoformat()}: every session is finished "
+                "or there is no program (POST /v1/me/programs starts one)"
+            )
+        return _detail(session, lifter_id, row.id)
 
 
 def log_set(
@@ -179,8 +206,9 @@ def _advance(session: Unit, row: SessionRow, now: datetime) -> None:
         return
     program = programs.program(session, row.program_id, lock=True)
     if program is not None and program.mode == "unending" and program.status == "active":
-        today = local_today(lifters.lifter(session, row.lifter_id), now)
-        advance_unending(session, program, today, now)
+        advance_unending(
+            session, program, today_for(lifters.lifter(session, row.lifter_id), now), now
+        )
 
 
 def _week_in_program(week: int, last: int | None) -> None:
@@ -212,18 +240,21 @@ def weekly_volume_report(state: AppState, lifter_id: str, week: int | None) -> V
         )
         volume = set_volume(repo.week_sets(session, program.id, week), book)
         landmarks = effective_landmarks(sex, config.landmark_overrides(session, lifter_id))
+    return VolumeOut(program_id=program.id, week=week, muscles=muscle_volumes(volume, landmarks))
+
+
+def muscle_volumes(
+    volume: Mapping[MuscleGroup, float], landmarks: MrvMevConfig
+) -> list[MuscleVolume]:
+    """Effective sets per muscle against its MEV and MRV, in canonical muscle order."""
     statuses = volume_status(volume, landmarks)
-    return VolumeOut(
-        program_id=program.id,
-        week=week,
-        muscles=[
-            MuscleVolume(
-                muscle=m,
-                sets=volume.get(m, 0.0),
-                mev=landmarks[m].mev,
-                mrv=landmarks[m].mrv,
-                status=statuses[m],
-            )
-            for m in statuses
-        ],
-    )
+    return [
+        MuscleVolume(
+            muscle=m,
+            sets=volume.get(m, 0.0),
+            mev=landmarks[m].mev,
+            mrv=landmarks[m].mrv,
+            status=statuses[m],
+        )
+        for m in statuses
+    ]

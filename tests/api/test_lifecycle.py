@@ -197,7 +197,7 @@ def test_a_new_program_archives_the_old_one(api: Api) -> None:
     who = api.lifter()
     old = api.program(who)
     api.program(who, total_weeks=2)
-    programs = api.get(who, "/v1/me/programs").json()
+    programs = api.get(who, "/v1/me/programs").json()["items"]
     assert [(p["id"] == old["id"], p["status"]) for p in programs] == [
         (False, "active"),
         (True, "archived"),

@@ -43,7 +43,7 @@ def test_ten_concurrent_programs_leave_exactly_one_active(api: Api) -> None:
     programs = api.rows(ProgramRow, lifter_id=who.id)
     assert len(programs) == 10
     assert [p.status for p in programs].count("active") == 1
-    listed = api.get(who, "/v1/me/programs").json()
+    listed = api.get(who, "/v1/me/programs").json()["items"]
     assert [p["status"] for p in listed].count("active") == 1
 
 

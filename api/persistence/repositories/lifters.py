@@ -19,6 +19,7 @@ __all__ = [
     "lifter_page",
     "lock_lifter",
     "max_history",
+    "max_page",
     "revoke_tokens",
 ]
 
@@ -96,3 +97,21 @@ def max_history(unit: Unit, lifter_id: str, limit: int = 200) -> list[MaxRow]:
             .limit(limit)
         ).all()
     )
+
+
+def max_page(
+    unit: Unit, lifter_id: str, lift: Lift | None, limit: int, offset: int
+) -> tuple[int, list[MaxRow]]:
+    """The lifter's recorded maxes (of `lift`, if given), newest first: one page and the count."""
+    conditions = [MaxRow.lifter_id == lifter_id]
+    if lift is not None:
+        conditions.append(MaxRow.lift == lift.value)
+    total = unit.exec(select(func.count()).select_from(MaxRow).where(*conditions)).one()
+    rows = unit.exec(
+        select(MaxRow)
+        .where(*conditions)
+        .order_by(col(MaxRow.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return total, list(rows)

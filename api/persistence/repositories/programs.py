@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import col, select
 
+from api.errors import NotFound
 from api.persistence.db import Unit
 from api.persistence.tables import ProgramRow, SessionRow
 from api.schemas import SessionStatus
@@ -15,8 +16,10 @@ from training_engine.planning import FinishedSession
 __all__ = [
     "active_program",
     "finished_sessions",
+    "own_program",
     "program",
     "programs_with_counts",
+    "session_count",
     "sessions_in",
 ]
 
@@ -32,6 +35,23 @@ def active_program(unit: Unit, lifter_id: str) -> ProgramRow | None:
 
 def program(unit: Unit, program_id: str, *, lock: bool = False) -> ProgramRow | None:
     return unit.get(ProgramRow, program_id, with_for_update=lock or None)
+
+
+def own_program(unit: Unit, lifter_id: str, program_id: str, *, lock: bool = False) -> ProgramRow:
+    """The lifter's program, or 404 (another lifter's is indistinguishable from none)."""
+    query = select(ProgramRow).where(ProgramRow.id == program_id, ProgramRow.lifter_id == lifter_id)
+    if lock:
+        query = query.with_for_update()
+    row = unit.exec(query).first()
+    if row is None:
+        raise NotFound("program not found")
+    return row
+
+
+def session_count(unit: Unit, program_id: str) -> int:
+    return unit.exec(
+        select(func.count()).select_from(SessionRow).where(SessionRow.program_id == program_id)
+    ).one()
 
 
 def programs_with_counts(unit: Unit, lifter_id: str) -> list[tuple[ProgramRow, int]]:
@@ -54,11 +74,18 @@ def programs_with_counts(unit: Unit, lifter_id: str) -> list[tuple[ProgramRow, i
 
 
 def sessions_in(unit: Unit, program_id: str, statuses: frozenset[str]) -> list[SessionRow]:
-    """The program's sessions in one of `statuses`."""
+    """The program's sessions in one of `statuses`, in plan order."""
     return list(
         unit.exec(
-            select(SessionRow).where(
+            select(SessionRow)
+            .where(
                 SessionRow.program_id == program_id, col(SessionRow.status).in_(sorted(statuses))
+            )
+            .order_by(
+                col(SessionRow.week_number),
+                col(SessionRow.day_number),
+                col(SessionRow.planned_date),
+                col(SessionRow.id),
             )
         ).all()
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy import select as columns
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 
@@ -19,7 +20,10 @@ __all__ = [
     "current_week",
     "find_set",
     "last_week",
+    "lift_sets",
+    "next_open_session",
     "own_session",
+    "program_sets",
     "session_page",
     "session_sets",
     "week_sets",
@@ -61,9 +65,12 @@ def session_page(
     date_to: date | None,
     limit: int,
     offset: int,
+    program_id: str | None = None,
 ) -> tuple[int, list[SessionRow]]:
     """The lifter's sessions in plan order, filtered, one page, and how many match."""
     conditions = [SessionRow.lifter_id == lifter_id]
+    if program_id is not None:
+        conditions.append(SessionRow.program_id == program_id)
     if status is not None:
         conditions.append(SessionRow.status == status.value)
     if date_from is not None:
@@ -85,6 +92,27 @@ def session_page(
         .limit(limit)
     ).all()
     return total, list(rows)
+
+
+def next_open_session(unit: Unit, lifter_id: str, today: date) -> SessionRow | None:
+    """The lifter's first session not yet finished (planned, generated or in progress) dated
+    `today` or later, in plan order; None when there is none."""
+    return unit.exec(
+        select(SessionRow)
+        .options(*_NO_DOCUMENTS)
+        .where(
+            SessionRow.lifter_id == lifter_id,
+            col(SessionRow.status).in_(_UNFINISHED),
+            SessionRow.planned_date >= today,
+        )
+        .order_by(
+            col(SessionRow.planned_date),
+            col(SessionRow.week_number),
+            col(SessionRow.day_number),
+            col(SessionRow.id),
+        )
+        .limit(1)
+    ).first()
 
 
 def session_sets(unit: Unit, session_id: str) -> list[SetLogRow]:
@@ -150,3 +178,42 @@ def week_sets(
         WeekSet(session_lift=Lift(lift), kind=kind, exercise=exercise, rpe=rpe)
         for lift, kind, exercise, rpe in unit.exec(query).all()
     ]
+
+
+def program_sets(unit: Unit, program_id: str) -> list[tuple[int, WeekSet]]:
+    """Every set logged in a program, with its week number."""
+    query = (
+        columns(
+            col(SessionRow.week_number),
+            col(SessionRow.primary_lift),
+            col(SetLogRow.kind),
+            col(SetLogRow.exercise),
+            col(SetLogRow.rpe),
+        )
+        .join(SessionRow, col(SessionRow.id) == col(SetLogRow.session_id))
+        .where(col(SessionRow.program_id) == program_id)
+    )
+    return [
+        (week, WeekSet(session_lift=Lift(lift), kind=kind, exercise=exercise, rpe=rpe))
+        for week, lift, kind, exercise, rpe in unit.execute(query).all()
+    ]
+
+
+def lift_sets(unit: Unit, lifter_id: str, lift: Lift) -> list[tuple[SessionRow, SetLogRow]]:
+    """The lifter's logged primary sets of `lift` with their sessions, oldest session first."""
+    query = (
+        select(SessionRow, SetLogRow)
+        .options(*_NO_DOCUMENTS)
+        .join(SessionRow, col(SessionRow.id) == col(SetLogRow.session_id))
+        .where(
+            SetLogRow.lifter_id == lifter_id,
+            SetLogRow.kind == "primary",
+            SessionRow.primary_lift == lift.value,
+        )
+        .order_by(
+            col(SessionRow.planned_date),
+            col(SessionRow.id),
+            col(SetLogRow.set_number),
+        )
+    )
+    return [(s, logged) for s, logged in unit.exec(query).all()]
