@@ -34,6 +34,20 @@ def test_the_timezone_is_set_validated_and_defaults_to_utc(api: Api) -> None:
     assert api.patch(who, "/v1/me", {"name": "Renamed"}).json()["timezone"] == AUCKLAND
 
 
+def test_auckland_at_23_utc_on_sunday_sees_mondays_session_as_today(api: Api) -> None:
+    api.clock.set(SUNDAY_LATE)
+    utc, auckland = _lifters(api)
+    for who in (utc, auckland):
+        # Mondays and Sundays, from the Monday before: 2026-02-23, 03-01, 03-02, ...
+        api.program(
+            who, total_weeks=2, training_days_per_week=2, weekdays=[1, 7], start_date="2026-02-23"
+        )
+    assert api.get(utc, "/v1/me/today").json()["planned_date"] == "2026-03-01"
+    today = api.get(auckland, "/v1/me/today")
+    assert today.status_code == 200, today.text
+    assert today.json()["planned_date"] == "2026-03-02"
+
+
 def test_dates_derived_from_the_clock_are_the_lifters_local_dates(api: Api) -> None:
     api.clock.set(SUNDAY_LATE)
     utc, auckland = _lifters(api)
