@@ -26,11 +26,12 @@ from api.schemas import (
     VolumeWeek,
     VolumeWeeksOut,
 )
+from api.services.exercises import custom_exercises
 from api.services.sessions import muscle_volumes
 from api.state import AppState
 from shared_types.enums import IntensityType, Lift, Sex
 from training_engine.accessories.exercises import ExerciseBook
-from training_engine.perceive import WeekSet
+from training_engine.perceive import WeekSet, custom_maps
 from training_engine.planning import epley_kg, epley_with_reserve_kg
 
 __all__ = ["lift_history", "max_page", "volume_weeks"]
@@ -91,7 +92,12 @@ def volume_weeks(state: AppState, lifter_id: str) -> VolumeWeeksOut:
             by_week[week].append(week_set)
         sex = lifter_sex(lifters.lifter(session, lifter_id))
         landmarks = effective_landmarks(sex, config.landmark_overrides(session, lifter_id))
-    book = ExerciseBook(sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE)
+        muscle_map, type_map = custom_maps(custom_exercises(session, lifter_id))
+    book = ExerciseBook(  # as GET /v1/me/volume counts: the lifter's own exercises too
+        custom_muscles=muscle_map or {},
+        custom_types=type_map or {},
+        sex=Sex.FEMALE if sex is Sex.FEMALE else Sex.MALE,
+    )
     return VolumeWeeksOut(
         program_id=program.id,
         weeks=[

@@ -252,3 +252,22 @@ def test_volume_weeks_covers_every_week_of_the_active_program(api: Api) -> None:
     assert quads[2]["sets"] > 0
     single = api.get(who, "/v1/me/volume", params={"week": 2}).json()
     assert single["muscles"] == body["weeks"][1]["muscles"]
+
+
+def test_volume_weeks_counts_the_lifters_own_exercises_as_volume_does(api: Api) -> None:
+    who = api.lifter()
+    api.set_max(who, "squat", 140)
+    api.program(who, total_weeks=2)
+    mine = {"name": "Sissy Squat Machine", "muscles": [{"muscle": "quads"}], "accessory": False}
+    assert api.post(who, "/v1/me/exercises", mine).status_code == 201
+    squat = api.sessions(who)[0]
+    assert api.generate(who, squat["id"]).status_code == 200
+    for n in (1, 2):
+        api.log_set(
+            who, squat["id"], kind="auxiliary", exercise=mine["name"], set_number=n,
+            weight_kg=40, reps=10, rpe=8,
+        )  # fmt: skip
+    weeks = api.get(who, "/v1/me/volume/weeks").json()["weeks"]
+    week1 = api.get(who, "/v1/me/volume", params={"week": 1}).json()["muscles"]
+    assert weeks[0]["muscles"] == week1
+    assert next(m for m in week1 if m["muscle"] == "hamstrings")["sets"] == 0
