@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from api.errors import NotFound
 from api.persistence.db import Unit
-from api.persistence.tables import ApiTokenRow, LifterRow, MaxRow
+from api.persistence.tables import LifterRow, MaxRow
 from shared_types.enums import Lift
 
 __all__ = [
     "current_maxes",
     "lifter",
-    "lifter_id_for_token",
     "lifter_page",
     "lock_lifter",
     "max_history",
     "max_page",
-    "revoke_tokens",
 ]
 
 
@@ -53,27 +49,6 @@ def lifter_page(unit: Unit, limit: int, offset: int) -> tuple[int, list[LifterRo
         .limit(limit)
     ).all()
     return total, list(rows)
-
-
-def lifter_id_for_token(unit: Unit, token_hash: str) -> str | None:
-    return unit.exec(
-        select(ApiTokenRow.lifter_id).where(
-            ApiTokenRow.token_hash == token_hash, col(ApiTokenRow.revoked_at).is_(None)
-        )
-    ).first()
-
-
-def revoke_tokens(unit: Unit, lifter_id: str, now: datetime) -> list[str]:
-    """Revokes every live token of the lifter; their hashes (to forget cached lookups)."""
-    live = unit.exec(
-        select(ApiTokenRow).where(
-            ApiTokenRow.lifter_id == lifter_id, col(ApiTokenRow.revoked_at).is_(None)
-        )
-    ).all()
-    for token in live:
-        token.revoked_at = now
-    unit.add_all(live)
-    return [token.token_hash for token in live]
 
 
 def current_maxes(unit: Unit, lifter_id: str) -> dict[Lift, MaxRow]:
