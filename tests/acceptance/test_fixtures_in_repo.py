@@ -1,5 +1,5 @@
-"""The suite and `jit-engine bench` read parakeet's fixtures from the repository, never from
-a `shared/` folder beside it, so a fresh clone runs on its own."""
+"""The suite and `jit-engine bench` read parakeet's fixtures from the repository, never from a
+folder beside the checkout, so a fresh clone runs on its own."""
 
 from __future__ import annotations
 
@@ -16,12 +16,23 @@ FIXTURE_FILES = (
     "adjustments.json",
     "README.md",
 )
-# "../shared", "shared/acceptance" or Path("shared") / "acceptance", in any quoting.
+# The sibling folder a developer's machine may have beside the checkout (a clone has none),
+# reached as a parent-relative path, as "<sibling>/acceptance", or as Path("<sibling>") /
+# "acceptance", in any quoting.
+SIBLING = "shared"
 OUTSIDE = re.compile(
-    r"\.\./shared\b|shared/acceptance|[\"']shared[\"']\s*\)?\s*/\s*[\"']acceptance"
+    rf"\.\./{SIBLING}\b|{SIBLING}/acceptance|[\"']{SIBLING}[\"']\s*\)?\s*/\s*[\"']acceptance"
 )
 THIS_FILE = Path(__file__).resolve()
-SOURCE_DIRS = ("api", "shared_types", "training_engine", "migrations", "scripts", "tests")
+SOURCE_DIRS = (
+    "api",
+    "benchmarks",
+    "shared_types",
+    "training_engine",
+    "migrations",
+    "scripts",
+    "tests",
+)
 
 
 def test_the_fixtures_live_in_the_repository() -> None:
