@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from api.persistence.repositories import config, deletion, lifters, tokens
 from api.persistence.repositories import sessions as session_repo
-from api.persistence.repositories.rows import own
+from api.persistence.repositories.rows import OwnedRow, own
 from api.persistence.tables import DisruptionRow, RehabCapRow
 from api.state import AppState
 from shared_types.enums import Lift
@@ -50,22 +50,23 @@ def delete_max(state: AppState, lifter_id: str, lift: Lift) -> None:
         config.bump_config_version(unit, lifter_id)
 
 
-def delete_disruption(state: AppState, lifter_id: str, disruption_id: str) -> None:
+def _delete_owned(
+    state: AppState, lifter_id: str, table: type[OwnedRow], row_id: str, route: str
+) -> None:
+    """One of the lifter's disruptions or rehab caps, and the idempotency keys that made it."""
     with state.db.write() as unit:
         lifters.lock_lifter(unit, lifter_id)
-        row = own(unit, DisruptionRow, lifter_id, disruption_id, lock=True)
-        deletion.delete_row(unit, row)
-        deletion.delete_keys_naming(unit, lifter_id, "disruptions", disruption_id)
+        deletion.delete_row(unit, own(unit, table, lifter_id, row_id, lock=True))
+        deletion.delete_keys_naming(unit, lifter_id, route, row_id)
         config.bump_config_version(unit, lifter_id)
+
+
+def delete_disruption(state: AppState, lifter_id: str, disruption_id: str) -> None:
+    _delete_owned(state, lifter_id, DisruptionRow, disruption_id, "disruptions")
 
 
 def delete_rehab_cap(state: AppState, lifter_id: str, cap_id: str) -> None:
-    with state.db.write() as unit:
-        lifters.lock_lifter(unit, lifter_id)
-        row = own(unit, RehabCapRow, lifter_id, cap_id, lock=True)
-        deletion.delete_row(unit, row)
-        deletion.delete_keys_naming(unit, lifter_id, "rehab-caps", cap_id)
-        config.bump_config_version(unit, lifter_id)
+    _delete_owned(state, lifter_id, RehabCapRow, cap_id, "rehab-caps")
 
 
 def delete_program(state: AppState, lifter_id: str, program_id: str) -> None:
