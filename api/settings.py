@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=0)
     rate_limit: RateLimitSettings = RateLimitSettings()
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # Calibration learning after each completed session (issue 10). Off: outcomes are still
+    # stored, but no calibration is learnt or sent to the engine (the simulator's control arm).
+    calibration_learning: bool = True
 
     @field_validator("cors_origins", mode="before")
     @classmethod
