@@ -1,0 +1,6 @@
+"""The feedback loop's pure core: what a finished session shows, and what the engine learns from it.
+
+`outcomes.session_outcome` turns a prescription and its logged main sets into a `SessionOutcome`;
+`calibration.learn` folds a learnable outcome into the lifter's modifier calibrations
+([docs/domain/feedback.md](../../docs/domain/feedback.md)).
+"""
