@@ -7,10 +7,14 @@
     jit-engine serve [--host 127.0.0.1] [--port 8000] [--workers 1]
     jit-engine bench-api [--db sqlite|postgres] [--clients 20] [--seconds 10]
                          [--database-url URL] [--workers 1]
+    jit-engine simulate --out DIR [--lifters 20] [--weeks 12] [--strategy formula|llm|hybrid|auto]
+                        [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
+                        [--workers 1]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
 the database is created and migrated on start (`--workers N`, PostgreSQL only: migrated once,
-then N uvicorn workers). `bench-api` measures it on loopback.
+then N uvicorn workers). `bench-api` measures it on loopback. `simulate` drives synthetic
+lifters with hidden truths through the real services on temporary databases (simulator/).
 
 `llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
 `api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
@@ -45,6 +49,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
+STRATEGY_NAMES = ("formula", "llm", "hybrid", "auto")
 FORMATS = ("native", "parakeet")  # api.documents.Format, spelled here so --help loads no model
 # Parakeet's 37 inputs, kept in the repository (tests/fixtures/parakeet/README.md).
 DEFAULT_BENCH_INPUTS = (
@@ -111,7 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     bench_api.add_argument("--seconds", type=float, default=10.0)
     bench_api.add_argument("--database-url", help="PostgreSQL server to use (loopback only)")
     bench_api.add_argument("--workers", type=int, default=1, help="server workers (PostgreSQL)")
+    _simulate_parser(commands)
     return parser
+
+
+def _simulate_parser(commands: Any) -> None:
+    simulate = commands.add_parser("simulate", help="synthetic lifters through the services")
+    simulate.add_argument("--lifters", type=int, default=20)
+    simulate.add_argument("--weeks", type=int, default=12)
+    simulate.add_argument("--strategy", choices=STRATEGY_NAMES, default="formula")
+    simulate.add_argument("--learning", choices=("on", "off"), default="on")
+    simulate.add_argument(
+        "--population", choices=("differs", "defaults", "mixed"), default="differs"
+    )
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--out", type=Path, required=True, help="folder for the results")
+    simulate.add_argument("--workers", type=int, default=1, help="worker processes")
 
 
 def _read(path: Path | None, stdin: TextIO) -> str:
@@ -385,6 +405,29 @@ def _cmd_bench_api(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if not 1 <= args.lifters <= 10_000 or not 1 <= args.weeks <= 52:
+        raise _UsageError("--lifters must be 1-10000 and --weeks 1-52")
+    if not 1 <= args.workers <= 32:
+        raise _UsageError("--workers must be 1-32")
+    if args.out.exists() and not args.out.is_dir():
+        raise _UsageError(f"--out {args.out} exists and is not a folder")
+    from simulator.command import simulate_command  # noqa: PLC0415
+    from simulator.run import RunConfig  # noqa: PLC0415
+
+    config = RunConfig(
+        lifters=args.lifters,
+        weeks=args.weeks,
+        strategy=args.strategy,
+        learning=args.learning == "on",
+        population=args.population,
+        seed=args.seed,
+        workers=min(args.workers, args.lifters),
+    )
+    simulate_command(config, args.out, stdout, stderr)
+    return EXIT_OK
+
+
 def _run(
     args: argparse.Namespace,
     registry: StrategyRegistry | None,
@@ -404,6 +447,8 @@ def _run(
             return _cmd_serve(args)
         if args.command == "bench-api":
             return _cmd_bench_api(args, stdout)
+        if args.command == "simulate":
+            return _cmd_simulate(args, stdout, stderr)
         return _cmd_bench(args, stdin, stdout)
     except DocumentError as exc:
         stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")
