@@ -61,7 +61,7 @@ MIN_EFFECT = 0.02  # F2: |1 - multiplier| below this does not teach its source
 FORGETTING = 0.95  # F3: weight kept by the past at each new sample
 TRUST_REGION = 0.02  # F5: the largest automatic change per session
 DEADBAND = 0.005  # F6: a smaller difference from the applied adjustment is left alone
-INTERVAL_Z = 1.96  # F6: ~95 % normal interval of the mean bias
+INTERVAL_Z = 1.96  # F6: ~95 % interval of the mean bias (normal quantile, see `_critical`)
 RECOMMEND_MIN_CHANGE = 0.01  # a smaller proposed change is not worth a person's attention
 RE_RAISE_AFTER = 5  # new samples before a dismissed recommendation may be raised again
 # The sources the pipeline calibrates (readiness, cycle-phase and soreness steps).
@@ -221,7 +221,7 @@ def _taught(
     spread = FORGETTING * _variance(old) * old.effective_weight
     deviation = weight * (error - old.mean_bias) * (error - new_mean)
     variance = max(0.0, (spread + deviation) / total)
-    half = INTERVAL_Z * math.sqrt(variance / total)
+    half = _critical(total) * math.sqrt(variance / total)
     samples = old.samples + 1
     typical = row.typical_multiplier if row is not None else default
     return CalibrationRow(
@@ -245,31 +245,55 @@ def _variance(evidence: CalibrationEvidence) -> float:
     if evidence.effective_weight <= 0:
         return 0.0
     half = (evidence.interval_high - evidence.interval_low) / 2
-    return (half / INTERVAL_Z) ** 2 * evidence.effective_weight
+    return (half / _critical(evidence.effective_weight)) ** 2 * evidence.effective_weight
+
+
+def _critical(effective_weight: float) -> float:
+    """The ~95 % two-sided Student t quantile for `effective_weight - 1` degrees of freedom.
+
+    A Cornish-Fisher expansion of the t quantile around `INTERVAL_Z`: with the handful of
+    samples medium confidence starts at, the normal quantile would make the interval too
+    narrow and invent corrections from noise.
+    """
+    dof = max(1.0, effective_weight - 1.0)
+    z = INTERVAL_Z
+    return z + (z**3 + z) / (4 * dof) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * dof**2)
 
 
 def _auto_apply(row: CalibrationRow) -> tuple[CalibrationRow, str]:
-    """F5/F6: move the applied adjustment when the evidence allows it; say what happened."""
+    """F5/F6: move the applied adjustment when the evidence allows it; say what happened.
+
+    The move goes toward the smallest adjustment the interval supports (its point nearest
+    zero bias), at most `TRUST_REGION` per session.
+    """
     current = row.applied_adjustment or 0.0
-    held = _held_back(row, current)
+    target = _auto_target(_supported(row.evidence), current, row.typical_multiplier)
+    held = _held_back(row, current, target)
     if held:
         return row, f"Applied adjustment kept: {held}."
-    target = _auto_target(row.suggested_adjustment, current, row.typical_multiplier)
     new = current + _clamp(target - current, TRUST_REGION)
-    if abs(new - current) < DEADBAND:
-        return row, "Applied adjustment kept: the rest needs a person (see the recommendation)."
-    moved = row.model_copy(update={"applied_adjustment": new})
+    moved = row.model_copy(update={"applied_adjustment": new or None})  # 0: withdrawn
     return moved, f"Applied adjustment {current:+.3f} -> {new:+.3f} (automatic step)."
 
 
-def _held_back(row: CalibrationRow, current: float) -> str:
-    """Why the evidence does not justify an automatic change ('' when it does)."""
+def _supported(evidence: CalibrationEvidence) -> float:
+    """The adjustment for the bias in the interval nearest zero: the least the evidence asks."""
+    bias = min(max(0.0, evidence.interval_low), evidence.interval_high)
+    return _clamp(-bias * LOAD_PER_RPE, MAX_ADJUSTMENT)
+
+
+def _held_back(row: CalibrationRow, current: float, target: float) -> str:
+    """Why the evidence does not justify an automatic change ('' when it does).
+
+    An adjustment the interval supports is kept, unless the interval also includes zero bias:
+    a correction the evidence cannot tell from none is withdrawn.
+    """
     if _RANK[row.confidence] < _RANK[Confidence.MEDIUM]:
         return f"confidence is {row.confidence.value}, automatic changes need medium"
-    if _supports(row, current):
+    if _supports(row, current) and (current == 0 or not _supports(row, 0.0)):
         return "the interval of the bias includes what the current adjustment corrects"
-    if abs(row.suggested_adjustment - current) < DEADBAND:
-        return "the suggestion is within the deadband"
+    if abs(target - current) < DEADBAND:
+        return "the change the evidence allows without a person is within the deadband"
     return ""
 
 
