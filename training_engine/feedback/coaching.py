@@ -12,8 +12,9 @@ One advice at most, first match wins:
    the completed sets averaged 1.5 RPE or more below target, unless rehab or recovery mode.
 
 Every advised weight lies between the floor (40 % of the 1RM rounded up to the increment, or the
-bar if heavier) and the ceiling (the largest increment multiple at or below the 1RM). A
-prescription already below the floor is left as it is. Constants: docs/domain/coaching.md.
+bar if heavier) and the ceiling (the largest increment multiple at or below the 1RM; deviation
+G1). A prescription already below the floor is left as it is (G4). Constants and deviations:
+docs/domain/coaching.md.
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def _volume_recovery_advice(ctx: SetContext, logged: tuple[LoggedSetView, ...]) 
 def _with_weight(ctx: SetContext, planned: PlannedSet, proposed_kg: float) -> PlannedSet:
     """The set at the proposed weight, rounded and held between the floor and the ceiling.
 
-    A prescription already below the floor is deliberate (a light day) and stays as it is.
+    A prescription already below the floor is deliberate (a light day) and stays as it is (G4).
     """
     if planned.weight_kg < ctx.floor_kg():
         return planned

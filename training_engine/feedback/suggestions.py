@@ -28,6 +28,7 @@ __all__ = [
     "LOAD_CHANGE_PCT",
     "LOW_COMPLETION_RATIO",
     "RPE_RULES",
+    "UNKNOWN_SEX_RULE",
     "RpeRule",
     "load_suggestions",
     "suggested_max_kg",
@@ -75,7 +76,7 @@ def load_suggestions(
     increment_kg: float = 2.5,
 ) -> tuple[LoadSuggestion, ...]:
     """At most one suggestion per lift, in `LIFT_ORDER`, from outcomes given newest first."""
-    rule = RPE_RULES.get(sex, UNKNOWN_SEX_RULE) if sex is not None else UNKNOWN_SEX_RULE
+    rule = RPE_RULES[sex] if sex is not None else UNKNOWN_SEX_RULE
     chosen: list[LoadSuggestion] = []
     for lift in LIFT_ORDER:
         candidates = [
