@@ -39,6 +39,7 @@ from api.routes import (
     disruptions,
     engine,
     exercises,
+    feedback,
     health,
     history,
     me,
@@ -152,9 +153,22 @@ def create_app(
         )
     app.state.jit = state
     install_error_handlers(app)
-    routers = (health, admin, audit, me, tokens, sessions, history, disruptions, exercises, engine)
+    routers = (
+        health,
+        admin,
+        audit,
+        me,
+        tokens,
+        sessions,
+        feedback,
+        history,
+        disruptions,
+        exercises,
+        engine,
+    )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(feedback.admin)
     return app
 
 

@@ -32,6 +32,13 @@ from shared_types.enums import (
     StrategyName,
     StrategyUsed,
 )
+from shared_types.feedback import (
+    CalibrationRecommendation,
+    CalibrationRow,
+    LoadSuggestion,
+    SessionOutcome,
+    SetAdvice,
+)
 from shared_types.inputs import JITInput, RestOverride
 from shared_types.llm import BreakerState, Divergence
 from shared_types.outputs import JITOutput
@@ -583,6 +590,12 @@ class SessionDetail(SessionOut):
     comparison: ComparisonSummary | None = Field(
         description="That generation's hybrid comparison, when the strategy was hybrid."
     )
+    outcome: SessionOutcome | None = Field(
+        default=None, description="What the session showed, once it is completed or skipped."
+    )
+    advice: list[AdviceOut] = Field(
+        default_factory=list, description="The next-set advice offered during the session."
+    )
 
 
 class CompleteRequest(Request):
@@ -833,3 +846,73 @@ class CustomExerciseOut(BaseModel):
 
 class CustomExercisePage(Page[CustomExerciseOut]):
     """A page of `CustomExerciseOut`."""
+
+
+# --- the feedback loop -------------------------------------------------------------------------
+
+DecisionStatus = Literal["pending", "accepted", "dismissed", "superseded"]
+
+
+class OutcomeOut(BaseModel):
+    outcome: SessionOutcome
+    recorded_at: datetime
+
+
+class OutcomePage(Page[OutcomeOut]):
+    pass
+
+
+class CalibrationOut(BaseModel):
+    calibration: CalibrationRow
+    updated_at: datetime
+
+
+class RecommendationOut(BaseModel):
+    id: str
+    status: DecisionStatus
+    recommendation: CalibrationRecommendation
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class RecommendationPage(Page[RecommendationOut]):
+    pass
+
+
+class CalibrationsOut(BaseModel):
+    learning: bool = Field(description="Whether this server learns calibrations after sessions.")
+    calibrations: list[CalibrationOut]
+    applied: dict[str, float] = Field(
+        description="What the next generation sends the engine (modifier_calibrations)."
+    )
+    pending: list[RecommendationOut]
+
+
+class SuggestionOut(BaseModel):
+    id: str
+    status: DecisionStatus
+    suggestion: LoadSuggestion
+    created_at: datetime
+    decided_at: datetime | None
+    max: MaxOut | None = Field(default=None, description="The max accepting it recorded.")
+
+
+class AdviceOut(BaseModel):
+    id: str
+    status: Literal["offered", "accepted", "declined", "expired"]
+    after_set_number: int
+    advice: SetAdvice
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class SetLoggedOut(SetLogOut):
+    advice: AdviceOut | None = Field(
+        default=None,
+        description="Next-set advice after a main-lift set, when any applies; accept it with "
+        "POST /v1/me/sessions/{id}/advice/{advice_id}/accept.",
+    )
+
+
+class AdviceDecision(Request):
+    accept: bool

@@ -29,6 +29,8 @@ from api.persistence.types import JsonColumn, UtcDateTime
 
 __all__ = [
     "ApiTokenRow",
+    "CalibrationRecommendationRow",
+    "CalibrationStateRow",
     "CheckInRow",
     "ComparisonLogRow",
     "CustomExerciseRow",
@@ -38,12 +40,15 @@ __all__ = [
     "LifterRow",
     "LifterSettingsRow",
     "LlmCallRow",
+    "LoadSuggestionRow",
     "MaxRow",
     "ProgramRow",
     "RateLimitRow",
     "RehabCapRow",
     "RestOverrideRow",
+    "SessionOutcomeRow",
     "SessionRow",
+    "SetAdviceRow",
     "SetLogRow",
     "VolumeLandmarkRow",
     "WarmupConfigRow",
@@ -517,3 +522,139 @@ class RateLimitRow(SQLModel, table=True):
     subject: str = Field(primary_key=True, max_length=64)
     window_start: int = Field(primary_key=True)
     count: int = 0
+
+
+# --- the feedback loop (revision 0008) -----------------------------------------------------------
+
+
+class SessionOutcomeRow(SQLModel, table=True):
+    """What a finished session showed (`shared_types.feedback.SessionOutcome` as `outcome`),
+    written when it is completed or skipped; the columns beside it are what lists filter on."""
+
+    __tablename__ = "session_outcomes"
+    __table_args__ = (Index("ix_session_outcomes_lifter_time", "lifter_id", "recorded_at"),)
+
+    session_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    lifter_id: str = _lifter_fk()
+    lift: str = Field(max_length=10)
+    intensity_type: str = Field(max_length=10)
+    status: str = Field(max_length=12)  # completed | skipped
+    learnable: bool = False
+    mean_rpe_error: float | None = None
+    completion_ratio: float = 0.0
+    outcome: dict[str, Any] = _json(nullable=False)
+    recorded_at: datetime = _utc()
+
+
+class CalibrationStateRow(SQLModel, table=True):
+    """A lifter's learned calibration for one modifier source (`CalibrationRow` as `document`).
+    `applied_adjustment` is what reaches the engine; `dismissed_at_samples` holds back a new
+    recommendation for the source until more evidence arrives."""
+
+    __tablename__ = "modifier_calibrations"
+
+    lifter_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("lifters.id", ondelete="CASCADE"), primary_key=True)
+    )
+    source: str = Field(primary_key=True, max_length=20)
+    applied_adjustment: float | None = None
+    confidence: str = Field(max_length=10)
+    samples: int = 0
+    document: dict[str, Any] = _json(nullable=False)
+    dismissed_at_samples: int | None = None
+    updated_at: datetime = _utc()
+
+
+class CalibrationRecommendationRow(SQLModel, table=True):
+    """A calibration change waiting for a person (`CalibrationRecommendation` as `document`).
+    At most one pending per lifter and source: a newer one replaces it."""
+
+    __tablename__ = "calibration_recommendations"
+    __table_args__ = (
+        Index(
+            "uq_calibration_recommendations_pending",
+            "lifter_id",
+            "source",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'dismissed', 'superseded')",
+            name="ck_calibration_recommendations_status",
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    source: str = Field(max_length=20)
+    status: str = Field(default="pending", max_length=12)
+    document: dict[str, Any] = _json(nullable=False)
+    created_at: datetime = _utc()
+    decided_at: datetime | None = _utc(nullable=True)
+
+
+class LoadSuggestionRow(SQLModel, table=True):
+    """A suggested change of a lift's max (`LoadSuggestion` as `document`); at most one pending
+    per lifter and lift. Accepting it appends a max (`max_id`) with the suggestion as provenance."""
+
+    __tablename__ = "load_suggestions"
+    __table_args__ = (
+        Index(
+            "uq_load_suggestions_pending",
+            "lifter_id",
+            "lift",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'dismissed', 'superseded')",
+            name="ck_load_suggestions_status",
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    lift: str = Field(max_length=10)
+    kind: str = Field(max_length=16)
+    status: str = Field(default="pending", max_length=12)
+    document: dict[str, Any] = _json(nullable=False)
+    max_id: int | None = None
+    created_at: datetime = _utc()
+    decided_at: datetime | None = _utc(nullable=True)
+
+
+class SetAdviceRow(SQLModel, table=True):
+    """Next-set advice offered after a main-lift set (`SetAdvice` as `document`). Accepting it
+    rewrites the session's remaining prescribed sets; the row records that it did."""
+
+    __tablename__ = "set_advice"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('offered', 'accepted', 'declined', 'expired')", name="ck_set_advice_status"
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    lifter_id: str = _lifter_fk()
+    session_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    after_set_number: int
+    kind: str = Field(max_length=20)
+    status: str = Field(default="offered", max_length=10)
+    document: dict[str, Any] = _json(nullable=False)
+    created_at: datetime = _utc()
+    decided_at: datetime | None = _utc(nullable=True)

@@ -24,8 +24,8 @@ from api.schemas import (
     SessionOut,
     SessionPage,
     SessionStatus,
+    SetLoggedOut,
     SetLogIn,
-    SetLogOut,
     SkipRequest,
     VolumeOut,
 )
@@ -168,9 +168,9 @@ async def generate(
 
 @router.post(
     "/sessions/{session_id}/sets",
-    response_model=SetLogOut,
+    response_model=SetLoggedOut,
     status_code=201,
-    responses={200: {"model": SetLogOut, "description": "The set was already logged"}},
+    responses={200: {"model": SetLoggedOut, "description": "The set was already logged"}},
 )
 def log_set(
     request: Request,
@@ -178,8 +178,10 @@ def log_set(
     lifter_id: CurrentLifter,
     session_id: Id,
     body: SetLogIn,
-) -> SetLogOut:
-    """Logs (or corrects) one set; 201 when new, 200 when that set was already logged."""
+) -> SetLoggedOut:
+    """Logs (or corrects) one set; 201 when new, 200 when that set was already logged. A new
+    or corrected main-lift set answers with the next-set advice when any applies (weight
+    autoregulation, failure adaptation, volume recovery)."""
     logged, created = sessions.log_set(app_state(request), lifter_id, session_id, body)
     if not created:
         response.status_code = 200

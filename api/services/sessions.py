@@ -15,24 +15,27 @@ from api.assembly import effective_landmarks, set_volume
 from api.errors import ErrorDetail, InvalidRequest, NotFound
 from api.persistence.db import Unit
 from api.persistence.mappers import lifter_sex, session_detail, session_out, set_out
-from api.persistence.repositories import audit, config, disruptions, lifters, programs
+from api.persistence.repositories import audit, config, disruptions, feedback, lifters, programs
 from api.persistence.repositories import sessions as repo
 from api.persistence.repositories.rows import save
 from api.persistence.tables import SessionRow, SetLogRow
 from api.persistence.units import grams
 from api.schemas import (
+    AdviceOut,
     CompleteRequest,
     MuscleVolume,
     SessionDetail,
     SessionOut,
     SessionPage,
     SessionStatus,
+    SetLoggedOut,
     SetLogIn,
     SetLogOut,
     SkipRequest,
     VolumeOut,
 )
 from api.services.exercises import custom_exercises
+from api.services.feedback import advise, outcome_out, record_outcome, session_advice
 from api.services.lifecycle import Action, require
 from api.services.programs import advance_unending
 from api.services.today import today_for
@@ -91,7 +94,14 @@ def get_session(state: AppState, lifter_id: str, session_id: str) -> SessionDeta
 def _detail(session: Unit, lifter_id: str, session_id: str) -> SessionDetail:
     row = repo.own_session(session, lifter_id, session_id, documents=True)
     call, comparison = audit.generation_records(session, row.generation_id)
-    return session_detail(row, repo.session_sets(session, row.id), call, comparison)
+    detail = session_detail(row, repo.session_sets(session, row.id), call, comparison)
+    outcome = feedback.outcome(session, row.id)
+    return detail.model_copy(
+        update={
+            "outcome": outcome_out(outcome).outcome if outcome is not None else None,
+            "advice": session_advice(session, row.id),
+        }
+    )
 
 
 def next_session(state: AppState, lifter_id: str) -> SessionDetail:
@@ -111,8 +121,9 @@ def next_session(state: AppState, lifter_id: str) -> SessionDetail:
 
 def log_set(
     state: AppState, lifter_id: str, session_id: str, body: SetLogIn
-) -> tuple[SetLogOut, bool]:
-    """The stored set and whether it was created by this call."""
+) -> tuple[SetLoggedOut, bool]:
+    """The stored set and whether it was created by this call. A new or corrected main-lift
+    set carries the next-set advice, when any applies (`feedback.advise`)."""
     now = state.clock()
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)
@@ -140,12 +151,13 @@ def log_set(
         }
         existing = repo.find_set(session, row.id, body.kind, exercise, body.set_number)
         if existing is not None:
-            if any(getattr(existing, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(existing, k, v)
-                existing.updated_at = now
-                save(session, existing)
-            return set_out(existing), False
+            if not any(getattr(existing, k) != v for k, v in values.items()):
+                return _logged(set_out(existing)), False  # a retried request
+            for k, v in values.items():
+                setattr(existing, k, v)
+            existing.updated_at = now
+            save(session, existing)
+            return _logged(set_out(existing), _advice(session, row, body, now)), False
         logged = SetLogRow(
             id=str(uuid.uuid4()),
             lifter_id=lifter_id,
@@ -167,7 +179,15 @@ def log_set(
             row.started_at = now
             row.updated_at = now
         save(session, logged, row)
-        return set_out(logged), True
+        return _logged(set_out(logged), _advice(session, row, body, now)), True
+
+
+def _logged(out: SetLogOut, advice: AdviceOut | None = None) -> SetLoggedOut:
+    return SetLoggedOut(**out.model_dump(), advice=advice)
+
+
+def _advice(session: Unit, row: SessionRow, body: SetLogIn, now: datetime) -> AdviceOut | None:
+    return advise(session, row, body.set_number, now) if body.kind == "primary" else None
 
 
 def complete_session(
@@ -183,6 +203,7 @@ def complete_session(
         row.completed_at = now
         row.updated_at = now
         _advance(session, row, now)
+        record_outcome(session, row, now, learning=state.settings.calibration_learning)
         return session_out(row)
 
 
@@ -196,6 +217,7 @@ def skip_session(state: AppState, lifter_id: str, session_id: str, body: SkipReq
         row.skip_reason = body.reason
         row.updated_at = now
         _advance(session, row, now)
+        record_outcome(session, row, now, learning=state.settings.calibration_learning)
         return session_out(row)
 
 

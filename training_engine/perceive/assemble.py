@@ -136,6 +136,7 @@ def assemble(state: LifterState, checkin: DailyCheckIn, now: datetime) -> Assemb
             aux_history=aux_history(state.recent, book) or None,
             custom_muscle_map=muscle_map,
             custom_exercise_type_map=type_map,
+            modifier_calibrations=dict(state.calibrations) or None,
             now=now,
         )
     except ValidationError as exc:

@@ -12,7 +12,15 @@ from datetime import date, datetime
 from typing import Literal
 
 from shared_types.config import VolumeLandmark, WarmupProtocol
-from shared_types.enums import CyclePhase, ExerciseType, IntensityType, Lift, MuscleGroup, Sex
+from shared_types.enums import (
+    CalibrationSource,
+    CyclePhase,
+    ExerciseType,
+    IntensityType,
+    Lift,
+    MuscleGroup,
+    Sex,
+)
 from shared_types.inputs import JITInput, RehabCap, RestOverride, TrainingDisruption
 from training_engine.planning.one_rm import LoggedSet
 
@@ -121,6 +129,8 @@ class LifterState:
     disruptions: tuple[TrainingDisruption, ...]
     rehab_caps: tuple[RehabCap, ...]
     custom_exercises: tuple[CustomExercise, ...] = ()
+    # The learnt calibrations the lifter has applied (issue 10); empty: none sent.
+    calibrations: Mapping[CalibrationSource, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

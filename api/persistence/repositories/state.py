@@ -3,14 +3,15 @@
 Hot path (every generation): the statements are built once, select only the columns the
 assembly needs (never a stored document: past sessions give their accessory weights through
 `aux_prescribed_kg`), and run on the unit's connection without the ORM. What changes only when
-the lifter edits it (maxes, configs, disruptions, rehab caps) is a `Standing`, which callers may
+the lifter edits it (maxes, configs, disruptions, rehab caps, applied calibrations) is a
+`Standing`, which callers may
 cache under the lifter's `config_version` (every write to it bumps the version).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +38,7 @@ from api.persistence.tables import DisruptionRow, metadata
 from api.persistence.units import kg
 from api.schemas import SessionStatus
 from shared_types.config import VolumeLandmark, WarmupProtocol
-from shared_types.enums import ExerciseType, Lift, MuscleGroup
+from shared_types.enums import CalibrationSource, ExerciseType, Lift, MuscleGroup
 from shared_types.inputs import RehabCap, RestOverride, TrainingDisruption
 from training_engine.perceive import (
     CustomExercise,
@@ -67,6 +68,7 @@ _rest = metadata.tables["rest_configs"]
 _disruptions = metadata.tables["disruptions"]
 _caps = metadata.tables["rehab_caps"]
 _customs = metadata.tables["custom_exercises"]
+_calibrations = metadata.tables["modifier_calibrations"]
 _lifter: BindParameter[str] = bindparam("lifter_id")
 
 
@@ -100,6 +102,7 @@ class Standing:
     disruptions: tuple[TrainingDisruption, ...]
     rehab_caps: tuple[RehabCap, ...]
     custom_exercises: tuple[CustomExercise, ...] = ()
+    calibrations: Mapping[CalibrationSource, float] = field(default_factory=dict)
 
 
 _newest = (
@@ -184,6 +187,9 @@ DISRUPTIONS = (
 )
 CAPS = select(_caps.c.lift, _caps.c.cap_grams).where(
     _caps.c.lifter_id == _lifter, _caps.c.ended_at.is_(None)
+)
+CALIBRATIONS = select(_calibrations.c.source, _calibrations.c.applied_adjustment).where(
+    _calibrations.c.lifter_id == _lifter, _calibrations.c.applied_adjustment.is_not(None)
 )
 CUSTOMS = (
     select(
@@ -293,6 +299,9 @@ def load_standing(unit: Unit, lifter_id: str, config_version: int) -> Standing:
             RehabCap(lift=Lift(r[0]), cap_kg=kg(r[1])) for r in connection.execute(CAPS, who)
         ),
         custom_exercises=tuple(_custom(r) for r in connection.execute(CUSTOMS, who)),
+        calibrations={
+            CalibrationSource(r[0]): float(r[1]) for r in connection.execute(CALIBRATIONS, who)
+        },
     )
 
 
@@ -315,4 +324,5 @@ def load_state(unit: Unit, target: Target, standing: Standing) -> LifterState:
         disruptions=standing.disruptions,
         rehab_caps=standing.rehab_caps,
         custom_exercises=standing.custom_exercises,
+        calibrations=standing.calibrations,
     )
