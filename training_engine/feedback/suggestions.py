@@ -53,7 +53,7 @@ LOW_COMPLETION_RATIO = 0.80
 LIFT_ORDER: tuple[Lift, ...] = (Lift.SQUAT, Lift.BENCH, Lift.DEADLIFT)
 KIND_PRIORITY: tuple[str, ...] = ("decrease", "low_completion", "increase")
 # A completed session still counts for completion when it only lacks an RPE.
-_COMPLETION_EXCLUSIONS = frozenset({"rehab", "pain_limited", "deload", "no_main_sets", "skipped"})
+_COMPLETION_EXCLUSIONS = frozenset({"rehab", "pain_limited", "deload", "no_main_sets"})
 
 
 @dataclass(frozen=True)
@@ -127,12 +127,12 @@ def _rpe_candidate(
 
     Without a known max there is nothing to move, so no suggestion (deviation G3).
     """
-    run = [(i, o) for i, o in group if o.learnable and o.mean_rpe_error is not None][
-        : rule.sessions
-    ]
+    run = [
+        (i, o, o.mean_rpe_error) for i, o in group if o.learnable and o.mean_rpe_error is not None
+    ][: rule.sessions]
     if len(run) < rule.sessions or current_max_kg is None:
         return None
-    errors = [o.mean_rpe_error for _, o in run if o.mean_rpe_error is not None]
+    errors = [error for _, _, error in run]
     if all(error > rule.threshold for error in errors):
         change_pct = -LOAD_CHANGE_PCT
     elif all(error < -rule.threshold for error in errors):
@@ -140,7 +140,7 @@ def _rpe_candidate(
     else:
         return None
     mean_error = sum(errors) / len(errors)
-    first = run[0][1]
+    newest_index, first, _ = run[0]
     suggested = suggested_max_kg(current_max_kg, change_pct, increment_kg)
     direction = "above" if change_pct < 0 else "below"
     verb = "lower" if change_pct < 0 else "raise"
@@ -156,12 +156,12 @@ def _rpe_candidate(
         change_pct=change_pct,
         current_max_kg=current_max_kg,
         suggested_max_kg=suggested,
-        sessions=tuple(o.session_id for _, o in run),
+        sessions=tuple(o.session_id for _, o, _ in run),
         mean_rpe_deviation=mean_error,
         completion_ratio=None,
         reason=reason,
     )
-    return _Candidate(suggestion, run[0][0])
+    return _Candidate(suggestion, newest_index)
 
 
 def _completion_candidate(

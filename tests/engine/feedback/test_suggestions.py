@@ -39,7 +39,7 @@ def outcome(
         sets_prescribed=2,
         sets_done=2,
         reps_prescribed=10,
-        reps_done=round_reps(completion),
+        reps_done=reps_done_out_of_ten(completion),
         failures=0,
         mean_rpe_error=rpe_error,
         worst_rpe_error=rpe_error,
@@ -49,7 +49,7 @@ def outcome(
     )
 
 
-def round_reps(completion: float) -> int:
+def reps_done_out_of_ten(completion: float) -> int:
     """Reps done out of 10 for a completion ratio (only for the record's consistency)."""
     return int(completion * 10)
 
@@ -128,6 +128,10 @@ def test_low_completion_on_the_latest_session_flags_without_a_change() -> None:
 def test_completion_counts_a_session_without_rpe_but_not_a_rehab_one() -> None:
     assert suggest([outcome("s1", None, completion=0.5)]) == ["low_completion"]
     assert suggest([outcome("s1", None, completion=0.5, excluded="rehab")]) == []
+
+
+def test_an_old_short_session_is_not_flagged_again() -> None:
+    assert suggest([outcome("s2", 0.0), outcome("s1", 0.0, completion=0.5)]) == []
 
 
 def test_completion_at_eighty_percent_is_enough() -> None:
