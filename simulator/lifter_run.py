@@ -36,21 +36,29 @@ from api.schemas import (
 from api.services import disruptions, lifters, programs, sessions
 from api.services.generation import generate_session
 from api.state import AppState
-from shared_types.enums import Lift, StrategyName
+from shared_types.enums import CalibrationSource, Lift, StrategyName
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
 from simulator.daily import DailyLife, Day, Event
 from simulator.invariants import LifterChecker, MuscleWeek
 from simulator.lifter import Gains, LifterSpec, TrueStrength
-from simulator.rpe import RPE_MAX, RPE_MIN, SetResult, perform_set, to_half
+from simulator.rpe import RPE_MAX, RPE_MIN, SetResult, noiseless_rpe, perform_set, to_half
 from training_engine.muscles import PRIMARY_MUSCLES
+from training_engine.pipeline.steps.calibration import calibrated
 from training_engine.strategies import serve
 
-__all__ = ["START", "LifterResult", "simulate_lifter", "true_multiplier"]
+__all__ = ["START", "DayTruth", "LifterResult", "day_truth", "simulate_lifter"]
 
 START = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)  # a Monday, 07:00 UTC
 RPE_NOISE_SD = 0.5
+# Trace modifier source -> the calibration it is adjusted by (the disruption is not calibrated).
+_CALIBRATION_KEYS = {
+    "readiness": CalibrationSource.READINESS,
+    "wearable-readiness": CalibrationSource.READINESS,
+    "cycle_phase": CalibrationSource.CYCLE_PHASE,
+    "soreness": CalibrationSource.SORENESS,
+}
 AUX_DEFAULT_RPE = 7.5
 DAYS_PER_WEEK = 7
 
@@ -61,6 +69,17 @@ class LifterResult:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     weeks: list[dict[str, Any]] = field(default_factory=list)
     lifter: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """One main set as prescribed and as performed."""
+
+    set_number: int
+    weight_kg: float
+    reps: int
+    target_rpe: float | None
+    result: SetResult
 
 
 @dataclass
@@ -85,20 +104,40 @@ class _Lifter:
     captured: _Captured = field(default_factory=_Captured)
 
 
-def true_multiplier(output: JITOutput, gains: Gains) -> tuple[float, list[list[Any]]]:
-    """The day's true capacity multiplier, and [source, default, true] per gained modifier."""
+@dataclass(frozen=True)
+class DayTruth:
+    """The day's capacity multipliers over the sources the lifter responds to.
+
+    `true`: the lifter's (each default raised to its gain); `applied`: the engine's (each
+    default after the lifter's calibration, `calibrated`); `rows`: [source, default, applied,
+    true] per modifier. With perfect calibration `applied == true`.
+    """
+
+    true: float
+    applied: float
+    rows: list[list[Any]]
+
+
+def day_truth(output: JITOutput, gains: Gains, inp: JITInput) -> DayTruth:
+    """Read the trace's modifiers (defaults before calibration); RPE history is left out (it is
+    the engine's reaction to past sessions, not the lifter's state today)."""
     trace = output.trace
     derivation = trace.main_lift.weight_derivation if trace is not None else None
     if derivation is None:
-        return 1.0, []
-    product, rows = 1.0, []
+        return DayTruth(1.0, 1.0, [])
+    sent = inp.modifier_calibrations or {}
+    true_product, applied_product, rows = 1.0, 1.0, []
     for modifier in derivation.modifiers:
         if modifier.source == "rpe_history":
             continue
-        true = modifier.multiplier ** gains.for_source(modifier.source)
-        product *= true
-        rows.append([modifier.source, round(modifier.multiplier, 4), round(true, 4)])
-    return product, rows
+        default = modifier.multiplier
+        key = _CALIBRATION_KEYS.get(modifier.source)
+        applied = calibrated(default, sent.get(key)) if key is not None else default
+        true = default ** gains.for_source(modifier.source)
+        true_product *= true
+        applied_product *= applied
+        rows.append([modifier.source, round(default, 4), round(applied, 4), round(true, 4)])
+    return DayTruth(true_product, applied_product, rows)
 
 
 def _when(day: int) -> datetime:
@@ -165,7 +204,7 @@ def _aux_rpe(target: float | None, rng: random.Random) -> float:
 
 def _log_main(
     lifter: _Lifter, session_id: str, output: JITOutput, capacity: float, rng: random.Random
-) -> list[tuple[int, float, int, float | None, SetResult]]:
+) -> list[_Done]:
     done = []
     for planned in output.main_lift_sets:
         result = perform_set(planned.weight_kg, planned.reps, capacity, rng, RPE_NOISE_SD)
@@ -179,7 +218,7 @@ def _log_main(
         )
         sessions.log_set(lifter.state, lifter.lifter_id, session_id, body)
         done.append(
-            (planned.set_number, planned.weight_kg, planned.reps, planned.rpe_target, result)
+            _Done(planned.set_number, planned.weight_kg, planned.reps, planned.rpe_target, result)
         )
     return done
 
@@ -204,22 +243,30 @@ def _log_aux(lifter: _Lifter, session_id: str, output: JITOutput, rng: random.Ra
 
 
 def _set_rows(
-    done: list[tuple[int, float, int, float | None, SetResult]],
+    done: list[_Done], capacity: float, applied_capacity: float
 ) -> tuple[list[dict[str, Any]], list[float]]:
+    """Each set's record, and the RPE errors (actual - target). `modifier_rpe_error` is the
+    part of the error the modifiers' mismatch makes: the noiseless RPE at the true capacity
+    minus the one at the capacity the engine assumed (`applied_capacity`)."""
     rows, errors = [], []
-    for number, weight, reps, target, result in done:
-        error = result.rpe - target if target is not None else None
+    for d in done:
+        result = d.result
+        error = result.rpe - d.target_rpe if d.target_rpe is not None else None
         if error is not None:
             errors.append(error)
+        assumed = noiseless_rpe(d.weight_kg, d.reps, applied_capacity)
         rows.append(
             {
-                "set": number,
-                "weight_kg": weight,
-                "reps": reps,
-                "target_rpe": target,
+                "set": d.set_number,
+                "weight_kg": d.weight_kg,
+                "reps": d.reps,
+                "target_rpe": d.target_rpe,
                 "reps_done": result.reps_done,
                 "rpe": result.rpe,
                 "true_rpe": round(result.true_rpe, 3),
+                "modifier_rpe_error": round(
+                    noiseless_rpe(d.weight_kg, d.reps, capacity) - assumed, 3
+                ),
                 "failed": result.failed,
                 "rpe_error": error,
             }
@@ -265,18 +312,19 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
     )
     inp, result = lifter.captured.inputs[-1], lifter.captured.results[-1]
     output = result.output
-    multiplier, modifiers = true_multiplier(output, spec.gains)
+    truth = day_truth(output, spec.gains, inp)
     true_one_rm = lifter.strength.one_rm(lift)
+    capacity = true_one_rm * truth.true
     rng = random.Random(f"{spec.seed}:noise:{day}")
-    done = _log_main(lifter, row.id, output, true_one_rm * multiplier, rng)
+    done = _log_main(lifter, row.id, output, capacity, rng)
     aux_sets = _log_aux(lifter, row.id, output, rng)
-    set_rows, errors = _set_rows(done)
-    main_rpes = [d[4].rpe for d in done]
+    set_rows, errors = _set_rows(done, capacity, true_one_rm * truth.applied)
+    main_rpes = [d.result.rpe for d in done]
     session_rpe = to_half(_mean(main_rpes) or AUX_DEFAULT_RPE)
     sessions.complete_session(
         state, lifter.lifter_id, row.id, CompleteRequest(session_rpe=session_rpe)
     )
-    lifter.strength.train(lift, sum(d[4].reps_done * d[1] for d in done) / true_one_rm)
+    lifter.strength.train(lift, sum(d.result.reps_done * d.weight_kg for d in done) / true_one_rm)
     lifter.life.trained(lift, len(done), aux_sets)
     found_errors, found_warnings = lifter.checker.session(inp, output)
     mean_error = _mean(errors)
@@ -298,8 +346,9 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
         },
         "engine_one_rm_kg": inp.one_rm_kg,
         "true_one_rm_kg": round(true_one_rm, 3),
-        "true_multiplier": round(multiplier, 4),
-        "modifiers": modifiers,
+        "true_multiplier": round(truth.true, 4),
+        "applied_multiplier": round(truth.applied, 4),
+        "modifiers": truth.rows,
         "calibrations": {
             k.value: round(v, 4) for k, v in sorted((inp.modifier_calibrations or {}).items())
         },
@@ -309,7 +358,7 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
         "session_rpe": session_rpe,
         "mean_rpe_error": mean_error,
         "mean_abs_rpe_error": _mean([abs(e) for e in errors]),
-        "above_true_one_rm": any(d[1] > true_one_rm for d in done),
+        "above_true_one_rm": any(d.weight_kg > true_one_rm for d in done),
         "errors": found_errors,
         "warnings": found_warnings,
     }

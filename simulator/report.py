@@ -2,8 +2,10 @@
 
 Per week: sessions completed and skipped, mean |RPE error| and mean signed RPE error over the
 main sets (actual - target), the same split into days with and without a day-capacity modifier
-(readiness, cycle phase, soreness, disruption), sessions with a main set above the lifter's
-true 1RM, the share of muscle-weeks below MEV / above MRV, and the mean true-1RM progress.
+(readiness, cycle phase, soreness, disruption), the mean |modifier-driven RPE error| on modifier
+days (the part of the error the mismatch between the engine's applied multipliers and the
+lifter's true ones makes, noiseless: what calibration learning can remove), sessions with a
+main set above the lifter's true 1RM, the share of muscle-weeks below MEV / above MRV, and the mean true-1RM progress.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("mean_rpe_error", "err", 3),
     ("mean_abs_rpe_error_modifier_days", "|err|mod", 3),
     ("mean_abs_rpe_error_neutral_days", "|err|neu", 3),
+    ("mean_abs_modifier_rpe_error", "|moderr|", 3),
     ("above_true_one_rm", ">1RM", None),
     ("below_mev_share", "<MEV", 2),
     ("above_mrv_share", ">MRV", 2),
@@ -49,8 +52,12 @@ def _errors(sessions: Iterable[dict[str, Any]]) -> list[float]:
     ]
 
 
+def _modifier_errors(sessions: Iterable[dict[str, Any]]) -> list[float]:
+    return [abs(s["modifier_rpe_error"]) for session in sessions for s in session["main_sets"]]
+
+
 def _modifier_day(session: dict[str, Any]) -> bool:
-    return any(default != 1.0 for _source, default, _true in session["modifiers"])
+    return any(row[1] != 1.0 for row in session["modifiers"])
 
 
 def _week_row(
@@ -72,6 +79,7 @@ def _week_row(
         "mean_abs_rpe_error_neutral_days": _mean(
             [abs(e) for e in _errors(s for s in done if not _modifier_day(s))]
         ),
+        "mean_abs_modifier_rpe_error": _mean(_modifier_errors(s for s in done if _modifier_day(s))),
         "above_true_one_rm": sum(1 for s in done if s["above_true_one_rm"]),
         "below_mev_share": round(sum(w["below_mev"] for w in weeks) / muscles, 4)
         if muscles
@@ -121,6 +129,9 @@ def summarise(config: RunConfig, results: Sequence[LifterResult], seconds: float
         "late_weeks": list(LATE_WEEKS),
         "late_mean_abs_rpe_error": _mean([abs(e) for e in late_errors]),
         "late_mean_rpe_error": _mean(late_errors),
+        "late_mean_abs_modifier_rpe_error": _mean(
+            _modifier_errors(s for s in late if s["status"] == "completed" and _modifier_day(s))
+        ),
         "mean_abs_rpe_error": _mean(
             [
                 abs(e)

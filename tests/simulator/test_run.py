@@ -12,7 +12,7 @@ import pytest
 
 from api.cli import main
 from simulator.lifter import Gains
-from simulator.lifter_run import true_multiplier
+from simulator.lifter_run import day_truth
 from simulator.report import summarise, write_outputs
 from simulator.run import RunConfig, run_simulation
 from tests.factories import make_input
@@ -55,11 +55,18 @@ def test_llm_runs_on_the_simulated_coach(tmp_path: Path) -> None:
 
 
 def test_the_true_multiplier_raises_each_default_to_the_lifters_gain() -> None:
-    output = formula_session(make_input(sleep_quality=1, energy_level=1))
-    product, rows = true_multiplier(output, Gains(readiness=2.0))
-    assert rows == [["readiness", 0.95, pytest.approx(0.95**2)]]
-    assert product == pytest.approx(0.9025)
-    assert true_multiplier(output, Gains())[0] == pytest.approx(0.95)
+    inp = make_input(sleep_quality=1, energy_level=1)
+    truth = day_truth(formula_session(inp), Gains(readiness=2.0), inp)
+    assert truth.rows == [["readiness", 0.95, 0.95, pytest.approx(0.95**2)]]
+    assert truth.true == pytest.approx(0.9025)
+    assert truth.applied == 0.95
+    assert day_truth(formula_session(inp), Gains(), inp).true == pytest.approx(0.95)
+
+
+def test_the_applied_multiplier_follows_the_lifters_calibration() -> None:
+    inp = make_input(sleep_quality=1, energy_level=1, modifier_calibrations={"readiness": -0.05})
+    truth = day_truth(formula_session(inp), Gains(readiness=2.0), inp)
+    assert truth.rows == [["readiness", 0.95, pytest.approx(0.9), pytest.approx(0.9025)]]
 
 
 def test_the_cli_writes_the_files_and_prints_the_table(tmp_path: Path) -> None:
