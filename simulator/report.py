@@ -5,7 +5,8 @@ main sets (actual - target), the same split into days with and without a day-cap
 (readiness, cycle phase, soreness, disruption), the mean |modifier-driven RPE error| on modifier
 days (the part of the error the mismatch between the engine's applied multipliers and the
 lifter's true ones makes, noiseless: what calibration learning can remove), sessions with a
-main set above the lifter's true 1RM, the share of muscle-weeks below MEV / above MRV, and the mean true-1RM progress.
+main set above the lifter's true 1RM, the share of muscle-weeks below MEV / above MRV, and the
+mean true-1RM progress.
 """
 
 from __future__ import annotations
