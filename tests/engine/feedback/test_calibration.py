@@ -260,6 +260,17 @@ def test_f6_nothing_is_applied_when_the_interval_includes_the_current_correction
     assert "interval" in step.notes[0]
 
 
+def test_f6_the_automatic_target_is_the_least_correction_the_interval_supports() -> None:
+    start = {SORENESS: row(samples=15, mean=1.0, half=0.4, weight=20.0, applied=-0.02)}
+    effect = [ModifierEffect(SORENESS, 0.95, calibrated(0.95, -0.02))]
+    learnt = learn(start, outcome(1.0 - 0.4), effect).rows[SORENESS]
+    assert learnt.suggested_adjustment == pytest.approx(-0.05)
+    applied = learnt.applied_adjustment
+    assert applied == pytest.approx(-0.05 * learnt.evidence.interval_low)
+    assert applied is not None
+    assert -0.035 < applied < -0.025  # the interval's low end, not the mean (-0.05)
+
+
 def test_f6_a_correction_the_evidence_cannot_tell_from_zero_is_withdrawn() -> None:
     start = {SORENESS: row(mean=0.1, half=0.4, applied=-0.015)}
     effect = [ModifierEffect(SORENESS, 0.95, calibrated(0.95, -0.015))]
