@@ -303,13 +303,13 @@ def _supports(row: CalibrationRow, current: float) -> bool:
     return row.evidence.interval_low <= corrected <= row.evidence.interval_high
 
 
-def _auto_target(suggested: float, current: float, typical: float) -> float:
-    """The suggestion as far as it may go without a person.
+def _auto_target(wanted: float, current: float, typical: float) -> float:
+    """The `wanted` adjustment as far as it may go without a person.
 
     At most `AUTO_APPLY_MAX`; never past zero from a non-zero adjustment; never past the point
     where the typical multiplier would cross 1.0.
     """
-    target = _clamp(suggested, AUTO_APPLY_MAX)
+    target = _clamp(wanted, AUTO_APPLY_MAX)
     if current * target < 0:
         target = 0.0
     if typical < 1.0:
