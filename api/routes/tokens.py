@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from api.auth import CurrentLifter, CurrentToken
-from api.routes.common import ERRORS, Id
+from api.routes.common import ERRORS, Id, Limit, Offset
 from api.services import tokens
 from api.services.tokens import TokenCreate, TokenIssued, TokenList, TokenRefresh
 from api.state import app_state
@@ -21,9 +21,12 @@ def create_token(request: Request, lifter_id: CurrentLifter, body: TokenCreate) 
 
 
 @router.get("", response_model=TokenList)
-def list_tokens(request: Request, current: CurrentToken) -> TokenList:
-    """The lifter's live (unrevoked) tokens, never their secrets; `current` marks this one."""
-    return tokens.list_tokens(app_state(request), current.lifter_id, current)
+def list_tokens(
+    request: Request, current: CurrentToken, limit: Limit = 50, offset: Offset = 0
+) -> TokenList:
+    """The lifter's live (unrevoked) tokens, oldest first, a page at a time, never their
+    secrets; `current` marks this one."""
+    return tokens.list_tokens(app_state(request), current.lifter_id, current, limit, offset)
 
 
 @router.post("/refresh", response_model=TokenIssued)

@@ -19,6 +19,7 @@ from api.persistence.db import Unit
 from api.persistence.repositories import lifters, tokens
 from api.persistence.repositories.rows import save
 from api.persistence.tables import ApiTokenRow
+from api.schemas import Page
 from api.state import AppState, CachedToken
 
 __all__ = [
@@ -75,8 +76,8 @@ class TokenIssued(BaseModel):
     expires_at: datetime | None
 
 
-class TokenList(BaseModel):
-    items: list[TokenOut]
+class TokenList(Page[TokenOut]):
+    """The lifter's live tokens, a page at a time like every list (issue 9)."""
 
 
 def issue_token(
@@ -120,23 +121,31 @@ def issue(state: AppState, lifter_id: str, body: TokenCreate) -> TokenIssued:
     return _issued(row, token)
 
 
-def list_tokens(state: AppState, lifter_id: str, current: CachedToken) -> TokenList:
+def list_tokens(
+    state: AppState, lifter_id: str, current: CachedToken, limit: int, offset: int
+) -> TokenList:
+    """A page of the lifter's live tokens, oldest first; `current` marks the calling one.
+    A lifter holds at most `MAX_LIVE_TOKENS`, so the page is sliced from the list."""
     now = state.clock()
     with state.db.read() as unit:
         rows = tokens.live_tokens(unit, lifter_id)
     return TokenList(
-        items=[
-            TokenOut(
-                id=r.id,
-                device=r.device,
-                created_at=r.created_at,
-                last_used_at=r.last_used_at,
-                expires_at=r.expires_at,
-                expired=r.expires_at is not None and r.expires_at <= now,
-                current=r.id == current.token_id,
-            )
-            for r in rows
-        ]
+        items=[_out(r, now, current) for r in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _out(row: ApiTokenRow, now: datetime, current: CachedToken) -> TokenOut:
+    return TokenOut(
+        id=row.id,
+        device=row.device,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        expires_at=row.expires_at,
+        expired=row.expires_at is not None and row.expires_at <= now,
+        current=row.id == current.token_id,
     )
 
 

@@ -181,7 +181,9 @@ def test_every_list_route_pages_the_same_way(api: Api) -> None:
         api.post(who, "/v1/me/disruptions", {"disruption_type": "illness", "severity": "minor"})
         assert api.post(who, "/v1/me/rehab-caps", {"lift": lift, "cap_kg": 60}).status_code == 201
         api.set_max(who, lift, 140)
+        assert api.post(who, "/v1/me/tokens", {"device": lift}).status_code == 201
     for path in (
+        "/v1/me/tokens",
         "/v1/me/programs",
         "/v1/me/sessions",
         "/v1/me/disruptions",

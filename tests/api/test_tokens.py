@@ -117,3 +117,23 @@ def test_admin_routes_say_they_are_off_without_an_admin_token(make_api: Any) -> 
             response = api.client.request(method, path, json={"name": "x"}, headers=headers)
             assert response.status_code == 401
             assert "admin routes are off" in response.json()["error"]["message"]
+
+
+def test_the_token_list_is_paged_and_marks_the_current_token_on_any_page(api: Api) -> None:
+    who = api.lifter()
+    devices = [f"phone-{n}" for n in range(4)]  # after "default" at the same instant
+    last = [_device(api, who, device) for device in devices][-1]
+    first = api.get(last, "/v1/me/tokens", params={"limit": 3}).json()
+    assert (first["total"], first["limit"], first["offset"], first["next_offset"]) == (5, 3, 0, 3)
+    assert [t["device"] for t in first["items"]] == ["default", "phone-0", "phone-1"]
+    assert not any(t["current"] for t in first["items"])
+    rest = api.get(last, "/v1/me/tokens", params={"offset": 3}).json()
+    assert (rest["limit"], rest["next_offset"]) == (50, None)
+    assert [(t["device"], t["current"]) for t in rest["items"]] == [
+        ("phone-2", False),
+        ("phone-3", True),
+    ]
+    beyond = api.get(last, "/v1/me/tokens", params={"offset": 9}).json()
+    assert (beyond["items"], beyond["total"], beyond["next_offset"]) == ([], 5, None)
+    for bad in ({"limit": 0}, {"limit": 201}, {"offset": -1}):
+        assert api.get(last, "/v1/me/tokens", params=bad).status_code == 422, bad
