@@ -55,8 +55,9 @@ class SimulatedWeek:
     outputs: tuple[JITOutput, ...]
 
 
-def _logged(output: JITOutput, lift: Lift) -> tuple[list[WeekSet], PastSession]:
-    """Everything prescribed, logged as prescribed."""
+def _logged(output: JITOutput, lift: Lift, one_rm_kg: float) -> tuple[list[WeekSet], PastSession]:
+    """Everything prescribed, logged as prescribed (with what was prescribed, as the API
+    stores it beside the session)."""
     week_sets = [
         WeekSet(session_lift=lift, kind="primary", exercise=lift.value, rpe=s.rpe_target)
         for s in output.main_lift_sets
@@ -81,6 +82,8 @@ def _logged(output: JITOutput, lift: Lift) -> tuple[list[WeekSet], PastSession]:
         target_rpe=output.main_lift_sets[0].rpe_target if output.main_lift_sets else None,
         session_rpe=output.main_lift_sets[0].rpe_target if output.main_lift_sets else None,
         planned_weight_kg=output.main_lift_sets[0].weight_kg if output.main_lift_sets else None,
+        planned_reps=output.main_lift_sets[0].reps if output.main_lift_sets else None,
+        one_rm_kg=one_rm_kg,
         primary_sets=tuple(
             LoggedSet(s.weight_kg, s.reps, s.rpe_target) for s in output.main_lift_sets
         ),
@@ -135,8 +138,9 @@ def simulate(
                 disruptions=(),
                 rehab_caps=(),
             )
-            output = formula_session(assemble(state, DailyCheckIn(), now).input)
-            sets, past = _logged(output, slot.primary_lift)
+            inp = assemble(state, DailyCheckIn(), now).input
+            output = formula_session(inp)
+            sets, past = _logged(output, slot.primary_lift, inp.one_rm_kg)
             logged.extend(sets)
             outputs.append(output)
             recent.insert(0, PastSession(**{**past.__dict__, "completed_at": now}))

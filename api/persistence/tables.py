@@ -236,6 +236,8 @@ class SessionRow(SQLModel, table=True):
     generation_id: str | None = Field(default=None, max_length=36)
     target_rpe: float | None = None  # the prescription's own main-set RPE target
     planned_weight_grams: int | None = None  # the prescribed main-set weight
+    planned_reps: int | None = None  # ... its reps (revision 0008)
+    one_rm_grams: int | None = None  # the 1RM the prescription was computed from (0008)
     # Each accessory's prescribed first-set weight (exercise -> kg), derived from the output
     # when it is stored, so history reads it without loading the output (revision 0003).
     aux_prescribed_kg: dict[str, float] | None = _json()

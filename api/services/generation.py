@@ -185,6 +185,7 @@ def _stored(
         output=output,
         generated_at=output.generated_at or now,
         snapshot_json=assembled.input.model_dump_json(),
+        one_rm_kg=assembled.input.one_rm_kg,
         output_json=output.model_dump_json(exclude={"trace"}),
         trace_json=output.trace.model_dump_json() if output.trace is not None else None,
         response_json=_response(request, generation_id, assembled, output, now),

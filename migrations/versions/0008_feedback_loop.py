@@ -1,5 +1,6 @@
 """The feedback loop: session outcomes, learned calibrations, their recommendations, load
-suggestions and next-set advice (issue 10).
+suggestions and next-set advice (issue 10); and the prescribed reps and 1RM of each generated
+session, which the working 1RM reads past sets against (P13).
 
 Revision ID: 0008_feedback_loop
 Revises: 0007_rate_limits
@@ -40,6 +41,10 @@ def _decided(table: str, statuses: str) -> list[sa.SchemaItem]:
 
 
 def upgrade() -> None:
+    # What the working 1RM reads each past set against (deviation P13).
+    with op.batch_alter_table("training_sessions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("planned_reps", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("one_rm_grams", sa.Integer(), nullable=True))
     op.create_table(
         "session_outcomes",
         sa.Column("session_id", sa.String(length=36), nullable=False),
@@ -149,3 +154,6 @@ def downgrade() -> None:
         "session_outcomes",
     ):
         op.drop_table(table)
+    with op.batch_alter_table("training_sessions", schema=None) as batch_op:
+        batch_op.drop_column("one_rm_grams")
+        batch_op.drop_column("planned_reps")

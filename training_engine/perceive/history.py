@@ -25,7 +25,9 @@ from training_engine.perceive.state import (
     WeekSet,
 )
 from training_engine.planning import (
+    LoggedSession,
     LoggedSet,
+    Prescribed,
     epley_kg,
     next_lift,
     profile_estimate_kg,
@@ -91,6 +93,19 @@ def _same_lift_recent(recent: Sequence[PastSession], lift: Lift, today: date) ->
     return same[:RECENT_LOGS]
 
 
+def _logged_session(past: PastSession) -> LoggedSession:
+    """A past session's main sets with what it prescribed, when every part is known (P13)."""
+    rm, weight, reps, rpe = (
+        past.one_rm_kg,
+        past.planned_weight_kg,
+        past.planned_reps,
+        past.target_rpe,
+    )
+    if rm is None or weight is None or reps is None or rpe is None:
+        return LoggedSession(past.primary_sets)
+    return LoggedSession(past.primary_sets, Prescribed(rm, weight, reps, rpe))
+
+
 def one_rm(
     lift: Lift,
     stored: float | None,
@@ -107,7 +122,7 @@ def one_rm(
             f"No stored 1RM for {lift.value}: {format_kg(estimate)} kg estimated from the profile"
         )
         return OneRm(estimate, "profile_estimate", note=note)
-    sessions = [s.primary_sets for s in _same_lift_recent(recent, lift, today)]
+    sessions = [_logged_session(s) for s in _same_lift_recent(recent, lift, today)]
     working = working_one_rm_kg(stored, sessions)
     if working == stored:
         return OneRm(stored, "stored", source=OneRmSource.STORED)

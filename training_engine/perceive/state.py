@@ -80,6 +80,8 @@ class PastSession:
     session_rpe: float | None
     planned_weight_kg: float | None
     primary_sets: tuple[LoggedSet, ...] = ()
+    planned_reps: int | None = None  # the prescribed main-set reps
+    one_rm_kg: float | None = None  # the 1RM the prescription was computed from
     aux_sets: tuple[tuple[str, LoggedSet], ...] = ()
     aux_prescribed_kg: Mapping[str, float] = field(default_factory=dict)
 

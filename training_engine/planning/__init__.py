@@ -7,7 +7,9 @@ program's choice of stimulus. No I/O and no clock: dates and times are arguments
 
 from training_engine.planning.auxiliaries import block_auxiliaries, default_pool, top_up_pool
 from training_engine.planning.one_rm import (
+    LoggedSession,
     LoggedSet,
+    Prescribed,
     epley_kg,
     epley_with_reserve_kg,
     profile_estimate_kg,
@@ -40,8 +42,10 @@ from training_engine.planning.volume import (
 __all__ = [
     "DEFAULT_WEEKDAYS",
     "FinishedSession",
+    "LoggedSession",
     "LoggedSet",
     "PlannedSlot",
+    "Prescribed",
     "UnendingSignals",
     "VolumeStatus",
     "block_auxiliaries",

@@ -7,7 +7,11 @@ median is used, held within 85-110% of the stored 1RM and rounded to 2.5 kg.
 The estimate counts the reps in reserve (deviation P12, docs/deviations.md): Epley on
 `reps + (10 - RPE)`, the reps the lifter could have done, so a set stopped at RPE 8.5 is not read
 as a rep max. (The reference uses Epley on the reps done, which reads every prescribed set below
-RPE 10 as a lower max.)
+RPE 10 as a lower max.) When the session's prescription is known, each set is read against it
+(deviation P13): the 1RM the prescription was computed from, scaled by how the set compares with
+the prescribed set at its target RPE (both by Epley with the reserve). A lifter who does what was
+prescribed at the target RPE reads exactly the max they were given, whatever the table's
+percentages imply by Epley.
 
 Profile estimate (no stored max): bodyweight x lift multiplier x age factor x novice scale,
 rounded to 2.5 kg and floored per lift. A missing sex is treated as female (the lighter table),
@@ -24,7 +28,9 @@ from shared_types.enums import Lift, Sex
 from training_engine.formulas.rounding import round_to_increment
 
 __all__ = [
+    "LoggedSession",
     "LoggedSet",
+    "Prescribed",
     "epley_kg",
     "epley_with_reserve_kg",
     "profile_estimate_kg",
@@ -58,6 +64,24 @@ class LoggedSet:
     during_rehab: bool = False
 
 
+@dataclass(frozen=True)
+class Prescribed:
+    """What a session prescribed for its main sets, and the 1RM it was computed from."""
+
+    one_rm_kg: float
+    weight_kg: float
+    reps: int
+    rpe: float
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    """One session's logged main sets with its prescription, when known."""
+
+    sets: Sequence[LoggedSet]
+    prescribed: Prescribed | None = None
+
+
 def epley_kg(weight_kg: float, reps: int) -> float | None:
     """Epley's 1RM (`w * (1 + reps / 30)`, one rep is the weight); None outside 1-20 reps."""
     if weight_kg <= 0 or not 1 <= reps <= MAX_REPS:
@@ -76,22 +100,49 @@ def epley_with_reserve_kg(weight_kg: float, reps: int, rpe: float) -> float | No
     return weight_kg if capacity <= 1 else weight_kg * (1 + capacity / 30)
 
 
-def _session_best(sets: Sequence[LoggedSet]) -> float | None:
+def _session_best(session: LoggedSession) -> float | None:
     estimates = [
         e
-        for s in sets
+        for s in session.sets
         if s.rpe is not None
         and s.rpe >= MIN_RPE
         and not s.pain_limited
         and not s.during_rehab
         and (e := epley_with_reserve_kg(s.weight_kg, s.reps, s.rpe)) is not None
     ]
-    return max(estimates) if estimates else None
+    if not estimates:
+        return None
+    best = max(estimates)
+    expected = _expected(session.prescribed)
+    if expected is None or session.prescribed is None:
+        return best
+    return session.prescribed.one_rm_kg * best / expected  # P13
 
 
-def working_one_rm_kg(stored_kg: float, sessions: Sequence[Sequence[LoggedSet]]) -> float:
-    """The working 1RM from recent sessions' main sets; the stored 1RM when too few qualify."""
-    bests = [b for sets in sessions if (b := _session_best(sets)) is not None]
+def _expected(prescribed: Prescribed | None) -> float | None:
+    """The estimate the prescribed set at its target RPE gives (None: nothing to compare)."""
+    if prescribed is None or prescribed.one_rm_kg <= 0:
+        return None
+    return epley_with_reserve_kg(prescribed.weight_kg, prescribed.reps, prescribed.rpe)
+
+
+def working_one_rm_kg(
+    stored_kg: float, sessions: Sequence[LoggedSession | Sequence[LoggedSet]]
+) -> float:
+    """The working 1RM from recent sessions' main sets; the stored 1RM when too few qualify.
+
+    A bare sequence of sets is a session whose prescription is unknown (read as P12 alone).
+    """
+    bests = [
+        b
+        for session in sessions
+        if (
+            b := _session_best(
+                session if isinstance(session, LoggedSession) else LoggedSession(session)
+            )
+        )
+        is not None
+    ]
     if len(bests) < MIN_SESSIONS:
         return stored_kg
     held = min(max(median(bests), stored_kg * FLOOR), stored_kg * CAP)

@@ -157,6 +157,7 @@ class Stored:
     output: JITOutput
     generated_at: datetime
     snapshot_json: str  # the JITInput
+    one_rm_kg: float  # the 1RM the prescription was computed from
     output_json: str  # the output without its trace
     trace_json: str | None
     response_json: str
@@ -259,6 +260,8 @@ def store_generation(unit: Unit, stored: Stored, read: SessionVersion) -> bool:
             "aux_prescribed_kg": aux_prescribed_kg(output),
             "target_rpe": main[0].rpe_target if main else None,
             "planned_weight_grams": grams(main[0].weight_kg) if main else None,
+            "planned_reps": main[0].reps if main else None,
+            "one_rm_grams": grams(stored.one_rm_kg),
             "generation_id": stored.generation_id,
             "updated_at": stored.now,
         },

@@ -129,6 +129,8 @@ RECENT = (
         _sessions.c.target_rpe,
         _sessions.c.session_rpe,
         _sessions.c.planned_weight_grams,
+        _sessions.c.planned_reps,
+        _sessions.c.one_rm_grams,
         _sessions.c.aux_prescribed_kg,
     )
     .where(
@@ -248,6 +250,8 @@ def _recent(unit: Unit, lifter_id: str) -> tuple[PastSession, ...]:
                 planned_weight_kg=(
                     kg(row.planned_weight_grams) if row.planned_weight_grams is not None else None
                 ),
+                planned_reps=row.planned_reps,
+                one_rm_kg=kg(row.one_rm_grams) if row.one_rm_grams is not None else None,
                 primary_sets=tuple(_logged(s) for s in logged if s.kind == _PRIMARY),
                 aux_sets=tuple((s.exercise, _logged(s)) for s in logged if s.kind != _PRIMARY),
                 aux_prescribed_kg=prescribed,
