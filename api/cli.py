@@ -9,7 +9,7 @@
                          [--database-url URL] [--workers 1]
     jit-engine simulate --out DIR [--lifters 20] [--weeks 12] [--strategy formula|llm|hybrid|auto]
                         [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
-                        [--workers 1]
+                        [--workers 1] [--rpe-table rts|anchored]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
 the database is created and migrated on start (`--workers N`, PostgreSQL only: migrated once,
@@ -132,6 +132,12 @@ def _simulate_parser(commands: Any) -> None:
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--out", type=Path, required=True, help="folder for the results")
     simulate.add_argument("--workers", type=int, default=1, help="worker processes")
+    simulate.add_argument(
+        "--rpe-table",
+        choices=("rts", "anchored"),
+        default="rts",
+        help="the lifters' RPE chart: RTS, or RTS anchored to the formula's targets",
+    )
 
 
 def _read(path: Path | None, stdin: TextIO) -> str:
@@ -423,6 +429,7 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         population=args.population,
         seed=args.seed,
         workers=min(args.workers, args.lifters),
+        rpe_table=args.rpe_table,
     )
     simulate_command(config, args.out, stdout, stderr)
     return EXIT_OK

@@ -6,7 +6,9 @@ Errors (a wrong prescription):
   main_weight_invalid      a main set at 0 kg or not a multiple of 2.5 kg
   above_one_rm             a main set above the 1RM the engine was given
   deload_too_heavy         a deload main weight above 70 % of the lifter's mean regular main
-                           weight on that lift so far
+                           weight on that lift so far (regular: not a deload, and not cut by
+                           a disruption or recovery mode, which are not the lifter's usual
+                           loads)
   major_not_skipped        a major disruption of today's lift, and the main lift not skipped
   moderate_no_rationale    a moderate disruption of today's lift without its rationale line
                            (recovery mode excepted: it is lighter still, deviation D10)
@@ -125,6 +127,18 @@ def _warnings(output: JITOutput) -> list[str]:
     return ["too_many_exercises"] if exercises > MAX_EXERCISES else []
 
 
+def _regular(inp: JITInput, output: JITOutput) -> bool:
+    """A session at the lifter's usual loads: no deload, disruption ceiling or recovery mode."""
+    if inp.intensity_type is IntensityType.DELOAD or output.trace is None:
+        return False
+    main = output.trace.main_lift
+    derivation = main.weight_derivation
+    disrupted = derivation is not None and any(
+        m.source == "disruption" for m in derivation.modifiers
+    )
+    return not (disrupted or main.is_recovery_mode)
+
+
 def session_findings(
     inp: JITInput, output: JITOutput, regular_mean_kg: float | None
 ) -> tuple[list[str], list[str]]:
@@ -146,7 +160,7 @@ class LifterChecker:
         weights = self.regular_weights.setdefault(inp.primary_lift, [])
         mean = sum(weights) / len(weights) if weights else None
         errors, warnings = session_findings(inp, output, mean)
-        if inp.intensity_type is not IntensityType.DELOAD:
+        if _regular(inp, output):
             weights.extend(s.weight_kg for s in output.main_lift_sets)
         configured = frozenset(
             a.exercise for a in output.auxiliary_work if not a.skipped and not a.is_top_up

@@ -19,7 +19,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from api.clock import FixedClock
 from api.schemas import (
@@ -43,12 +43,25 @@ from shared_types.outputs import JITOutput
 from simulator.daily import DailyLife, Day, Event
 from simulator.invariants import LifterChecker, MuscleWeek
 from simulator.lifter import Gains, LifterSpec, TrueStrength
-from simulator.rpe import RPE_MAX, RPE_MIN, SetResult, noiseless_rpe, perform_set, to_half
+from simulator.rpe import (
+    RPE_MAX,
+    RPE_MIN,
+    SetResult,
+    noiseless_rpe,
+    perform_set,
+    raw_rpe,
+    to_half,
+)
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.steps.calibration import calibrated
 from training_engine.strategies import serve
 
-__all__ = ["START", "DayTruth", "LifterResult", "day_truth", "simulate_lifter"]
+__all__ = ["START", "DayTruth", "LifterResult", "RpeTable", "day_truth", "simulate_lifter"]
+
+# `rts`: the RTS chart as it is. `anchored`: the chart shifted, per set, so that the set's base
+# weight (before any modifier) at the engine's 1RM reads exactly the formula's target RPE: the
+# neutral-day bias of the formula's tables against the chart is removed (a sensitivity arm).
+RpeTable = Literal["rts", "anchored"]
 
 START = datetime(2026, 1, 5, 7, 0, tzinfo=UTC)  # a Monday, 07:00 UTC
 RPE_NOISE_SD = 0.5
@@ -79,6 +92,7 @@ class _Done:
     weight_kg: float
     reps: int
     target_rpe: float | None
+    offset: float  # the chart's offset for this set (0 on the RTS table)
     result: SetResult
 
 
@@ -99,6 +113,7 @@ class _Lifter:
     strength: TrueStrength
     life: DailyLife
     strategy: str
+    rpe_table: RpeTable
     checker: LifterChecker = field(default_factory=LifterChecker)
     open_events: dict[int, tuple[Event, str]] = field(default_factory=dict)  # end day -> id
     captured: _Captured = field(default_factory=_Captured)
@@ -202,12 +217,25 @@ def _aux_rpe(target: float | None, rng: random.Random) -> float:
     return to_half(min(RPE_MAX, max(RPE_MIN, rpe)))
 
 
+def _offset(lifter: _Lifter, output: JITOutput, reps: int, target: float | None) -> float:
+    """The anchored chart's shift for a set: target - RTS RPE of the base weight at the
+    engine's 1RM (0 on the RTS table, or without a target or a weight derivation)."""
+    trace = output.trace
+    derivation = trace.main_lift.weight_derivation if trace is not None else None
+    if lifter.rpe_table == "rts" or target is None or derivation is None:
+        return 0.0
+    return target - raw_rpe(derivation.base_weight_kg, reps, derivation.one_rm_kg)
+
+
 def _log_main(
     lifter: _Lifter, session_id: str, output: JITOutput, capacity: float, rng: random.Random
 ) -> list[_Done]:
     done = []
     for planned in output.main_lift_sets:
-        result = perform_set(planned.weight_kg, planned.reps, capacity, rng, RPE_NOISE_SD)
+        offset = _offset(lifter, output, planned.reps, planned.rpe_target)
+        result = perform_set(
+            planned.weight_kg, planned.reps, capacity, rng, RPE_NOISE_SD, offset=offset
+        )
         body = SetLogIn(
             kind="primary",
             set_number=planned.set_number,
@@ -218,7 +246,14 @@ def _log_main(
         )
         sessions.log_set(lifter.state, lifter.lifter_id, session_id, body)
         done.append(
-            _Done(planned.set_number, planned.weight_kg, planned.reps, planned.rpe_target, result)
+            _Done(
+                planned.set_number,
+                planned.weight_kg,
+                planned.reps,
+                planned.rpe_target,
+                offset,
+                result,
+            )
         )
     return done
 
@@ -254,7 +289,7 @@ def _set_rows(
         error = result.rpe - d.target_rpe if d.target_rpe is not None else None
         if error is not None:
             errors.append(error)
-        assumed = noiseless_rpe(d.weight_kg, d.reps, applied_capacity)
+        assumed = noiseless_rpe(d.weight_kg, d.reps, applied_capacity, d.offset)
         rows.append(
             {
                 "set": d.set_number,
@@ -265,7 +300,7 @@ def _set_rows(
                 "rpe": result.rpe,
                 "true_rpe": round(result.true_rpe, 3),
                 "modifier_rpe_error": round(
-                    noiseless_rpe(d.weight_kg, d.reps, capacity) - assumed, 3
+                    noiseless_rpe(d.weight_kg, d.reps, capacity, d.offset) - assumed, 3
                 ),
                 "failed": result.failed,
                 "rpe_error": error,
@@ -413,7 +448,13 @@ async def _day(lifter: _Lifter, day: int) -> list[dict[str, Any]]:
 
 
 async def simulate_lifter(
-    state: AppState, clock: FixedClock, spec: LifterSpec, weeks: int, strategy: str
+    state: AppState,
+    clock: FixedClock,
+    spec: LifterSpec,
+    weeks: int,
+    strategy: str,
+    *,
+    rpe_table: RpeTable = "rts",
 ) -> LifterResult:
     """Provision the lifter (maxes, a `weeks`-week program from `START`) and live its weeks."""
     clock.set(START)
@@ -426,6 +467,7 @@ async def simulate_lifter(
         strength=TrueStrength.starting_at(persona.one_rm_kg, persona.k_fitness),
         life=DailyLife.start(persona, random.Random(f"{spec.seed}:life")),
         strategy=strategy,
+        rpe_table=rpe_table,
     )
     result = LifterResult(spec.index)
     for day in range(weeks * DAYS_PER_WEEK):

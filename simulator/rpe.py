@@ -7,6 +7,8 @@ clamped to 5..10. Beyond 12 reps the chart is extended at its last slope (2.7 po
 above 100 % a lifter gets no rep at 104.5 % (the slope of the first step, 4.5 points a rep).
 
 `capacity` is the day's true 1RM (the hidden true 1RM times the day's true multipliers).
+An `offset` shifts the lifter's whole chart by that many RPE points (the simulator's
+`anchored` table: a chart that agrees with the formula's own targets on a neutral day).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "SetResult",
     "noiseless_rpe",
     "perform_set",
+    "raw_rpe",
     "reps_to_failure",
     "to_half",
 ]
@@ -61,10 +64,14 @@ def reps_to_failure(load_fraction: float) -> float:
     raise AssertionError("unreachable: the table covers every fraction")  # pragma: no cover
 
 
-def noiseless_rpe(weight_kg: float, reps: int, capacity_kg: float) -> float:
-    """RPE = 10 - reps in reserve, clamped to 5..10 (10 when the set cannot be finished)."""
-    reserve = reps_to_failure(weight_kg / capacity_kg) - reps
-    return min(RPE_MAX, max(RPE_MIN, RPE_MAX - reserve))
+def raw_rpe(weight_kg: float, reps: int, capacity_kg: float) -> float:
+    """10 - reps in reserve, unclamped (below 5 for light sets, above 10 for failed ones)."""
+    return RPE_MAX - (reps_to_failure(weight_kg / capacity_kg) - reps)
+
+
+def noiseless_rpe(weight_kg: float, reps: int, capacity_kg: float, offset: float = 0.0) -> float:
+    """RPE = 10 - reps in reserve (+ the chart's offset), clamped to 5..10."""
+    return min(RPE_MAX, max(RPE_MIN, raw_rpe(weight_kg, reps, capacity_kg) + offset))
 
 
 def to_half(value: float) -> float:
@@ -81,13 +88,19 @@ class SetResult:
 
 
 def perform_set(
-    weight_kg: float, reps: int, capacity_kg: float, rng: random.Random, noise_sd: float
+    weight_kg: float,
+    reps: int,
+    capacity_kg: float,
+    rng: random.Random,
+    noise_sd: float,
+    *,
+    offset: float = 0.0,
 ) -> SetResult:
     """The lifter attempts `reps` at `weight_kg`: a set beyond the reps to failure is failed
     with the whole reps they got (RPE 10); otherwise the RPE is reported with Gaussian noise."""
     possible = reps_to_failure(weight_kg / capacity_kg)
     if reps > possible + 1e-9:
         return SetResult(math.floor(possible), RPE_MAX, True, RPE_MAX)
-    true_rpe = noiseless_rpe(weight_kg, reps, capacity_kg)
+    true_rpe = noiseless_rpe(weight_kg, reps, capacity_kg, offset)
     noisy = min(RPE_MAX, max(RPE_MIN, true_rpe + rng.gauss(0.0, noise_sd)))
     return SetResult(reps, to_half(noisy), False, true_rpe)

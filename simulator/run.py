@@ -26,7 +26,7 @@ from api.settings import Settings
 from api.state import AppState
 from simulator.coach import SimulatedCoach
 from simulator.lifter import Population, make_lifter
-from simulator.lifter_run import START, LifterResult, simulate_lifter
+from simulator.lifter_run import START, LifterResult, RpeTable, simulate_lifter
 from training_engine.ports import AlwaysAccepting
 from training_engine.strategies import StrategyRegistry, default_registry
 
@@ -45,6 +45,7 @@ class RunConfig:
     population: Population = "differs"
     seed: int = 0
     workers: int = 1
+    rpe_table: RpeTable = "rts"
 
 
 def _registry(strategy: str) -> StrategyRegistry:
@@ -85,7 +86,14 @@ def _one_lifter(index: int) -> LifterResult:
     config = context.config
     spec = make_lifter(index, config.seed, config.population)
     return asyncio.run(
-        simulate_lifter(context.state, context.clock, spec, config.weeks, config.strategy)
+        simulate_lifter(
+            context.state,
+            context.clock,
+            spec,
+            config.weeks,
+            config.strategy,
+            rpe_table=config.rpe_table,
+        )
     )
 
 

@@ -99,3 +99,18 @@ def test_rpe_drift_is_flagged_over_three_sessions() -> None:
     assert [checker.rpe_drift(e) for e in (2.0, 2.0)] == [[], []]
     assert checker.rpe_drift(1.0) == ["rpe_drift"]  # mean 1.67 > 1.5
     assert checker.rpe_drift(-1.0) == []
+
+
+def test_a_disrupted_session_does_not_count_as_a_regular_load() -> None:
+    checker = LifterChecker()
+    travel = make_input(
+        active_disruptions=(make_disruption(Severity.MINOR, None, disruption_type="travel"),)
+    )
+    checker.session(travel, formula_session(travel))  # 112 kg x 0.7: capped at 70 %
+    deload = make_input(intensity_type="deload")
+    assert checker.session(deload, _with_sets(formula_session(deload), 75.0))[0] == []
+    regular = make_input()
+    checker.session(regular, formula_session(regular))  # 112.5 kg
+    assert checker.session(deload, _with_sets(formula_session(deload), 80.0))[0] == [
+        "deload_too_heavy"
+    ]

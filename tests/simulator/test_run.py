@@ -104,3 +104,18 @@ def test_the_out_folder_is_required(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["simulate"], stdout=io.StringIO(), stderr=err) == 2
     assert "--out" in err.getvalue()
+
+
+def test_the_anchored_chart_reads_the_formulas_target_on_a_neutral_first_day(
+    tmp_path: Path,
+) -> None:
+    sessions, _ = _run(tmp_path, "anchored", weeks=1, rpe_table="anchored")
+    first_days = [
+        json.loads(line)
+        for line in sessions.splitlines()
+        if json.loads(line)["day"] == 0 and json.loads(line).get("modifiers") == []
+    ]
+    assert first_days  # day 0: the true 1RM is the stored one
+    for session in first_days:
+        for done in session["main_sets"]:
+            assert done["true_rpe"] == pytest.approx(done["target_rpe"])
