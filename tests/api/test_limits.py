@@ -4,6 +4,7 @@ stateless generation runs on a real server."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -18,10 +19,18 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import Depends, FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from api.errors import install_error_handlers
 from api.persistence.tables import GenerationRow, RateLimitRow
 from api.ratelimit import subject
+from api.routes import engine
+from api.routes.text import valid_text_body
 from api.settings import RateLimitSettings
+from shared_types.inputs import JITInput
 from tests.api.client import ADMIN, ADMIN_TOKEN, Api
 from tests.factories import make_input
 
@@ -154,6 +163,114 @@ def test_0_turns_the_rate_limit_off(make_api: Any) -> None:
     for _ in range(5):
         assert api.post(who, "/v1/generate", body).status_code == 200
     assert len(api.rows(RateLimitRow)) == counters
+
+
+# --- the stateless body: validated off the event loop, answered as FastAPI would -----------
+
+
+def test_the_stateless_body_is_validated_in_a_worker_thread(
+    make_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=0))
+    loops: list[bool] = []
+    validate = engine.validated_input
+
+    def observed(data: Any) -> JITInput:
+        loops.append(_event_loop_runs_here())
+        return validate(data)
+
+    monkeypatch.setattr(engine, "validated_input", observed)
+    good = make_input().model_dump(mode="json")
+    assert api.client.post("/v1/generate", json=good, headers=ADMIN).status_code == 200
+    bad = api.client.post("/v1/generate", json={**good, "week_number": "x"}, headers=ADMIN)
+    assert _error(bad, 422, "invalid_request")["error"]["details"][0]["path"] == "body.week_number"
+    assert loops == [False, False]
+
+
+def _event_loop_runs_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _fastapi_body_app() -> FastAPI:
+    """The reference: `JITInput` declared as a FastAPI body parameter (validated on the loop),
+    with the app's text check and error handlers."""
+    app = FastAPI(dependencies=[Depends(valid_text_body)])
+    install_error_handlers(app)
+
+    @app.post("/v1/generate")
+    def generate(body: JITInput) -> dict[str, bool]:
+        return {"valid": True}
+
+    return app
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_FIELDS = sorted(JITInput.model_fields)
+
+
+@st.composite
+def _bodies(draw: st.DrawFn) -> bytes:
+    """A valid input with some fields changed, dropped or added, then maybe cut short, or a
+    body that is not an input at all."""
+    good = make_input().model_dump(mode="json")
+    changed = draw(st.dictionaries(st.sampled_from([*_FIELDS, "unknown"]), _JSON, max_size=3))
+    dropped = draw(st.sets(st.sampled_from(_FIELDS), max_size=2))
+    fields = {k: v for k, v in {**good, **changed}.items() if k not in dropped}
+    text = json.dumps(fields).encode()
+    cut = draw(st.none() | st.integers(0, len(text)))
+    other = st.binary(max_size=40) | _JSON.map(lambda v: json.dumps(v).encode())
+    return draw(st.just(text if cut is None else text[:cut]) | other)
+
+
+_CONTENT_TYPES = [None, "application/json", "application/vnd.api+json", "text/plain"]
+
+
+_HOSTILE = [
+    b"",
+    b"[" * 100_000 + b"]" * 100_000,  # nested past the decoder's recursion limit
+    b'{"session_id": "\xff"}',  # not UTF-8
+    b'{"session_id": "\\ud800"}',  # a lone surrogate
+    b'{"session_id": "a\\u0000b"}',  # NUL
+    b"\xef\xbb\xbf{}",  # a byte order mark
+    b"{} x",  # trailing data
+]
+
+
+@given(body=_bodies(), content_type=st.sampled_from(_CONTENT_TYPES))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_stateless_body_answers_exactly_as_a_fastapi_body_parameter(
+    make_api: Any, body: bytes, content_type: str | None
+) -> None:
+    _assert_answered_alike(make_api, body, content_type)
+
+
+@pytest.mark.parametrize("body", _HOSTILE)
+def test_hostile_stateless_bodies_answer_exactly_as_a_fastapi_body_parameter(
+    make_api: Any, body: bytes
+) -> None:
+    _assert_answered_alike(make_api, body, "application/json")
+
+
+def _assert_answered_alike(make_api: Any, body: bytes, content_type: str | None) -> None:
+    """Same status and, for every problem, the same error body (codes, paths, messages)."""
+    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=0))
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    with TestClient(_fastapi_body_app()) as reference:
+        expected = reference.post("/v1/generate", content=body, headers=headers)
+    actual = api.client.post("/v1/generate", content=body, headers={**ADMIN, **headers})
+    assert actual.status_code == expected.status_code, (actual.text, expected.text)
+    if expected.status_code != 200:
+        assert actual.json() == expected.json()
 
 
 # --- responsiveness: a real server on loopback -------------------------------------------------
