@@ -1,0 +1,136 @@
+"""The routing decision: which strategy serves one generation, and every reason (issue 11).
+
+Precedence, first match decides (docs/domain/routing.md):
+
+1. a manual trigger serves what it names;
+2. the rule: a rule whose strategy is the formula serves it; `never_on_deload` on a deload and
+   `never_in_recovery` in recovery mode serve the formula;
+3. the confidence gate: a confident formula serves without a model call;
+4. the rule's thresholds: expected latency over `min_latency_ms`, expected cost over
+   `max_cost_per_call`, `max_calls_per_day` reached: the model is not worth calling;
+5. the budget: no reservation granted serves the formula, labelled `budget_exhausted`;
+6. provider health: no provider, or its breaker open, serves the formula;
+7. the rollout arm: the control serves the formula, the candidate the rule's strategy, and the
+   shadow phase the formula with the candidate logged beside it (`shadow`). Without a rollout
+   the rule's strategy serves.
+
+Every step that decided or was passed is a reason, so the route explains the whole decision.
+The lifter's own `jit_strategy` setting is applied by the shell before it asks for a route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shared_types.enums import FallbackReason, IntensityType
+from shared_types.inputs import JITInput
+from shared_types.routing import (
+    EffectiveRule,
+    GateDecision,
+    RolloutArm,
+    RouteDecision,
+    RouteStrategy,
+)
+from training_engine.routing.gate import in_recovery_mode
+
+__all__ = ["decide"]
+
+
+def decide(
+    inp: JITInput,
+    rule: EffectiveRule,
+    gate: GateDecision,
+    *,
+    provider_accepting: bool,
+    budget_granted: bool,
+    rollout_arm: RolloutArm | None,
+    manual: RouteStrategy | None,
+    calls_today: int,
+    expected_latency_ms: float | None,
+    expected_cost: float | None,
+) -> RouteDecision:
+    """The strategy that serves `inp` and why (the module docstring gives the order)."""
+    if manual is not None:
+        return RouteDecision(strategy=manual, reasons=(f"manual trigger: {manual}",))
+    reasons = [f"rule: {rule.strategy} (from {rule.sources['strategy']})"]
+    checks: tuple[Callable[[], Step], ...] = (
+        lambda: _rule_conditions(inp, rule),
+        lambda: _gate(gate),
+        lambda: _thresholds(rule, calls_today, expected_latency_ms, expected_cost),
+    )
+    for check in checks:
+        stops, reason = check()
+        reasons.append(reason)
+        if stops:
+            return RouteDecision(strategy="formula", reasons=tuple(reasons))
+    return _serve(rule, reasons, provider_accepting, budget_granted, rollout_arm)
+
+
+Step = tuple[bool, str]
+"""(serve the formula now?, why): a step that decided, or that was passed."""
+
+
+def _rule_conditions(inp: JITInput, rule: EffectiveRule) -> Step:
+    if rule.strategy == "formula":
+        return True, f"rule serves the formula (from {rule.sources['strategy']})"
+    if rule.never_on_deload and inp.intensity_type is IntensityType.DELOAD:
+        return True, f"never the model on a deload (from {rule.sources['never_on_deload']})"
+    if rule.never_in_recovery and in_recovery_mode(inp):
+        return True, f"never the model in recovery mode (from {rule.sources['never_in_recovery']})"
+    return False, "rule conditions pass"
+
+
+def _gate(gate: GateDecision) -> Step:
+    return gate.confident, "gate: " + "; ".join(gate.reasons)
+
+
+def _thresholds(
+    rule: EffectiveRule,
+    calls_today: int,
+    expected_latency_ms: float | None,
+    expected_cost: float | None,
+) -> Step:
+    """Whether the model is not worth calling. An unknown expectation is not checked."""
+    latency, cost, calls = rule.min_latency_ms, rule.max_cost_per_call, rule.max_calls_per_day
+    if latency is not None and expected_latency_ms is not None and expected_latency_ms > latency:
+        return True, f"expected latency {expected_latency_ms:g} ms over the {latency:g} ms budget"
+    if cost is not None and expected_cost is not None and expected_cost > cost:
+        return True, f"expected cost ${expected_cost:g} over the ${cost:g} ceiling per call"
+    if calls is not None and calls_today >= calls:
+        return True, f"{calls_today} model calls today: the limit is {calls}"
+    return False, "thresholds pass"
+
+
+def _serve(
+    rule: EffectiveRule,
+    reasons: list[str],
+    provider_accepting: bool,
+    budget_granted: bool,
+    rollout_arm: RolloutArm | None,
+) -> RouteDecision:
+    """The last three steps: budget, provider health, rollout arm."""
+    if not budget_granted:
+        return RouteDecision(
+            strategy="formula",
+            reasons=(*reasons, "budget exhausted"),
+            fallback=FallbackReason.BUDGET_EXHAUSTED,
+        )
+    reasons.append("budget reserved")
+    if not provider_accepting:
+        return RouteDecision(
+            strategy="formula",
+            reasons=(*reasons, "no provider configured, or its breaker is open"),
+        )
+    reasons.append("provider accepting calls")
+    strategy, why = _arm(rule.strategy, rollout_arm)
+    return RouteDecision(strategy=strategy, reasons=(*reasons, why))
+
+
+def _arm(strategy: RouteStrategy, rollout_arm: RolloutArm | None) -> tuple[RouteStrategy, str]:
+    if rollout_arm is None:
+        return strategy, f"no rollout: {strategy} serves"
+    if rollout_arm == "control":
+        return "formula", "rollout control arm: the formula serves"
+    if rollout_arm == "shadow":
+        return "shadow", "rollout shadow phase: the formula serves, the candidate is logged"
+    return strategy, f"rollout candidate arm: {strategy} serves"
