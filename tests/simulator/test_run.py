@@ -119,3 +119,10 @@ def test_the_anchored_chart_reads_the_formulas_target_on_a_neutral_first_day(
     for session in first_days:
         for done in session["main_sets"]:
             assert done["true_rpe"] == pytest.approx(done["target_rpe"])
+
+
+@pytest.mark.slow
+def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    alone, _ = _run(tmp_path, "one", lifters=3, weeks=1)
+    shared, _ = _run(tmp_path, "two", lifters=3, weeks=1, workers=2)
+    assert alone == shared
