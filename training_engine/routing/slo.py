@@ -31,15 +31,16 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def summarise(samples: Sequence[SloSample]) -> SloSummary:
-    """n, p99 latency, fallback rate, cost per generation and mean |RPE error| of one arm."""
+    """n, p99 latency, fallback rate, cost per generation and mean |RPE error| of one arm
+    (exact sums, so a window of equal values has that value as its mean)."""
     n = len(samples)
     errors = [s.rpe_error for s in samples if s.rpe_error is not None]
     return SloSummary(
         n=n,
         p99_latency_ms=percentile([s.latency_ms for s in samples], P99),
         fallback_rate=sum(s.fell_back for s in samples) / n if n else 0.0,
-        cost_per_generation=sum(s.cost_usd for s in samples) / n if n else 0.0,
-        mean_rpe_error=sum(errors) / len(errors) if errors else None,
+        cost_per_generation=math.fsum(s.cost_usd for s in samples) / n if n else 0.0,
+        mean_rpe_error=math.fsum(errors) / len(errors) if errors else None,
         rpe_n=len(errors),
     )
 
