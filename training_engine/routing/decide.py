@@ -35,6 +35,9 @@ from training_engine.routing.gate import in_recovery_mode
 
 __all__ = ["decide"]
 
+Step = tuple[bool, str]
+"""(serve the formula now?, why): a step that decided, or that was passed."""
+
 
 def decide(
     inp: JITInput,
@@ -64,10 +67,6 @@ def decide(
         if stops:
             return RouteDecision(strategy="formula", reasons=tuple(reasons))
     return _serve(rule, reasons, provider_accepting, budget_granted, rollout_arm)
-
-
-Step = tuple[bool, str]
-"""(serve the formula now?, why): a step that decided, or that was passed."""
 
 
 def _rule_conditions(inp: JITInput, rule: EffectiveRule) -> Step:
