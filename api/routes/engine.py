@@ -118,8 +118,11 @@ def _declares_json(content_type: str | None) -> bool:
 
 def validated_input(data: Any) -> JITInput:
     """`data` (the decoded body, its bytes, or `b""` for none) as a `JITInput`, validated as
-    FastAPI validates a body parameter; each problem at its `body.<path>` (a 422)."""
-    if data == b"":
+    FastAPI validates a body parameter; each problem at its `body.<path>` (a 422).
+
+    As FastAPI does: no body is a missing one, and `from_attributes` is on (it words the problem
+    of a body that is not an object: "a valid dictionary or object to extract fields from")."""
+    if isinstance(data, bytes) and not data:
         raise _in_body([{"type": "missing", "loc": (), "msg": "Field required", "input": None}])
     try:
         return JITInput.model_validate(data, from_attributes=True)
