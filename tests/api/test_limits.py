@@ -259,27 +259,40 @@ _HOSTILE = [
 ]
 
 
+@pytest.fixture
+def unlimited(make_api: Any) -> Api:
+    """The app without a rate limit: a property test sends it many generations."""
+    api: Api = make_api(rate_limit=RateLimitSettings(generations_per_minute=0))
+    return api
+
+
+@pytest.fixture
+def reference() -> Iterator[TestClient]:
+    with TestClient(_fastapi_body_app()) as client:
+        yield client
+
+
 @given(body=_bodies(), content_type=st.sampled_from(_CONTENT_TYPES))
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_the_stateless_body_answers_exactly_as_a_fastapi_body_parameter(
-    make_api: Any, body: bytes, content_type: str | None
+    unlimited: Api, reference: TestClient, body: bytes, content_type: str | None
 ) -> None:
-    _assert_answered_alike(make_api, body, content_type)
+    _assert_answered_alike(unlimited, reference, body, content_type)
 
 
 @pytest.mark.parametrize("body", _HOSTILE)
 def test_hostile_stateless_bodies_answer_exactly_as_a_fastapi_body_parameter(
-    make_api: Any, body: bytes
+    unlimited: Api, reference: TestClient, body: bytes
 ) -> None:
-    _assert_answered_alike(make_api, body, "application/json")
+    _assert_answered_alike(unlimited, reference, body, "application/json")
 
 
-def _assert_answered_alike(make_api: Any, body: bytes, content_type: str | None) -> None:
+def _assert_answered_alike(
+    api: Api, reference: TestClient, body: bytes, content_type: str | None
+) -> None:
     """Same status and, for every problem, the same error body (codes, paths, messages)."""
-    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=0))
     headers = {} if content_type is None else {"Content-Type": content_type}
-    with TestClient(_fastapi_body_app()) as reference:
-        expected = reference.post("/v1/generate", content=body, headers=headers)
+    expected = reference.post("/v1/generate", content=body, headers=headers)
     actual = api.client.post("/v1/generate", content=body, headers={**ADMIN, **headers})
     assert actual.status_code == expected.status_code, (actual.text, expected.text)
     if expected.status_code != 200:
