@@ -11,7 +11,7 @@ ADR 0009 explains the choices.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import (
     CheckConstraint,
@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.persistence.types import JsonColumn, UtcDateTime
+from shared_types.routing import RouteStrategy
 
 __all__ = [
     "ApiTokenRow",
@@ -46,6 +47,8 @@ __all__ = [
     "RateLimitRow",
     "RehabCapRow",
     "RestOverrideRow",
+    "RoutingRuleRow",
+    "RoutingTriggerRow",
     "SessionOutcomeRow",
     "SessionRow",
     "SetAdviceRow",
@@ -660,3 +663,72 @@ class SetAdviceRow(SQLModel, table=True):
     document: dict[str, Any] = _json(nullable=False)
     created_at: datetime = _utc()
     decided_at: datetime | None = _utc(nullable=True)
+
+
+# --- routing rules (revision 0009) --------------------------------------------------------------
+
+class RoutingRuleRow(SQLModel, table=True):
+    """One version of one scope's routing rule (`RouteRule` as `rule`; None when `deleted`).
+
+    Append-only: a change, a deletion or a rollback is a new version. `scope_key` names the scope
+    (`global`, `lifter:<id>`, `lift:<id>:<lift>`) so the primary key (scope_key, version) is the
+    uniqueness that keeps two concurrent changes from taking one version (NULL lifter ids would
+    not collide in a unique index)."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (
+        CheckConstraint(
+            "(scope = 'global' AND lifter_id IS NULL AND lift IS NULL)"
+            " OR (scope = 'lifter' AND lifter_id IS NOT NULL AND lift IS NULL)"
+            " OR (scope = 'lift' AND lifter_id IS NOT NULL AND lift IS NOT NULL)",
+            name="ck_routing_rules_scope",
+        ),
+    )
+
+    scope_key: str = Field(primary_key=True, max_length=60)
+    version: int = Field(primary_key=True)
+    scope: str = Field(max_length=6)
+    lifter_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String(36), ForeignKey("lifters.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    lift: str | None = Field(default=None, max_length=10)
+    rule: dict[str, Any] | None = _json()
+    deleted: bool = False
+    changed_by: str = Field(max_length=120)
+    reason: str = Field(max_length=500)
+    created_at: datetime = _utc()
+
+
+class RoutingTriggerRow(SQLModel, table=True):
+    """A manual route for a lifter (or one lift of a lifter's), active until `ended_at`; kept as
+    history afterwards. At most one active per scope (`lifter:<id>` or `lift:<id>:<lift>`)."""
+
+    __tablename__ = "routing_triggers"
+    __table_args__ = (
+        Index(
+            "uq_routing_triggers_active",
+            "scope_key",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        CheckConstraint(
+            f"strategy IN ({', '.join(repr(s) for s in get_args(RouteStrategy))})",
+            name="ck_routing_triggers_strategy",
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    scope_key: str = Field(max_length=60)
+    lifter_id: str = _lifter_fk()
+    lift: str | None = Field(default=None, max_length=10)
+    strategy: str = Field(max_length=8)
+    changed_by: str = Field(max_length=120)
+    reason: str = Field(max_length=500)
+    created_at: datetime = _utc()
+    ended_at: datetime | None = _utc(nullable=True)
+    ended_by: str | None = Field(default=None, max_length=120)
+    end_reason: str | None = Field(default=None, max_length=500)
