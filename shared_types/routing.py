@@ -26,6 +26,7 @@ __all__ = [
     "RouteDecision",
     "RouteRule",
     "RouteStrategy",
+    "RoutingFacts",
     "RuleField",
     "RuleSource",
     "SloSample",
@@ -181,3 +182,17 @@ class BudgetState(Frozen):
     used_cost: Usd = Decimal(0)
     reserved_tokens: Count = 0
     reserved_cost: Usd = Decimal(0)
+
+
+class RoutingFacts(Frozen):
+    """What the shell knows about one generation that `auto` needs to decide: the effective rule,
+    a manual trigger, whether a budget reservation was granted, the rollout arm, the model calls
+    made today and what a call is expected to take and cost (None: unknown, not checked)."""
+
+    rule: EffectiveRule
+    manual: RouteStrategy | None = None
+    budget_granted: bool = True
+    rollout_arm: RolloutArm | None = None
+    calls_today: Count = 0
+    expected_latency_ms: NonNegative | None = None
+    expected_cost: NonNegative | None = None

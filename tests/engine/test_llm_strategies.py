@@ -19,6 +19,7 @@ from training_engine.ports import (
     FixedAdjustmentSource,
     SourcedAdjustment,
 )
+from training_engine.routing.gate import GateConfig
 from training_engine.session import formula_run, formula_session
 from training_engine.strategies import AutoStrategy, HybridStrategy, LlmStrategy
 
@@ -31,6 +32,8 @@ NEUTRAL: dict[str, Any] = {
     "confidence": "high",
     "rest_adjustments": None,
 }
+
+NO_GATE = GateConfig(enabled=False)  # `auto` asks the model whenever the rule lets it
 
 
 def adjustment(**changes: Any) -> JITAdjustment:
@@ -142,7 +145,7 @@ def test_hybrid_shadow_serves_the_formula_and_still_records_the_llm() -> None:
         LlmStrategy(Failing(FallbackReason.TIMEOUT)),
         HybridStrategy(LlmStrategy(FixedAdjustmentSource(adjustment(set_modifier=-1)))),
         HybridStrategy(LlmStrategy(Failing(FallbackReason.TIMEOUT))),
-        AutoStrategy(LlmStrategy(FixedAdjustmentSource(adjustment())), Health(True)),
+        AutoStrategy(LlmStrategy(FixedAdjustmentSource(adjustment())), Health(True), gate=NO_GATE),
         AutoStrategy(LlmStrategy(FixedAdjustmentSource(adjustment())), Health(False)),
     ],
     ids=["llm", "llm-fallback", "hybrid", "hybrid-fallback", "auto-llm", "auto-formula"],
@@ -164,7 +167,7 @@ def test_a_generation_runs_the_formula_pipeline_once(
 
 def test_auto_uses_the_llm_when_the_provider_accepts_calls() -> None:
     source = FixedAdjustmentSource(adjustment(set_modifier=-1))
-    result = run(AutoStrategy(LlmStrategy(source), Health(True)))
+    result = run(AutoStrategy(LlmStrategy(source), Health(True), gate=NO_GATE))
     assert result.output.jit_strategy is StrategyUsed.LLM
     assert result.route.startswith("llm:")
 
@@ -211,7 +214,7 @@ def test_every_served_output_has_a_trace_labelled_as_the_output_is() -> None:
         HybridStrategy(LlmStrategy(fixed)),
         HybridStrategy(LlmStrategy(fixed), shadow=True),
         HybridStrategy(LlmStrategy(Failing(FallbackReason.RATE_LIMITED))),
-        AutoStrategy(LlmStrategy(fixed), Health(True)),
+        AutoStrategy(LlmStrategy(fixed), Health(True), gate=NO_GATE),
         AutoStrategy(LlmStrategy(fixed), Health(False)),
     ]
     seen = set()

@@ -7,8 +7,9 @@ raises for a valid input: failures become a labelled fallback, and every strateg
 own output (`jit_strategy`, with the trace saying the same); `serve` labels an unlabelled one
 with the strategy's name.
 
-`serve(registry, name, inp)` is what the API's session route, its stateless route and the CLI
-call. A strategy name the product knows but the registry does not offer (a registry built by
+`serve(registry, name, inp, routing)` is what the API's session route, its stateless route and
+the CLI call (`routing`: the facts a routing strategy decides with, when the caller has them).
+A strategy name the product knows but the registry does not offer (a registry built by
 hand, e.g. one that offers only the formula) is served by the formula labelled
 `formula_fallback` / `disabled`, never `llm`; a name the product does not know is an
 `UnknownStrategyError`.
@@ -16,15 +17,16 @@ hand, e.g. one that offers only the formula) is served by the formula labelled
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from shared_types.enums import FallbackReason, StrategyName, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
+from shared_types.routing import RoutingFacts
 from training_engine.served import labelled
 from training_engine.strategies.registry import StrategyRegistry, UnknownStrategyError
 
-__all__ = ["Strategy", "serve"]
+__all__ = ["RoutedStrategy", "Strategy", "serve"]
 
 FORMULA = StrategyName.FORMULA.value
 
@@ -36,10 +38,25 @@ class Strategy(Protocol):
     async def run(self, inp: JITInput) -> GenerationResult: ...
 
 
-async def serve(registry: StrategyRegistry, name: str, inp: JITInput) -> GenerationResult:
-    """Run strategy `name` from `registry` on `inp`; the result names the strategy that ran."""
+@runtime_checkable
+class RoutedStrategy(Protocol):
+    """A strategy that decides with the shell's facts about one generation (`auto`)."""
+
+    def routed(self, facts: RoutingFacts) -> Strategy: ...
+
+
+async def serve(
+    registry: StrategyRegistry, name: str, inp: JITInput, routing: RoutingFacts | None = None
+) -> GenerationResult:
+    """Run strategy `name` from `registry` on `inp`; the result names the strategy that ran.
+
+    `routing`: the shell's facts for a strategy that routes (`auto`); others ignore them.
+    """
     if name in registry.names:
-        result = await registry.create(name).run(inp)
+        strategy = registry.create(name)
+        if routing is not None and isinstance(strategy, RoutedStrategy):
+            strategy = strategy.routed(routing)
+        result = await strategy.run(inp)
         output = result.output
         if output.jit_strategy is None and name in {s.value for s in StrategyUsed}:
             # a hand-registered strategy that left the label to its caller

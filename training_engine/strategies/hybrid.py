@@ -16,7 +16,7 @@ from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult
 from training_engine.divergence import compute_divergence, should_surface
 from training_engine.served import labelled
-from training_engine.session import formula_run
+from training_engine.session import FormulaRun, formula_run
 from training_engine.strategies.llm import LlmStrategy
 
 __all__ = ["HybridStrategy"]
@@ -32,7 +32,10 @@ class HybridStrategy:
         return "hybrid"
 
     async def run(self, inp: JITInput) -> GenerationResult:
-        run = formula_run(inp)
+        return await self.compare(formula_run(inp))
+
+    async def compare(self, run: FormulaRun) -> GenerationResult:
+        """The comparison over a formula pass already made (`auto` routes here with its own)."""
         formula = run.output
         llm = await self._llm.adjust(run)
         succeeded = llm.output.jit_strategy is StrategyUsed.LLM
