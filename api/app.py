@@ -31,11 +31,13 @@ from starlette.responses import HTMLResponse
 from api.clock import Clock, system_clock
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
+from api.llm.cache import database_tier
 from api.llm.runtime import build_runtime
 from api.persistence.db import Database
 from api.routes import (
     admin,
     audit,
+    budgets,
     disruptions,
     engine,
     exercises,
@@ -109,7 +111,8 @@ def create_app(
     settings = settings or Settings()
     db = Database(settings.database_url)
     if registry is None:
-        registry = build_runtime(settings.llm).registry()
+        tier = database_tier(db, settings.budgets, clock)
+        registry = build_runtime(settings.llm, database_tier=tier).registry()
     stages = StageTimes() if settings.stage_times_file else None
     state = AppState(settings=settings, db=db, clock=clock, registry=registry, stages=stages)
 
@@ -157,6 +160,7 @@ def create_app(
         health,
         admin,
         audit,
+        budgets,
         me,
         tokens,
         sessions,

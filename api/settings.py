@@ -27,17 +27,24 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_MAX_BODY_BYTES        request body limit, bytes (default 262144 = 256 KiB; 0 = off): 413
     JIT_RATE_LIMIT__GENERATIONS_PER_MINUTE  generations per lifter and per token per minute
                               (default 30; 0 = off): 429 with Retry-After, counted in the database
+    JIT_BUDGETS__LIFTER_DAILY_TOKENS / __LIFTER_DAILY_COST_USD  a lifter's model tokens and
+                              estimated USD per UTC day (unset: unlimited)
+    JIT_BUDGETS__GLOBAL_DAILY_TOKENS / __GLOBAL_DAILY_COST_USD  the same for all lifters together
+    JIT_BUDGETS__CACHE_DB_TIER  the adjustment cache's database tier, shared by every worker
+                              (default true)
+    JIT_BUDGETS__CACHE_DB_TTL_S  life of a database-tier entry, seconds (default 86400; 0 = off)
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["LlmSettings", "ModelPrice", "RateLimitSettings", "Settings"]
+__all__ = ["BudgetSettings", "LlmSettings", "ModelPrice", "RateLimitSettings", "Settings"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./jit-engine.db"
 
@@ -71,6 +78,18 @@ class RateLimitSettings(BaseModel):
     generations_per_minute: int = Field(default=30, ge=0)
 
 
+class BudgetSettings(BaseModel):
+    """Daily model budgets (UTC days; None = unlimited) and the adjustment cache's database tier
+    (issue 11). Spend is tracked even when unlimited, so admins always see it."""
+
+    lifter_daily_tokens: int | None = Field(default=None, ge=0)
+    lifter_daily_cost_usd: Decimal | None = Field(default=None, ge=0)
+    global_daily_tokens: int | None = Field(default=None, ge=0)
+    global_daily_cost_usd: Decimal | None = Field(default=None, ge=0)
+    cache_db_tier: bool = True
+    cache_db_ttl_s: float = Field(default=86_400.0, ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JIT_", env_nested_delimiter="__", extra="ignore", frozen=True
@@ -82,6 +101,7 @@ class Settings(BaseSettings):
     stage_times_file: str | None = None
     max_body_bytes: int = Field(default=256 * 1024, ge=0)
     rate_limit: RateLimitSettings = RateLimitSettings()
+    budgets: BudgetSettings = BudgetSettings()
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # Calibration learning after each completed session (issue 10). Off: outcomes are still
     # stored, but no calibration is learnt or sent to the engine (the simulator's control arm).

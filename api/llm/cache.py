@@ -2,26 +2,49 @@
 
 The key is a sha256 over (the prompt's context, which is the prompt-relevant part of the
 input, canonical JSON; the prompt version; the model; the response schema). A changed prompt,
-model or schema never reuses an old answer. `AdjustmentCache` is the interface: the
-in-process `MemoryAdjustmentCache` (LRU with a TTL, clock injected) is the first tier; the
-persistence layer can implement the same two async methods over a table.
+model or schema never reuses an old answer. `AdjustmentCache` is the interface (two async
+methods). The runtime builds a `TieredAdjustmentCache`: the in-process `MemoryAdjustmentCache`
+(LRU with a TTL, clock injected) in front of the optional `DatabaseAdjustmentTier` (a table
+every worker shares, with its own TTL on the app's clock; issue 11). A database hit fills the
+memory tier. An entry that is corrupt or cannot be read is a miss, never an error, and the next
+answer overwrites it. The tiered cache counts hits per tier and misses (for /metrics).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import cache
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.persistence.db import Database
+from api.persistence.repositories import adjustment_cache as repo
+from api.settings import BudgetSettings
 from shared_types.adjustment import JITAdjustment
 
-__all__ = ["AdjustmentCache", "MemoryAdjustmentCache", "cache_key", "schema_hash"]
+__all__ = [
+    "AdjustmentCache",
+    "DatabaseAdjustmentTier",
+    "MemoryAdjustmentCache",
+    "TieredAdjustmentCache",
+    "cache_key",
+    "database_tier",
+    "schema_hash",
+]
 
 Clock = Callable[[], float]
+WallClock = Callable[[], datetime]
+Tier = Literal["memory", "database"]
+
+_log = logging.getLogger(__name__)
 
 
 @cache
@@ -76,10 +99,101 @@ class MemoryAdjustmentCache:
         self._entries.move_to_end(key)
         return adjustment
 
-    async def put(self, key: str, adjustment: JITAdjustment) -> None:
-        if self._ttl <= 0:
+    async def put(self, key: str, adjustment: JITAdjustment, ttl_s: float | None = None) -> None:
+        """Keep `adjustment` for the cache's TTL, or for `ttl_s` if that is shorter (an entry
+        copied from the database tier lives no longer than the row it came from)."""
+        ttl = self._ttl if ttl_s is None else min(self._ttl, ttl_s)
+        if ttl <= 0:
             return
-        self._entries[key] = (self._clock() + self._ttl, adjustment)
+        self._entries[key] = (self._clock() + ttl, adjustment)
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
+
+
+class DatabaseAdjustmentTier:
+    """The table tier (`adjustment_cache`): entries live `ttl_s` seconds of the app's clock, so
+    every worker agrees when one expires. Reads and writes run through `Database.run` (a worker
+    thread on PostgreSQL)."""
+
+    def __init__(self, db: Database, ttl_s: float, clock: WallClock) -> None:
+        self._db = db
+        self._ttl = timedelta(seconds=ttl_s)
+        self._clock = clock
+
+    async def get(self, key: str) -> tuple[JITAdjustment, float] | None:
+        """The stored adjustment and its seconds left; None when missing, expired, corrupt (not
+        JSON, or not a valid `JITAdjustment`) or unreadable (the database failed)."""
+        now = self._clock()
+        try:
+            found = await self._db.run(self._load, key, now)
+        except SQLAlchemyError as exc:
+            _log.warning("adjustment cache: database tier unreadable (%s); a miss", type(exc))
+            return None
+        if found is None:
+            return None
+        text, expires_at = found
+        try:
+            adjustment = JITAdjustment.model_validate_json(text)
+        except ValidationError:
+            _log.warning("adjustment cache: corrupt entry %s; a miss", key[:12])
+            return None
+        return adjustment, (expires_at - now).total_seconds()
+
+    async def put(self, key: str, adjustment: JITAdjustment) -> None:
+        now = self._clock()
+        await self._db.run(self._store, key, adjustment.model_dump_json(), now, now + self._ttl)
+
+    def _load(self, key: str, now: datetime) -> tuple[str, datetime] | None:
+        with self._db.read() as unit:
+            return repo.load(unit, key, now)
+
+    def _store(self, key: str, text: str, now: datetime, expires_at: datetime) -> None:
+        with self._db.write() as unit:
+            repo.store(unit, key, text, now, expires_at)
+
+
+def database_tier(
+    db: Database, settings: BudgetSettings, clock: WallClock
+) -> DatabaseAdjustmentTier | None:
+    """The database tier the settings ask for (`cache_db_tier` on and a positive TTL), or None."""
+    if not settings.cache_db_tier or settings.cache_db_ttl_s <= 0:
+        return None
+    return DatabaseAdjustmentTier(db, settings.cache_db_ttl_s, clock)
+
+
+class TieredAdjustmentCache:
+    """The memory tier in front of the optional database tier, counting where each get ended."""
+
+    def __init__(
+        self, memory: MemoryAdjustmentCache, database: DatabaseAdjustmentTier | None = None
+    ) -> None:
+        self._memory = memory
+        self._database = database
+        self._hits: dict[Tier, int] = {"memory": 0, "database": 0}
+        self.misses = 0
+
+    def hits_by_tier(self) -> dict[Tier, int]:
+        """Hits so far per tier (a copy); `misses` counts gets that neither tier answered."""
+        return dict(self._hits)
+
+    async def get(self, key: str) -> JITAdjustment | None:
+        adjustment = await self._memory.get(key)
+        if adjustment is not None:
+            self._hits["memory"] += 1
+            return adjustment
+        stored = await self._database.get(key) if self._database is not None else None
+        if stored is None:
+            self.misses += 1
+            return None
+        adjustment, seconds_left = stored
+        self._hits["database"] += 1
+        await self._memory.put(key, adjustment, seconds_left)
+        return adjustment
+
+    async def put(self, key: str, adjustment: JITAdjustment) -> None:
+        """Both tiers; a database failure propagates after the memory tier is filled (the
+        source skips a failing cache)."""
+        await self._memory.put(key, adjustment)
+        if self._database is not None:
+            await self._database.put(key, adjustment)

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from api.llm.breaker import CircuitBreaker
-from api.llm.cache import AdjustmentCache, MemoryAdjustmentCache
+from api.llm.cache import (
+    AdjustmentCache,
+    DatabaseAdjustmentTier,
+    MemoryAdjustmentCache,
+    TieredAdjustmentCache,
+)
 from api.llm.disabled import DisabledSource
 from api.settings import LlmSettings
 from training_engine.ports import AdjustmentSource, ProviderHealth
@@ -75,9 +80,14 @@ def build_runtime(
     http_client: httpx2.AsyncClient | None = None,
     client: StructuredClient | None = None,
     cache: AdjustmentCache | None = None,
+    database_tier: DatabaseAdjustmentTier | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> LlmRuntime:
-    cache = cache or MemoryAdjustmentCache(settings.cache_size, settings.cache_ttl_s, clock)
+    """Without a `cache`, the memory tier (`settings.cache_*`) in front of `database_tier`
+    (shared by every worker; the app passes it, the CLI does not)."""
+    if cache is None:  # not `or`: an empty memory cache is falsy (it has a length)
+        memory = MemoryAdjustmentCache(settings.cache_size, settings.cache_ttl_s, clock)
+        cache = TieredAdjustmentCache(memory, database_tier)
     if settings.provider == "none" and client is None:
         return LlmRuntime(settings, DisabledSource(), None, cache)
     # The provider SDKs and instructor load only when a provider is configured.

@@ -11,9 +11,11 @@ ADR 0009 explains the choices.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, get_args
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -23,18 +25,23 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from api.persistence.types import JsonColumn, UtcDateTime
 from shared_types.routing import RouteStrategy
 
 __all__ = [
+    "AdjustmentCacheRow",
     "ApiTokenRow",
+    "BudgetDayRow",
     "CalibrationRecommendationRow",
     "CalibrationStateRow",
     "CheckInRow",
     "ComparisonLogRow",
     "CustomExerciseRow",
+    "DecimalText",
     "DisruptionRow",
     "GenerationRow",
     "IdempotencyKeyRow",
@@ -667,6 +674,7 @@ class SetAdviceRow(SQLModel, table=True):
 
 # --- routing rules (revision 0009) --------------------------------------------------------------
 
+
 class RoutingRuleRow(SQLModel, table=True):
     """One version of one scope's routing rule (`RouteRule` as `rule`; None when `deleted`).
 
@@ -732,3 +740,65 @@ class RoutingTriggerRow(SQLModel, table=True):
     ended_at: datetime | None = _utc(nullable=True)
     ended_by: str | None = Field(default=None, max_length=120)
     end_reason: str | None = Field(default=None, max_length=500)
+
+
+# --- budgets and the adjustment cache (revision 0010) -------------------------------------------
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """An exact Decimal stored as its text on every database (SQLite would round a NUMERIC to a
+    float, and a budget must hold to the last digit)."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class BudgetDayRow(SQLModel, table=True):
+    """One budget's UTC day (`shared_types.routing.BudgetState` without its limits, which are
+    settings): what settled model calls used and what calls in flight reserved, in tokens and
+    estimated USD. `subject` is `global` or `lifter:<id>`; a lifter's rows go with the lifter.
+    Written only under a row lock (api/persistence/repositories/budgets.py)."""
+
+    __tablename__ = "budget_days"
+    __table_args__ = (
+        CheckConstraint(
+            "(subject = 'global' AND lifter_id IS NULL)"
+            " OR (lifter_id IS NOT NULL AND subject = 'lifter:' || lifter_id)",
+            name="ck_budget_days_subject",
+        ),
+    )
+
+    subject: str = Field(primary_key=True, max_length=43)
+    day: date = Field(primary_key=True)
+    lifter_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String(36), ForeignKey("lifters.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    used_tokens: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False))
+    reserved_tokens: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False))
+    used_cost: Decimal = Field(default=Decimal(0), sa_column=Column(DecimalText(), nullable=False))
+    reserved_cost: Decimal = Field(
+        default=Decimal(0), sa_column=Column(DecimalText(), nullable=False)
+    )
+
+
+class AdjustmentCacheRow(SQLModel, table=True):
+    """The adjustment cache's database tier, shared by every worker: the cache key (a SHA-256 of
+    the prompt's context, prompt version, provider, model and response schema; api/llm/cache.py)
+    -> the model's `JITAdjustment` as JSON text, served until `expires_at`. Text, not JSON: an
+    entry that does not parse is read as a miss, on every database."""
+
+    __tablename__ = "adjustment_cache"
+
+    key: str = Field(primary_key=True, max_length=64)
+    adjustment: str = Field(sa_column=Column(Text(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+    stored_at: datetime = _utc()

@@ -34,6 +34,7 @@ ADMIN_ROUTES = [
     ("DELETE", "/v1/lifters/{id}"),
     ("GET", "/v1/admin/llm-calls"),
     ("GET", "/v1/admin/comparisons"),
+    ("GET", "/v1/admin/budgets"),
     ("GET", "/v1/lifters/{id}/calibrations"),
     ("POST", "/v1/lifters/{id}/calibrations/recommendations/{recommendation_id}/{decision}"),
 ]
