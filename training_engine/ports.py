@@ -7,7 +7,9 @@ with instructor over the providers' SDKs, with the deadline, cache and breaker a
 (`api/llm/`); `FixedAdjustmentSource` below serves a stored adjustment (the CLI's
 `--adjustment`, replaying a stored session, tests).
 
-`ProviderHealth` tells `auto` whether a model may be asked now.
+`ProviderHealth` tells `auto` whether a model may be asked now. `CallBudget` reserves a model
+call's spend before `auto` makes it and settles it after (the shell keeps the budgets);
+`Routing` is what the shell knows about one generation that `auto` decides with.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from shared_types.adjustment import JITAdjustment
 from shared_types.enums import FallbackReason
 from shared_types.inputs import JITInput
 from shared_types.llm import LlmCallRecord
+from shared_types.routing import RoutingFacts
 from training_engine.prompt import Prompt
 
 __all__ = [
@@ -29,8 +32,10 @@ __all__ = [
     "AdjustmentSource",
     "AdjustmentUnavailable",
     "AlwaysAccepting",
+    "CallBudget",
     "FixedAdjustmentSource",
     "ProviderHealth",
+    "Routing",
     "SourcedAdjustment",
 ]
 
@@ -99,3 +104,21 @@ class AlwaysAccepting:
 
     def accepting(self) -> bool:
         return True
+
+
+class CallBudget(Protocol):
+    """A generation's model budget: `reserve` before the call (False: exhausted, nothing held);
+    `settle` after it with the call's record (None or a cache hit: nothing was spent, the
+    reservation is released). `settle` is called exactly once after a granted `reserve`."""
+
+    async def reserve(self) -> bool: ...
+
+    async def settle(self, call: LlmCallRecord | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Routing:
+    """What the shell knows about one generation that a routing strategy decides with."""
+
+    facts: RoutingFacts
+    budget: CallBudget | None = None  # None: no budget applies

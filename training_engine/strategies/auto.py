@@ -2,11 +2,15 @@
 
 `routing.decide` takes the effective rule, a manual trigger, the confidence gate, the rule's
 thresholds, the budget, provider health and the rollout arm, in that order, and every step it
-took is a reason on the result's `route` ("llm: rule: llm (from global); ..."). The shell gives
-the facts only it knows (rules, triggers, budget, calls today) per generation through
-`routed(facts)`; without them `auto` applies the default rule (the model when a provider accepts
-calls, as before) after the gate. A half-open breaker counts as accepting, so its probe can
-close it. Whatever serves, the formula runs once and is the base of every branch.
+took is a reason on the result's `route` ("llm: rule: llm (from global); ...").
+
+The shell gives what only it knows per generation through `routed(Routing(...))`: the facts
+(rules, triggers, calls today, expected latency and cost) and its budget. Without them `auto`
+applies the default rule (the model when a provider accepts calls, as before) after the gate.
+The budget is reserved only when the decision asks a model and settled with the call's record
+afterwards; a refused reservation decides again with the budget exhausted (the formula,
+labelled `budget_exhausted`). A half-open breaker counts as accepting, so its probe can close
+it. Whatever serves, the formula runs once and is the base of every branch.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from shared_types.enums import FallbackReason
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.routing import RouteDecision, RoutingFacts
-from training_engine.ports import ProviderHealth
+from training_engine.ports import ProviderHealth, Routing
 from training_engine.routing.decide import decide
 from training_engine.routing.gate import GateConfig, confidence_gate
 from training_engine.routing.rules import effective_rule
@@ -27,6 +31,7 @@ __all__ = ["DEFAULT_FACTS", "AutoStrategy"]
 
 # No rule anywhere: the model serves when a provider accepts calls (today's behaviour).
 DEFAULT_FACTS = RoutingFacts(rule=effective_rule(None, None, None))
+_ASKS_A_MODEL = frozenset({"llm", "hybrid", "shadow"})
 
 
 class AutoStrategy:
@@ -36,30 +41,32 @@ class AutoStrategy:
         health: ProviderHealth,
         *,
         gate: GateConfig | None = None,
-        facts: RoutingFacts = DEFAULT_FACTS,
+        routing: Routing | None = None,
     ) -> None:
         self._llm = llm
         self._health = health
         self._gate = gate or GateConfig()
-        self._facts = facts
+        self._routing = routing or Routing(DEFAULT_FACTS)
 
     @property
     def name(self) -> str:
         return "auto"
 
-    def routed(self, facts: RoutingFacts) -> AutoStrategy:
-        """The same strategy deciding with this generation's facts."""
-        return AutoStrategy(self._llm, self._health, gate=self._gate, facts=facts)
+    def routed(self, routing: Routing) -> AutoStrategy:
+        """The same strategy deciding with this generation's facts and budget."""
+        return AutoStrategy(self._llm, self._health, gate=self._gate, routing=routing)
 
-    def choose(self, inp: JITInput) -> RouteDecision:
-        """What serves `inp`, and every reason."""
-        facts = self._facts
+    def choose(self, inp: JITInput, *, budget_granted: bool | None = None) -> RouteDecision:
+        """What serves `inp`, and every reason (`budget_granted`: the reservation's answer,
+        when one was asked for; else the facts')."""
+        facts = self._routing.facts
+        granted = facts.budget_granted if budget_granted is None else budget_granted
         return decide(
             inp,
             facts.rule,
             confidence_gate(inp, self._gate),
             provider_accepting=self._health.accepting(),
-            budget_granted=facts.budget_granted,
+            budget_granted=granted,
             rollout_arm=facts.rollout_arm,
             manual=facts.manual,
             calls_today=facts.calls_today,
@@ -69,8 +76,19 @@ class AutoStrategy:
 
     async def run(self, inp: JITInput) -> GenerationResult:
         decision = self.choose(inp)
+        budget = self._routing.budget
+        reserved = False
+        if budget is not None and decision.strategy in _ASKS_A_MODEL:
+            reserved = await budget.reserve()
+            if not reserved:
+                decision = self.choose(inp, budget_granted=False)
+        result: GenerationResult | None = None
+        try:
+            result = await self._serve(decision, formula_run(inp))
+        finally:
+            if reserved and budget is not None:
+                await budget.settle(result.call if result is not None else None)
         route = f"{decision.strategy}: " + "; ".join(decision.reasons)
-        result = await self._serve(decision, formula_run(inp))
         return result.model_copy(update={"route": route})
 
     async def _serve(self, decision: RouteDecision, formula: FormulaRun) -> GenerationResult:

@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 from shared_types.enums import FallbackReason, StrategyName, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
-from shared_types.routing import RoutingFacts
+from training_engine.ports import Routing
 from training_engine.served import labelled
 from training_engine.strategies.registry import StrategyRegistry, UnknownStrategyError
 
@@ -42,15 +42,16 @@ class Strategy(Protocol):
 class RoutedStrategy(Protocol):
     """A strategy that decides with the shell's facts about one generation (`auto`)."""
 
-    def routed(self, facts: RoutingFacts) -> Strategy: ...
+    def routed(self, routing: Routing) -> Strategy: ...
 
 
 async def serve(
-    registry: StrategyRegistry, name: str, inp: JITInput, routing: RoutingFacts | None = None
+    registry: StrategyRegistry, name: str, inp: JITInput, routing: Routing | None = None
 ) -> GenerationResult:
     """Run strategy `name` from `registry` on `inp`; the result names the strategy that ran.
 
-    `routing`: the shell's facts for a strategy that routes (`auto`); others ignore them.
+    `routing`: the shell's facts and budget for a strategy that routes (`auto`); others ignore
+    them.
     """
     if name in registry.names:
         strategy = registry.create(name)
