@@ -45,6 +45,7 @@ from api.routes import (
     health,
     history,
     me,
+    routing,
     sessions,
     tokens,
 )
@@ -161,6 +162,7 @@ def create_app(
         admin,
         audit,
         budgets,
+        routing,
         me,
         tokens,
         sessions,

@@ -42,6 +42,7 @@ from shared_types.feedback import (
 from shared_types.inputs import JITInput, RestOverride
 from shared_types.llm import BreakerState, Divergence
 from shared_types.outputs import JITOutput
+from shared_types.routing import EffectiveRule, RouteRule, RouteStrategy
 from shared_types.trace import PrescriptionTrace
 from training_engine.formulas.rounding import PLATES_KG
 from training_engine.planning import VolumeStatus
@@ -49,6 +50,7 @@ from training_engine.planning import VolumeStatus
 __all__ = [
     "CatalogExerciseOut",
     "CatalogExercisePage",
+    "ChangeNote",
     "CheckIn",
     "ComparisonOut",
     "ComparisonPage",
@@ -61,6 +63,7 @@ __all__ = [
     "DisruptionOut",
     "DisruptionPage",
     "DisruptionPatch",
+    "EffectiveRuleOut",
     "FormulaConfigIn",
     "FormulaConfigOut",
     "GenerationOut",
@@ -94,6 +97,10 @@ __all__ = [
     "RehabCapOut",
     "RehabCapPage",
     "RestConfig",
+    "RuleChange",
+    "RuleRollback",
+    "RuleVersionOut",
+    "RuleVersionPage",
     "SessionDetail",
     "SessionOut",
     "SessionPage",
@@ -106,6 +113,9 @@ __all__ = [
     "SkipRequest",
     "StrategyAvailability",
     "TopSet",
+    "TriggerIn",
+    "TriggerOut",
+    "TriggerPage",
     "VolumeLandmarksIn",
     "VolumeLandmarksOut",
     "VolumeOut",
@@ -916,3 +926,79 @@ class SetLoggedOut(SetLogOut):
 
 class AdviceDecision(Request):
     accept: bool
+
+
+# --- routing rules and manual triggers (issue 11) -------------------------------------------
+
+ChangedBy = Annotated[
+    Text, Field(min_length=1, max_length=120, description="Who makes the change.")
+]
+ChangeReason = Annotated[
+    Text, Field(min_length=1, max_length=500, description="Why the change is made.")
+]
+
+
+class ChangeNote(Request):
+    """Who changes the routing policy and why: the admin token is shared, so the body says."""
+
+    changed_by: ChangedBy
+    reason: ChangeReason
+
+
+class RuleChange(ChangeNote):
+    rule: RouteRule = Field(description="The scope's new rule; an unset field inherits.")
+
+
+class RuleRollback(ChangeNote):
+    version: Annotated[int, Field(ge=1, le=2_000_000_000, strict=True)] = Field(
+        description="The earlier version the new version copies (a deletion copies as one)."
+    )
+
+
+class RuleVersionOut(BaseModel):
+    scope: Literal["global", "lifter", "lift"]
+    lifter_id: str | None
+    lift: Lift | None
+    version: int
+    rule: RouteRule | None = Field(description="Null when this version deletes the rule.")
+    deleted: bool
+    changed_by: str
+    reason: str
+    created_at: datetime
+
+
+class RuleVersionPage(Page[RuleVersionOut]):
+    """A page of `RuleVersionOut`, newest first."""
+
+
+class EffectiveRuleOut(BaseModel):
+    lifter_id: str
+    lift: Lift | None
+    rule: EffectiveRule = Field(description="Each value, and in `sources` the level it came from.")
+    manual_strategy: RouteStrategy | None = Field(
+        description="The active manual trigger's strategy (the lift's, else the lifter's): it "
+        "forces the route whatever the rule says."
+    )
+
+
+class TriggerIn(ChangeNote):
+    lifter_id: Annotated[Text, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+    lift: Lift | None = Field(default=None, description="Null: every lift of the lifter.")
+    strategy: RouteStrategy
+
+
+class TriggerOut(BaseModel):
+    id: str
+    lifter_id: str
+    lift: Lift | None
+    strategy: RouteStrategy
+    changed_by: str
+    reason: str
+    created_at: datetime
+    ended_at: datetime | None
+    ended_by: str | None
+    end_reason: str | None
+
+
+class TriggerPage(Page[TriggerOut]):
+    """A page of active `TriggerOut`, newest first."""
