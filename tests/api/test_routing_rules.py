@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,7 +29,7 @@ def _lifter_rule(who: Lifter, lift: str | None = None) -> str:
     return path if lift is None else f"{path}/lifts/{lift}"
 
 
-def _send(api: Api, method: str, path: str, body: Any = None, **params: Any) -> httpx.Response:
+def _send(api: Api, method: str, path: str, body: Any = None, **params: Any) -> httpx2.Response:
     return api.client.request(method, path, json=body, params=params or None, headers=ADMIN)
 
 
@@ -207,7 +207,7 @@ def test_routing_inputs_are_each_scopes_newest_version(
 # ---- manual triggers ---------------------------------------------------------------------
 
 
-def _trigger(api: Api, who: Lifter, strategy: str, lift: str | None = None) -> httpx.Response:
+def _trigger(api: Api, who: Lifter, strategy: str, lift: str | None = None) -> httpx2.Response:
     body = {"lifter_id": who.id, "lift": lift, "strategy": strategy, **NOTE}
     return _send(api, "POST", f"{BASE}/triggers", body)
 
@@ -307,7 +307,7 @@ def test_deleting_a_lifter_removes_its_rules_and_triggers(routing: Api) -> None:
 # ---- races (real on PostgreSQL; SQLite's writer queue serialises them) ---------------------
 
 
-def _at_once(n: int, call: Any) -> list[httpx.Response]:
+def _at_once(n: int, call: Any) -> list[httpx2.Response]:
     with ThreadPoolExecutor(max_workers=n) as pool:
         return list(pool.map(call, range(n)))
 
