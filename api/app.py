@@ -33,6 +33,7 @@ from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.llm.cache import database_tier
 from api.llm.runtime import build_runtime
+from api.metrics import Metrics
 from api.persistence.db import Database
 from api.routes import (
     admin,
@@ -45,6 +46,7 @@ from api.routes import (
     health,
     history,
     me,
+    metrics,
     routing,
     sessions,
     tokens,
@@ -111,11 +113,21 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     db = Database(settings.database_url)
+    app_metrics = Metrics()
     if registry is None:
         tier = database_tier(db, settings.budgets, clock)
-        registry = build_runtime(settings.llm, database_tier=tier).registry()
+        runtime = build_runtime(settings.llm, database_tier=tier)
+        registry = runtime.registry()
+        app_metrics.watch_runtime(runtime)
     stages = StageTimes() if settings.stage_times_file else None
-    state = AppState(settings=settings, db=db, clock=clock, registry=registry, stages=stages)
+    state = AppState(
+        settings=settings,
+        db=db,
+        clock=clock,
+        registry=registry,
+        stages=stages,
+        metrics=app_metrics,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -175,6 +187,7 @@ def create_app(
     for module in routers:
         app.include_router(module.router)
     app.include_router(feedback.admin)
+    metrics.install(app, settings.metrics)  # GET /metrics, unless switched off
     return app
 
 

@@ -21,6 +21,10 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_LLM__BREAKER_COOLDOWN_S  open time before a half-open probe, seconds (default 30)
     JIT_LLM__HYBRID_SHADOW    hybrid serves the formula and only records the LLM (default false)
     JIT_LLM__PRICES           JSON {model: {"input_per_mtok": USD, "output_per_mtok": USD}}
+    JIT_METRICS__ENABLED      GET /metrics, Prometheus text format (default true; false: no route)
+    JIT_METRICS__PUBLIC       /metrics without the admin token (default false)
+    JIT_ROUTING__GATE_ENABLED `auto` serves the formula without asking the model when the formula
+                              is confident (default true; false: the A/B control arm)
     JIT_CORS_ORIGINS          browser origins allowed by CORS, comma-separated or a JSON list
                               (default none: CORS off, no CORS headers)
     JIT_STAGE_TIMES_FILE      benchmarks only: CPU per generation stage, written there on exit
@@ -44,7 +48,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["BudgetSettings", "LlmSettings", "ModelPrice", "RateLimitSettings", "Settings"]
+__all__ = [
+    "BudgetSettings",
+    "LlmSettings",
+    "MetricsSettings",
+    "ModelPrice",
+    "RateLimitSettings",
+    "RoutingSettings",
+    "Settings",
+]
 
 DEFAULT_DATABASE_URL = "sqlite:///./jit-engine.db"
 
@@ -54,6 +66,20 @@ class ModelPrice(BaseModel):
 
     input_per_mtok: float = Field(ge=0)
     output_per_mtok: float = Field(ge=0)
+
+
+class MetricsSettings(BaseModel):
+    """`GET /metrics`: on by default, behind the admin token unless `public`."""
+
+    enabled: bool = True
+    public: bool = False
+
+
+class RoutingSettings(BaseModel):
+    """Switches of `auto`'s routing policy (issue 11), each on by default and off for an A/B
+    comparison."""
+
+    gate_enabled: bool = True
 
 
 class LlmSettings(BaseModel):
@@ -106,6 +132,8 @@ class Settings(BaseSettings):
     # Calibration learning after each completed session (issue 10). Off: outcomes are still
     # stored, but no calibration is learnt or sent to the engine (the simulator's control arm).
     calibration_learning: bool = True
+    metrics: MetricsSettings = MetricsSettings()
+    routing: RoutingSettings = RoutingSettings()
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,4 +1,5 @@
-"""What the app holds for its lifetime: settings, database, clock, strategy registry, caches."""
+"""What the app holds for its lifetime: settings, database, clock, strategy registry, caches,
+metrics."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Generic, TypeVar
 from fastapi import Request
 
 from api.clock import Clock
+from api.metrics import Metrics
 from api.persistence.db import Database
 from api.persistence.repositories.state import Standing
 from api.settings import Settings
@@ -139,10 +141,15 @@ class AppState:
     tokens: TokenCache[CachedToken] = field(default_factory=TokenCache)
     standing: StandingCache = field(default_factory=StandingCache)
     stages: StageTimes | None = None
+    metrics: Metrics = field(default_factory=Metrics)
 
-    def stage(self, name: str) -> AbstractContextManager[None]:
-        """Times a stage when the bench asked for it; otherwise does nothing."""
-        return self.stages.measure(name) if self.stages is not None else nullcontext()
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Times a stage: its wall-clock latency into the metrics, and its CPU when the bench
+        asked for it."""
+        cpu = self.stages.measure(name) if self.stages is not None else nullcontext()
+        with self.metrics.stage(name), cpu:
+            yield
 
 
 def app_state(request: Request) -> AppState:

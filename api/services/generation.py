@@ -221,6 +221,7 @@ def _write(state: AppState, read: _Read, computed: _Computed) -> tuple[str, bool
             stored.generation_id, stored.lifter_id, stored.session_id, computed.strategy, stored.now
         )
         store_records(unit, computed.result, computed.inp, owner)
+    state.metrics.observe_generation(computed.strategy, computed.result)
     return stored.response_json, False
 
 
