@@ -45,20 +45,22 @@ from prometheus_client.registry import Collector
 
 from api.llm.breaker import CircuitBreaker
 from api.llm.runtime import LlmRuntime
-from shared_types.enums import FallbackReason, StrategyName, StrategyUsed
+from shared_types.enums import FallbackReason, StrategyUsed
 from shared_types.llm import BreakerState, GenerationResult, LlmCallRecord
+from shared_types.routing import RouteStrategy
 
 __all__ = ["NO_LABEL", "CacheCounts", "Metrics", "route_choice"]
 
 NO_LABEL = "none"  # the label value for "nothing here" (no route, no fallback reason)
-_ROUTE_CHOICES = frozenset(name.value for name in StrategyName)
+_ROUTE_CHOICES = frozenset(get_args(RouteStrategy))
 # From half a millisecond (a cached token's lookup) to a model call near its deadline.
 _STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
 def route_choice(route: str | None) -> str:
-    """`auto`'s choice from its route (`"llm: provider configured..."` -> `llm`), as a label
-    of bounded cardinality: `none` without a route, `other` for a choice no strategy names."""
+    """`auto`'s choice from its route (`"llm: rule: llm (from global); ..."` -> `llm`), as a
+    label of bounded cardinality: `none` without a route, `other` for a choice that is not a
+    `RouteStrategy`."""
     if route is None:
         return NO_LABEL
     choice = route.split(":", 1)[0].strip()

@@ -5,7 +5,7 @@ comparison turns off, each shown to change what the provider is asked."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import httpx2
 import pytest
@@ -16,8 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from api.llm.runtime import LlmRuntime, build_runtime
 from api.metrics import NO_LABEL, Metrics, route_choice
 from api.settings import LlmSettings, MetricsSettings, Settings
-from shared_types.enums import StrategyName
 from shared_types.llm import GenerationResult
+from shared_types.routing import RouteStrategy
 from tests.api.client import ADMIN, Api, Lifter
 from tests.api.llm_payloads import ADJUSTMENT, Provider, openai_completion, openai_error, settings
 from tests.factories import make_input
@@ -239,11 +239,11 @@ def test_each_app_counts_into_its_own_registry() -> None:
 
 @given(st.text(max_size=40))
 def test_a_route_label_is_always_a_known_choice(route: str) -> None:
-    allowed = {name.value for name in StrategyName} | {"other"}
-    assert route_choice(route) in allowed
+    assert route_choice(route) in {*get_args(RouteStrategy), "other"}
     assert route_choice(None) == NO_LABEL
 
 
-@pytest.mark.parametrize("name", [name.value for name in StrategyName])
+@pytest.mark.parametrize("name", get_args(RouteStrategy))
 def test_the_route_label_is_auto_s_choice(name: str) -> None:
-    assert route_choice(f"{name}: provider configured and accepting calls") == name
+    assert route_choice(f"{name}: rule: {name} (from global); gate: not confident") == name
+    assert route_choice(f"auto-{name}: something else") == "other"
