@@ -128,7 +128,9 @@ class DatabaseAdjustmentTier:
         try:
             found = await self._db.run(self._load, key, now)
         except SQLAlchemyError as exc:
-            _log.warning("adjustment cache: database tier unreadable (%s); a miss", type(exc))
+            _log.warning(
+                "adjustment cache: database tier unreadable (%s); a miss", type(exc).__name__
+            )
             return None
         if found is None:
             return None
