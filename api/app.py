@@ -55,6 +55,7 @@ from api.routes.common import document_replays
 from api.routes.text import valid_text_body
 from api.settings import Settings
 from api.state import AppState, StageTimes
+from training_engine.routing.gate import GateConfig
 from training_engine.strategies import StrategyRegistry
 
 __all__ = ["create_app", "create_worker_app", "operation_id"]
@@ -117,7 +118,7 @@ def create_app(
     if registry is None:
         tier = database_tier(db, settings.budgets, clock)
         runtime = build_runtime(settings.llm, database_tier=tier)
-        registry = runtime.registry()
+        registry = runtime.registry(gate=GateConfig(enabled=settings.routing.gate_enabled))
         app_metrics.watch_runtime(runtime)
     stages = StageTimes() if settings.stage_times_file else None
     state = AppState(

@@ -201,6 +201,7 @@ def _configured_registry(name: str, shadow: bool) -> StrategyRegistry:
 
     from api.llm.runtime import build_runtime, registry_for_source  # noqa: PLC0415
     from api.settings import Settings  # noqa: PLC0415
+    from training_engine.routing.gate import GateConfig  # noqa: PLC0415
 
     try:
         settings = Settings()
@@ -215,6 +216,7 @@ def _configured_registry(name: str, shadow: bool) -> StrategyRegistry:
         runtime.source,
         runtime.health(),
         shadow=shadow or settings.llm.hybrid_shadow,
+        gate=GateConfig(enabled=settings.routing.gate_enabled),
     )
 
 

@@ -656,6 +656,11 @@ class GenerationOut(BaseModel):
     reasons: list[str]
     warnings: list[str]
     notes: list[str] = Field(description="How the input was assembled (1RM source, injuries).")
+    route: str | None = Field(
+        default=None,
+        description="auto's decision and every reason for it ('llm: rule: ...; gate: ...'); "
+        "null for the other strategies.",
+    )
 
 
 # --- disruptions and rehab caps ------------------------------------------------------------------

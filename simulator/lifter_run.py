@@ -54,6 +54,7 @@ from simulator.rpe import (
 )
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.steps.calibration import calibrated
+from training_engine.ports import Routing
 from training_engine.strategies import serve
 
 __all__ = ["START", "DayTruth", "LifterResult", "RpeTable", "day_truth", "simulate_lifter"]
@@ -202,8 +203,8 @@ def _events(lifter: _Lifter, day: int, today: Day) -> None:
 
 
 def _runner(lifter: _Lifter) -> Any:
-    async def run(name: str, inp: JITInput) -> GenerationResult:
-        result = await serve(lifter.state.registry, name, inp)
+    async def run(name: str, inp: JITInput, routing: Routing | None) -> GenerationResult:
+        result = await serve(lifter.state.registry, name, inp, routing)
         lifter.captured.inputs.append(inp)
         lifter.captured.results.append(result)
         return result

@@ -21,6 +21,7 @@ from api.llm.cache import (
 from api.llm.disabled import DisabledSource
 from api.settings import LlmSettings
 from training_engine.ports import AdjustmentSource, ProviderHealth
+from training_engine.routing.gate import GateConfig
 from training_engine.strategies import (
     AutoStrategy,
     HybridStrategy,
@@ -57,20 +58,28 @@ class LlmRuntime:
     def health(self) -> ProviderHealthCheck:
         return ProviderHealthCheck(self.breaker)
 
-    def registry(self) -> StrategyRegistry:
-        return registry_for_source(self.source, self.health(), shadow=self.settings.hybrid_shadow)
+    def registry(self, *, gate: GateConfig | None = None) -> StrategyRegistry:
+        return registry_for_source(
+            self.source, self.health(), shadow=self.settings.hybrid_shadow, gate=gate
+        )
 
 
 def registry_for_source(
-    source: AdjustmentSource, health: ProviderHealth, *, shadow: bool = False
+    source: AdjustmentSource,
+    health: ProviderHealth,
+    *,
+    shadow: bool = False,
+    gate: GateConfig | None = None,
 ) -> StrategyRegistry:
-    """formula, llm, hybrid and auto over one adjustment source."""
+    """formula, llm, hybrid and auto over one adjustment source (`gate`: auto's confidence
+    gate; the default checks every condition)."""
     llm = LlmStrategy(source)
+    auto = AutoStrategy(llm, health, gate=gate)
     return (
         default_registry()
         .register("llm", lambda: llm)
         .register("hybrid", lambda: HybridStrategy(llm, shadow=shadow))
-        .register("auto", lambda: AutoStrategy(llm, health))
+        .register("auto", lambda: auto)
     )
 
 

@@ -309,6 +309,8 @@ class GenerationRow(SQLModel, table=True):
     idempotency_key: str = Field(max_length=200)
     request_hash: str = Field(max_length=64)
     jit_strategy: str = Field(max_length=20)
+    # `auto`'s decision and every reason for it (revision 0011); null for other strategies.
+    route: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     fallback_reason: str | None = Field(default=None, max_length=20)
     response_json: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc()

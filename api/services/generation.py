@@ -6,7 +6,9 @@
                             Load the state.
     compute   (no unit)     today's intensity (unending programs), assemble the JITInput, serve
                             the strategy (`training_engine.strategies.serve`): the output, the
-                            LLM call record, the hybrid comparison
+                            LLM call record, the hybrid comparison. `auto` decides with the
+                            routing facts the read loaded, and reserves and settles the budget
+                            in its own short write units (`services.routing`)
     write     (write unit)  update the session row only if it still has the version that was
                             read (status, intensity, program; the update takes the row lock),
                             insert the check-in and the generation row with the response (its
@@ -42,17 +44,22 @@ from api.services.clock import local_now
 from api.services.lifecycle import Action
 from api.services.programs import unending_signals
 from api.services.records import RecordOwner, store_records
+from api.services.routing import routing_facts, session_routing
 from api.state import AppState
 from shared_types.enums import IntensityType, StrategyName, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
+from shared_types.routing import RoutingFacts
 from training_engine.planning import primary_soreness, todays_intensity
+from training_engine.ports import Routing
 
 __all__ = ["ATTEMPTS", "StrategyRunner", "Superseded", "generate_session", "request_hash"]
 
-# Serves the named strategy on an input; returns its result with the records to store.
-StrategyRunner = Callable[[str, JITInput], Awaitable[GenerationResult]]
+# Serves the named strategy on an input (with `auto`'s routing); returns its result with the
+# records to store.
+StrategyRunner = Callable[[str, JITInput, Routing | None], Awaitable[GenerationResult]]
+AUTO = StrategyName.AUTO.value
 ATTEMPTS = 3  # reads and computes; more only when the session keeps changing meanwhile
 
 
@@ -78,6 +85,8 @@ class _Request:
 class _Read:
     target: Target
     state: LifterState
+    strategy: str  # the strategy asked for: the check-in's, else the lifter's setting
+    routing: RoutingFacts | None  # `auto`'s facts (None for the other strategies)
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,14 @@ def _read(state: AppState, request: _Request) -> _Read | tuple[str, bool]:
             standing = load_standing(unit, target.lifter_id, target.config_version)
             state.standing.put(target.lifter_id, standing)
         today = replace(target.plan, intensity=_todays_intensity(unit, target, request.checkin))
-        return _Read(target, load_state(unit, replace(target, plan=today), standing))
+        strategy = (request.checkin.strategy or StrategyName(target.strategy)).value
+        facts = (
+            routing_facts(unit, target.lifter_id, target.plan.lift, state.clock())
+            if strategy == AUTO
+            else None
+        )
+        state_now = load_state(unit, replace(target, plan=today), standing)
+        return _Read(target, state_now, strategy, facts)
 
 
 def _check_in(checkin: CheckIn) -> CheckInValues:
@@ -152,7 +168,13 @@ def _check_in(checkin: CheckIn) -> CheckInValues:
 
 
 def _response(
-    request: _Request, generation_id: str, assembled: Assembled, output: JITOutput, now: datetime
+    request: _Request,
+    generation_id: str,
+    assembled: Assembled,
+    output: JITOutput,
+    now: datetime,
+    *,
+    route: str | None,
 ) -> str:
     return GenerationOut(
         session_id=request.session_id,
@@ -166,11 +188,18 @@ def _response(
         reasons=list(output.rationale),
         warnings=list(output.warnings),
         notes=list(assembled.notes),
+        route=route,
     ).model_dump_json()
 
 
 def _stored(
-    request: _Request, read: _Read, assembled: Assembled, output: JITOutput, now: datetime
+    request: _Request,
+    read: _Read,
+    assembled: Assembled,
+    output: JITOutput,
+    now: datetime,
+    *,
+    route: str | None,
 ) -> Stored:
     """Everything the write stores, serialised here, before the lock is taken."""
     generation_id = str(uuid.uuid4())
@@ -188,8 +217,9 @@ def _stored(
         one_rm_kg=assembled.input.one_rm_kg,
         output_json=output.model_dump_json(exclude={"trace"}),
         trace_json=output.trace.model_dump_json() if output.trace is not None else None,
-        response_json=_response(request, generation_id, assembled, output, now),
+        response_json=_response(request, generation_id, assembled, output, now, route=route),
         now=now,
+        route=route,
     )
 
 
@@ -200,14 +230,19 @@ async def _compute(
     now = state.clock()
     with state.stage("assemble"):
         assembled = assemble(read.state, request.checkin, local_now(read.target.timezone, now))
-    name = (request.checkin.strategy or StrategyName(read.target.strategy)).value
+    name = read.strategy
+    routing = (
+        session_routing(state, request.lifter_id, read.routing)
+        if read.routing is not None
+        else None
+    )
     try:
         with state.stage("engine"):
-            result = await run(name, assembled.input)
+            result = await run(name, assembled.input, routing)
     except Exception as exc:
         raise GenerationFailed("the prescription could not be generated") from exc
     with state.stage("serialise"):
-        stored = _stored(request, read, assembled, result.output, now)
+        stored = _stored(request, read, assembled, result.output, now, route=result.route)
     return _Computed(stored, result, assembled.input, result.strategy or name)
 
 

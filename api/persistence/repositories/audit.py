@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from statistics import median
 from typing import TypeVar
 
 from sqlalchemy import func
@@ -10,7 +12,13 @@ from sqlmodel import col, select
 from api.persistence.db import Unit
 from api.persistence.tables import ComparisonLogRow, LlmCallRow
 
-__all__ = ["comparison_logs", "generation_records", "llm_calls"]
+__all__ = [
+    "call_expectations",
+    "comparison_logs",
+    "generation_records",
+    "llm_calls",
+    "model_calls_since",
+]
 
 RecordRow = TypeVar("RecordRow", LlmCallRow, ComparisonLogRow)
 
@@ -74,3 +82,35 @@ def comparison_logs(
         limit=limit,
         offset=offset,
     )
+
+
+EXPECTATION_WINDOW = 50  # the newest answered model calls `call_expectations` reads
+
+
+def model_calls_since(unit: Unit, lifter_id: str, since: datetime) -> int:
+    """How many model calls (cache hits left out: they cost nothing) the lifter's generations
+    made since `since`."""
+    return unit.exec(
+        select(func.count())
+        .select_from(LlmCallRow)
+        .where(
+            LlmCallRow.lifter_id == lifter_id,
+            LlmCallRow.created_at >= since,
+            col(LlmCallRow.cache_hit).is_(False),
+            col(LlmCallRow.attempts) > 0,
+        )
+    ).one()
+
+
+def call_expectations(unit: Unit) -> tuple[float | None, float | None]:
+    """The median latency (ms) and cost (USD) of the newest answered model calls (no cache hit,
+    no fallback), every lifter's: what the next call is expected to take. None: no history."""
+    rows = unit.exec(
+        select(LlmCallRow.latency_ms, LlmCallRow.cost_usd)
+        .where(col(LlmCallRow.cache_hit).is_(False), col(LlmCallRow.fallback_reason).is_(None))
+        .order_by(col(LlmCallRow.id).desc())
+        .limit(EXPECTATION_WINDOW)
+    ).all()
+    latencies = [latency for latency, _ in rows]
+    costs = [cost for _, cost in rows if cost is not None]
+    return (median(latencies) if latencies else None, median(costs) if costs else None)

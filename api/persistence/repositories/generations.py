@@ -162,6 +162,7 @@ class Stored:
     trace_json: str | None
     response_json: str
     now: datetime
+    route: str | None = None  # `auto`'s decision and its reasons
 
 
 def _profile(row: Any) -> LifterProfile:
@@ -296,6 +297,7 @@ def store_generation(unit: Unit, stored: Stored, read: SessionVersion) -> bool:
                 "jit_strategy": output.jit_strategy.value if output.jit_strategy else "formula",
                 "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
                 "response_json": stored.response_json,
+                "route": stored.route,
                 "created_at": stored.now,
             },
         )
