@@ -10,11 +10,14 @@
     jit-engine simulate --out DIR [--lifters 20] [--weeks 12] [--strategy formula|llm|hybrid|auto]
                         [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
                         [--workers 1] [--rpe-table rts|anchored]
+    jit-engine bench-gate [--lifters 200] [--weeks 12] [--seed 7]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
 the database is created and migrated on start (`--workers N`, PostgreSQL only: migrated once,
 then N uvicorn workers). `bench-api` measures it on loopback. `simulate` drives synthetic
 lifters with hidden truths through the real services on temporary databases (simulator/).
+`bench-gate` measures `auto`'s confidence gate over the simulator's daily life, with its coach
+as the model (benchmarks/routing.py).
 
 `llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
 `api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
@@ -121,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _simulate_parser(commands: Any) -> None:
+    gate = commands.add_parser(
+        "bench-gate", help="measure the confidence gate over a simulated population"
+    )
+    gate.add_argument("--lifters", type=int, default=200)
+    gate.add_argument("--weeks", type=int, default=12)
+    gate.add_argument("--seed", type=int, default=7)
     simulate = commands.add_parser("simulate", help="synthetic lifters through the services")
     simulate.add_argument("--lifters", type=int, default=20)
     simulate.add_argument("--weeks", type=int, default=12)
@@ -413,6 +422,30 @@ def _cmd_bench_api(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_bench_gate(args: argparse.Namespace, stdout: TextIO) -> int:
+    """The gate's savings over the simulator's daily life, with its coach as the model."""
+    if not 1 <= args.lifters <= 10_000 or not 1 <= args.weeks <= 52:
+        raise _UsageError("--lifters must be 1-10000 and --weeks 1-52")
+    import asyncio  # noqa: PLC0415
+    import random  # noqa: PLC0415
+
+    from benchmarks.routing import SimulatedLifter, measure_gate  # noqa: PLC0415
+    from simulator.coach import SimulatedCoach  # noqa: PLC0415
+    from simulator.daily import DailyLife  # noqa: PLC0415
+    from simulator.lifter import make_lifter  # noqa: PLC0415
+
+    def lifter(index: int, seed: int) -> SimulatedLifter:
+        spec = make_lifter(index, seed, "mixed")
+        life = DailyLife.start(spec.persona, random.Random(f"{spec.seed}:life"))
+        return SimulatedLifter(spec.persona.sex, spec.persona.one_rm_kg, life)
+
+    result = asyncio.run(
+        measure_gate(args.lifters, args.weeks, args.seed, lifter, SimulatedCoach())
+    )
+    stdout.write(json.dumps(result) + "\n")
+    return EXIT_OK
+
+
 def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not 1 <= args.lifters <= 10_000 or not 1 <= args.weeks <= 52:
         raise _UsageError("--lifters must be 1-10000 and --weeks 1-52")
@@ -458,6 +491,8 @@ def _run(
             return _cmd_bench_api(args, stdout)
         if args.command == "simulate":
             return _cmd_simulate(args, stdout, stderr)
+        if args.command == "bench-gate":
+            return _cmd_bench_gate(args, stdout)
         return _cmd_bench(args, stdin, stdout)
     except DocumentError as exc:
         stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")
