@@ -30,7 +30,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from api.persistence.types import JsonColumn, UtcDateTime
-from shared_types.routing import RouteStrategy
+from shared_types.routing import Phase, RouteStrategy
 
 __all__ = [
     "AdjustmentCacheRow",
@@ -54,6 +54,8 @@ __all__ = [
     "RateLimitRow",
     "RehabCapRow",
     "RestOverrideRow",
+    "RolloutEventRow",
+    "RolloutRow",
     "RoutingRuleRow",
     "RoutingTriggerRow",
     "SessionOutcomeRow",
@@ -291,6 +293,7 @@ class GenerationRow(SQLModel, table=True):
     __tablename__ = "generations"
     __table_args__ = (
         UniqueConstraint("lifter_id", "idempotency_key", name="uq_generations_lifter_key"),
+        Index("ix_generations_rollout", "rollout_id", "rollout_arm", "created_at"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -311,6 +314,12 @@ class GenerationRow(SQLModel, table=True):
     jit_strategy: str = Field(max_length=20)
     # `auto`'s decision and every reason for it (revision 0011); null for other strategies.
     route: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The rollout that assigned this generation an arm, and the arm (revision 0012); else null.
+    rollout_id: str | None = Field(
+        default=None,
+        sa_column=Column(String(36), ForeignKey("rollouts.id", ondelete="SET NULL"), nullable=True),
+    )
+    rollout_arm: str | None = Field(default=None, max_length=10)
     fallback_reason: str | None = Field(default=None, max_length=20)
     response_json: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc()
@@ -560,6 +569,9 @@ class SessionOutcomeRow(SQLModel, table=True):
     intensity_type: str = Field(max_length=10)
     status: str = Field(max_length=12)  # completed | skipped
     learnable: bool = False
+    # No modifier but the RPE history moved the load (F7): the lifter's usual error that day.
+    # None: unknown (no trace).
+    neutral: bool | None = None
     mean_rpe_error: float | None = None
     completion_ratio: float = 0.0
     outcome: dict[str, Any] = _json(nullable=False)
@@ -804,3 +816,78 @@ class AdjustmentCacheRow(SQLModel, table=True):
     adjustment: str = Field(sa_column=Column(Text(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
     stored_at: datetime = _utc()
+
+
+# --- rollouts (revision 0012) ---------------------------------------------------------------------
+
+PHASES = tuple(phase.value for phase in Phase)
+
+
+class RolloutRow(SQLModel, table=True):
+    """A phased rollout of a candidate strategy for one scope (`global`, `lifter:<id>` or
+    `lift:<id>:<lift>`, as for rules). Active while its phase is not `off` (a stop or a rollback
+    past shadow ends it); at most one active per scope (the partial unique index decides).
+    `phase_started_at` is when the current phase began: the SLO window and the minimum time
+    count from it. `last_verdict` is the SLO monitor's newest `SloVerdict` with both arms'
+    `SloSummary`. Changed only under a row lock; every phase change is a `RolloutEventRow`."""
+
+    __tablename__ = "rollouts"
+    __table_args__ = (
+        Index(
+            "uq_rollouts_active",
+            "scope_key",
+            unique=True,
+            sqlite_where=text("phase <> 'off'"),
+            postgresql_where=text("phase <> 'off'"),
+        ),
+        CheckConstraint(
+            f"candidate IN ({', '.join(repr(s) for s in get_args(RouteStrategy))})",
+            name="ck_rollouts_candidate",
+        ),
+        CheckConstraint(
+            f"phase IN ({', '.join(repr(p) for p in PHASES)})", name="ck_rollouts_phase"
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    scope_key: str = Field(max_length=60)
+    scope: str = Field(max_length=6)  # global | lifter | lift
+    lifter_id: str | None = Field(
+        default=None,
+        sa_column=Column(
+            String(36), ForeignKey("lifters.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    lift: str | None = Field(default=None, max_length=10)
+    candidate: str = Field(max_length=8)
+    phase: str = Field(max_length=8)
+    paused: bool = False
+    auto_advance: bool
+    min_samples: int
+    min_elapsed_s: float
+    thresholds: dict[str, Any] = _json(nullable=False)  # SloThresholds
+    last_verdict: dict[str, Any] | None = _json()
+    started_at: datetime = _utc()
+    phase_started_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class RolloutEventRow(SQLModel, table=True):
+    """One change of a rollout (its start, a phase change, a pause or resume): from and to
+    which phase, why, who (the admin's `changed_by`, or `slo-monitor`), the verdict that moved
+    it (monitor changes), and when. Append-only; the integer id orders events of one instant."""
+
+    __tablename__ = "rollout_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rollout_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("rollouts.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    from_phase: str = Field(max_length=8)
+    to_phase: str = Field(max_length=8)
+    why: str = Field(sa_column=Column(Text, nullable=False))
+    changed_by: str = Field(max_length=120)
+    verdict: dict[str, Any] | None = _json()
+    created_at: datetime = _utc()
