@@ -9,7 +9,7 @@ and what was learnt from it are stored together or not at all. The learning itse
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,8 +53,12 @@ from shared_types.feedback import (
 from shared_types.outputs import JITOutput, PlannedSet
 from shared_types.trace import PrescriptionTrace
 from training_engine.feedback.calibration import (
+    BASELINE_WINDOW,
+    ModifierEffect,
     accept,
     applied_calibrations,
+    baseline_error,
+    is_neutral,
     learn,
     modifier_effects,
 )
@@ -89,6 +93,15 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
     output_doc, trace_doc, snapshot = feedback.prescription_documents(unit, row.id)
     output = JITOutput.model_validate(output_doc) if output_doc is not None else None
     skipped = row.status == "skipped"
+    sent = {
+        CalibrationSource(k): float(v)
+        for k, v in ((snapshot or {}).get("modifier_calibrations") or {}).items()
+    }
+    effects = (
+        modifier_effects(PrescriptionTrace.model_validate(trace_doc), sent)
+        if trace_doc is not None
+        else None
+    )
     result = session_outcome(
         session_id=row.id,
         lift=Lift(row.primary_lift),
@@ -106,6 +119,7 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
         "intensity_type": result.intensity_type.value,
         "status": result.status,
         "learnable": result.learnable,
+        "neutral": is_neutral(effects) if effects is not None else None,
         "mean_rpe_error": result.mean_rpe_error,
         "completion_ratio": result.completion_ratio,
         "outcome": result.model_dump(mode="json"),
@@ -120,9 +134,8 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
     save(unit, stored)
     if skipped:
         return
-    if learning and result.learnable and trace_doc is not None:
-        sent = (snapshot or {}).get("modifier_calibrations") or {}
-        _learn(unit, row.lifter_id, result, trace_doc=trace_doc, sent=sent, now=now)
+    if learning and result.learnable and effects is not None:
+        _learn(unit, row.lifter_id, result, effects, now=now)
     _refresh_suggestions(unit, row.lifter_id, now)
 
 
@@ -146,21 +159,27 @@ def _learn(
     unit: Unit,
     lifter_id: str,
     result: SessionOutcome,
+    effects: Sequence[ModifierEffect],
     *,
-    trace_doc: Mapping[str, Any],
-    sent: Mapping[str, float],
     now: datetime,
 ) -> None:
     states = {CalibrationSource(s.source): s for s in feedback.calibration_states(unit, lifter_id)}
     rows = {source: CalibrationRow.model_validate(s.document) for source, s in states.items()}
-    applied = {CalibrationSource(k): float(v) for k, v in sent.items()}
-    effects = modifier_effects(PrescriptionTrace.model_validate(trace_doc), applied)
+    baseline = baseline_error(
+        feedback.neutral_errors(
+            unit,
+            lifter_id,
+            result.intensity_type.value,
+            other_than=result.session_id,
+            limit=BASELINE_WINDOW,
+        )
+    )
     dismissed = {
         source: s.dismissed_at_samples
         for source, s in states.items()
         if s.dismissed_at_samples is not None
     }
-    step = learn(rows, result, effects, dismissed=dismissed)
+    step = learn(rows, result, effects, baseline=baseline, dismissed=dismissed)
     before = applied_calibrations(rows.values())
     for source in step.changed:
         learnt = step.rows[source]

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("intensity_type", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("learnable", sa.Boolean(), nullable=False),
+        sa.Column("neutral", sa.Boolean(), nullable=True),
         sa.Column("mean_rpe_error", sa.Float(), nullable=True),
         sa.Column("completion_ratio", sa.Float(), nullable=False),
         sa.Column("outcome", JSON, nullable=False),

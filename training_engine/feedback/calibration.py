@@ -9,7 +9,9 @@ The reference keeps, per modifier source, a running mean of the session RPE erro
 * F3 old sessions fade (exponentially weighted mean and variance);
 * F4 the error is learnt as if uncalibrated, so a reached suggestion is a fixed point;
 * F5 an automatic change moves at most `TRUST_REGION` per session;
-* F6 nothing is auto-applied the evidence does not support, nor any change of direction.
+* F6 nothing is auto-applied the evidence does not support, nor any change of direction;
+* F7 the lifter's usual error on days no modifier moved the load (the baseline) is not the
+  modifiers': only the difference from it is learnt.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ __all__ = [
     "ModifierEffect",
     "accept",
     "applied_calibrations",
+    "baseline_error",
     "confidence_for",
+    "is_neutral",
     "learn",
     "modifier_effects",
     "responsibility",
@@ -64,6 +68,7 @@ DEADBAND = 0.005  # F6: a smaller difference from the applied adjustment is left
 INTERVAL_Z = 1.96  # F6: ~95 % interval of the mean bias (normal quantile, see `_critical`)
 RECOMMEND_MIN_CHANGE = 0.01  # a smaller proposed change is not worth a person's attention
 RE_RAISE_AFTER = 5  # new samples before a dismissed recommendation may be raised again
+BASELINE_WINDOW = 3  # F7: the newest neutral sessions of the same intensity the baseline reads
 # The sources the pipeline calibrates (readiness, cycle-phase and soreness steps).
 CALIBRATED_SOURCES = frozenset(
     {CalibrationSource.READINESS, CalibrationSource.CYCLE_PHASE, CalibrationSource.SORENESS}
@@ -153,6 +158,23 @@ def uncalibrated_error(observed: float, effects: Sequence[ModifierEffect]) -> fl
     return observed - shift / LOAD_PER_RPE
 
 
+def is_neutral(effects: Sequence[ModifierEffect]) -> bool:
+    """F7: no modifier but the RPE history moved the load by `MIN_EFFECT` or more: what the
+    lifter reports that day is their usual error (the RPE-history step reacts to that error; it
+    is not a state of the lifter)."""
+    return all(
+        e.source is CalibrationSource.RPE_HISTORY or abs(1.0 - e.default_multiplier) < MIN_EFFECT
+        for e in effects
+    )
+
+
+def baseline_error(neutral_errors: Sequence[float]) -> float:
+    """F7: the lifter's usual RPE error, the mean of the newest neutral sessions' errors of the
+    same intensity (given newest first); 0 without any."""
+    window = neutral_errors[:BASELINE_WINDOW]
+    return sum(window) / len(window) if window else 0.0
+
+
 def confidence_for(samples: int) -> Confidence:
     """The reference's confidence by sample count: 20 high, 10 medium, 5 low, else exploring."""
     return next((c for least, c in CONFIDENCE_FROM if samples >= least), Confidence.EXPLORING)
@@ -163,12 +185,15 @@ def learn(
     outcome: SessionOutcome,
     effects: Sequence[ModifierEffect],
     *,
+    baseline: float = 0.0,
     dismissed: Mapping[CalibrationSource, int] = _NO_DISMISSALS,
 ) -> LearningStep:
     """Fold one outcome into the calibration rows (rows unchanged when it teaches nothing).
 
-    `dismissed` maps a source to its sample count when the lifter last dismissed a
-    recommendation; none is raised again for it before `RE_RAISE_AFTER` more samples.
+    `baseline` is the lifter's usual error on neutral days (F7, `baseline_error`): only the
+    session's difference from it is the modifiers'. `dismissed` maps a source to its sample
+    count when the lifter last dismissed a recommendation; none is raised again for it before
+    `RE_RAISE_AFTER` more samples.
     """
     label = f"Session {outcome.session_id}"
     if not outcome.learnable or outcome.mean_rpe_error is None:
@@ -177,7 +202,7 @@ def learn(
     shares = responsibility(effects)
     if not shares:
         return _unchanged(rows, f"{label} teaches no calibration: no modifier moved the load.")
-    error = uncalibrated_error(outcome.mean_rpe_error, effects)
+    error = uncalibrated_error(outcome.mean_rpe_error - baseline, effects)
     result = dict(rows)
     changed: list[CalibrationSource] = []
     recommendations: dict[CalibrationSource, CalibrationRecommendation] = {}

@@ -25,6 +25,7 @@ __all__ = [
     "advice",
     "calibration_states",
     "latest_advice",
+    "neutral_errors",
     "outcome",
     "outcome_page",
     "own_advice",
@@ -94,6 +95,29 @@ def recent_outcomes(unit: Unit, lifter_id: str, limit: int) -> list[SessionOutco
             .limit(limit)
         ).all()
     )
+
+
+def neutral_errors(
+    unit: Unit, lifter_id: str, intensity_type: str, *, other_than: str, limit: int
+) -> list[float]:
+    """The mean RPE errors of the lifter's newest learnable neutral sessions of this intensity
+    (F7's baseline), newest first, leaving out session `other_than`."""
+    rows = unit.exec(
+        select(SessionOutcomeRow.mean_rpe_error)
+        .where(
+            SessionOutcomeRow.lifter_id == lifter_id,
+            SessionOutcomeRow.intensity_type == intensity_type,
+            SessionOutcomeRow.session_id != other_than,
+            col(SessionOutcomeRow.learnable).is_(True),
+            col(SessionOutcomeRow.neutral).is_(True),
+            col(SessionOutcomeRow.mean_rpe_error).is_not(None),
+        )
+        .order_by(
+            col(SessionOutcomeRow.recorded_at).desc(), col(SessionOutcomeRow.session_id).desc()
+        )
+        .limit(limit)
+    ).all()
+    return [error for error in rows if error is not None]
 
 
 def calibration_states(unit: Unit, lifter_id: str) -> list[CalibrationStateRow]:

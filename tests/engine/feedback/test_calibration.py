@@ -29,7 +29,9 @@ from training_engine.feedback.calibration import (
     ModifierEffect,
     accept,
     applied_calibrations,
+    baseline_error,
     confidence_for,
+    is_neutral,
     learn,
     modifier_effects,
     responsibility,
@@ -240,6 +242,32 @@ def test_f4_learning_does_not_undo_itself() -> None:
     learnt = step.rows[SORENESS]
     assert learnt.evidence.mean_bias == pytest.approx(1.0)
     assert learnt.applied_adjustment == -0.05  # the reference would learn 0 and drift back
+
+
+def test_f7_the_lifters_usual_error_is_not_the_modifiers() -> None:
+    # Every session runs 1.5 RPE easy (the table's bias for this lifter); on poor-sleep days the
+    # lifter is also 1.0 RPE harder than the default cut expects: the modifier's part is +1.0.
+    effect = [ModifierEffect(READINESS, 0.95, 0.95)]
+    with_baseline = learn({}, outcome(-0.5), effect, baseline=baseline_error([-1.5, -1.5]))
+    without = learn({}, outcome(-0.5), effect)
+    assert with_baseline.rows[READINESS].evidence.mean_bias == pytest.approx(1.0)
+    assert with_baseline.rows[READINESS].suggested_adjustment == pytest.approx(-0.05)
+    # Without the baseline the bias reads -0.5: the cut would be softened, the wrong way.
+    assert without.rows[READINESS].suggested_adjustment > 0
+
+
+def test_f7_the_baseline_is_the_mean_of_the_newest_neutral_sessions() -> None:
+    assert baseline_error([]) == 0.0
+    assert baseline_error([-1.0, -2.0]) == -1.5
+    assert baseline_error([-1.0, -2.0, -3.0, 9.0]) == -2.0  # the newest three
+
+
+def test_f7_a_neutral_day_is_one_no_modifier_but_the_rpe_history_moved() -> None:
+    assert is_neutral([])
+    assert is_neutral([ModifierEffect(RPE_HISTORY, 0.95, 0.95)])
+    assert is_neutral([ModifierEffect(READINESS, 0.99, 0.99)])  # under MIN_EFFECT
+    assert not is_neutral([ModifierEffect(READINESS, 0.975, 0.975)])
+    assert not is_neutral([ModifierEffect(CalibrationSource.DISRUPTION, 0.9, 0.9)])
 
 
 def test_f5_an_automatic_change_moves_at_most_the_trust_region() -> None:
