@@ -42,7 +42,15 @@ from shared_types.feedback import (
 from shared_types.inputs import JITInput, RestOverride
 from shared_types.llm import BreakerState, Divergence
 from shared_types.outputs import JITOutput
-from shared_types.routing import EffectiveRule, RouteRule, RouteStrategy
+from shared_types.routing import (
+    EffectiveRule,
+    Phase,
+    RouteRule,
+    RouteStrategy,
+    SloSummary,
+    SloThresholds,
+    SloVerdict,
+)
 from shared_types.trace import PrescriptionTrace
 from training_engine.formulas.rounding import PLATES_KG
 from training_engine.planning import VolumeStatus
@@ -1007,3 +1015,89 @@ class TriggerOut(BaseModel):
 
 class TriggerPage(Page[TriggerOut]):
     """A page of active `TriggerOut`, newest first."""
+
+
+# --- rollouts (issue 11) ----------------------------------------------------------------------
+
+ROLLOUT_WINDOW = 200
+"""The SLO window: the newest generations per arm since the phase began (so `min_samples` is
+at most this)."""
+
+CandidateStrategy = Literal["llm", "hybrid", "shadow"]
+
+
+class RolloutStart(ChangeNote):
+    candidate: CandidateStrategy = Field(
+        description="What the candidate arm serves; the control arm serves the formula."
+    )
+    lifter_id: Annotated[
+        Text | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    ] = Field(default=None, description="Null: the global scope; else this lifter's.")
+    lift: Lift | None = Field(default=None, description="With a lifter: one lift of it.")
+    thresholds: SloThresholds = Field(default_factory=SloThresholds)
+    auto_advance: bool = Field(
+        default=False,
+        description="Advance a phase when the SLOs hold over min_samples and min_elapsed_s.",
+    )
+    min_samples: Annotated[int, Field(ge=1, le=ROLLOUT_WINDOW, strict=True)] = Field(
+        description="Generations each arm needs before a verdict (and before an advance)."
+    )
+    min_elapsed_s: Annotated[float, Field(ge=0, le=90 * 86_400)] = Field(
+        description="Seconds a phase runs before it advances automatically."
+    )
+
+    @model_validator(mode="after")
+    def _lift_needs_lifter(self) -> RolloutStart:
+        if self.lift is not None and self.lifter_id is None:
+            raise ValueError("a lift scope needs a lifter_id")
+        return self
+
+
+class SloCheck(BaseModel):
+    """One SLO evaluation: the verdict and the two arms' windows it was made from."""
+
+    verdict: SloVerdict
+    candidate: SloSummary
+    control: SloSummary
+
+
+class RolloutOut(BaseModel):
+    id: str
+    scope: Literal["global", "lifter", "lift"]
+    lifter_id: str | None
+    lift: Lift | None
+    candidate: CandidateStrategy
+    phase: Phase = Field(description="off: stopped, or rolled back past shadow.")
+    paused: bool = Field(
+        description="Paused: every lifter is served as the control, nothing moves by itself."
+    )
+    auto_advance: bool
+    min_samples: int
+    min_elapsed_s: float
+    thresholds: SloThresholds
+    started_at: datetime
+    phase_started_at: datetime
+    updated_at: datetime
+    window: SloCheck = Field(description="The current phase's window per arm, evaluated now.")
+    last_check: SloCheck | None = Field(
+        description="The SLO monitor's newest check (after the rollout's latest generation)."
+    )
+
+
+class RolloutPage(Page[RolloutOut]):
+    """A page of `RolloutOut`, newest first."""
+
+
+class RolloutEventOut(BaseModel):
+    id: int
+    rollout_id: str
+    from_phase: Phase
+    to_phase: Phase
+    why: str
+    changed_by: str = Field(description="The admin's changed_by, or slo-monitor.")
+    check: SloCheck | None = Field(description="The SLO check that moved it (the monitor's).")
+    created_at: datetime
+
+
+class RolloutEventPage(Page[RolloutEventOut]):
+    """A page of `RolloutEventOut`, newest first."""

@@ -39,7 +39,7 @@ from api.persistence.repositories import generations
 from api.persistence.repositories.generations import CheckInValues, Earlier, Stored
 from api.persistence.repositories.state import Target, load_standing, load_state
 from api.schemas import CheckIn, GenerationOut
-from api.services import lifecycle
+from api.services import lifecycle, rollouts
 from api.services.clock import local_now
 from api.services.lifecycle import Action
 from api.services.programs import unending_signals
@@ -87,6 +87,7 @@ class _Read:
     state: LifterState
     strategy: str  # the strategy asked for: the check-in's, else the lifter's setting
     routing: RoutingFacts | None  # `auto`'s facts (None for the other strategies)
+    rollout: rollouts.Assignment | None  # `auto`'s rollout arm, if a rollout applies
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,15 @@ def _read(state: AppState, request: _Request) -> _Read | tuple[str, bool]:
             state.standing.put(target.lifter_id, standing)
         today = replace(target.plan, intensity=_todays_intensity(unit, target, request.checkin))
         strategy = (request.checkin.strategy or StrategyName(target.strategy)).value
+        auto = strategy == AUTO
+        rollout = rollouts.assignment(unit, target.lifter_id, target.plan.lift) if auto else None
         facts = (
-            routing_facts(unit, target.lifter_id, target.plan.lift, state.clock())
-            if strategy == AUTO
+            routing_facts(unit, target.lifter_id, target.plan.lift, state.clock(), rollout)
+            if auto
             else None
         )
         state_now = load_state(unit, replace(target, plan=today), standing)
-        return _Read(target, state_now, strategy, facts)
+        return _Read(target, state_now, strategy, facts, rollout)
 
 
 def _check_in(checkin: CheckIn) -> CheckInValues:
@@ -220,6 +223,8 @@ def _stored(
         response_json=_response(request, generation_id, assembled, output, now, route=route),
         now=now,
         route=route,
+        rollout_id=None if read.rollout is None else read.rollout.rollout_id,
+        rollout_arm=None if read.rollout is None else read.rollout.arm,
     )
 
 
@@ -281,7 +286,10 @@ async def generate_session(
             return read  # the stored answer to this key
         computed = await _compute(state, run, request, read)
         try:
-            return await state.db.run(_write, state, read, computed)
+            answer = await state.db.run(_write, state, read, computed)
         except _Changed:
             continue
+        if read.rollout is not None:  # its own write unit; never fails the generation
+            await state.db.run(rollouts.check_slo, state, read.rollout.rollout_id)
+        return answer
     raise Conflict("the session kept changing while it was generated; try again")

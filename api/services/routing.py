@@ -21,10 +21,11 @@ from api.persistence.db import Unit
 from api.persistence.repositories import audit, routing_rules
 from api.services import budgets
 from api.services.budgets import Reservation
+from api.services.rollouts import Assignment
 from api.state import AppState
 from shared_types.enums import Lift
 from shared_types.llm import LlmCallRecord
-from shared_types.routing import RoutingFacts
+from shared_types.routing import EffectiveRule, RoutingFacts
 from training_engine.ports import Routing
 from training_engine.routing.rules import effective_rule
 
@@ -35,18 +36,32 @@ __all__ = ["PROMPT_CHARS_ESTIMATE", "DatabaseBudget", "routing_facts", "session_
 PROMPT_CHARS_ESTIMATE = 4096
 
 
-def routing_facts(unit: Unit, lifter_id: str, lift: Lift, now: datetime) -> RoutingFacts:
-    """The rule, the manual trigger and the day's calls for this lifter and lift."""
+def routing_facts(
+    unit: Unit, lifter_id: str, lift: Lift, now: datetime, rollout: Assignment | None = None
+) -> RoutingFacts:
+    """The rule, the manual trigger and the day's calls for this lifter and lift, and the arm
+    of the rollout that applies (`services.rollouts.assignment`), if any."""
     inputs = routing_rules.routing_inputs(unit, lifter_id, lift.value)
     day_start = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
     latency, cost = audit.call_expectations(unit)
+    rule = effective_rule(inputs.global_rule, inputs.lifter_rule, inputs.lift_rule)
     return RoutingFacts(
-        rule=effective_rule(inputs.global_rule, inputs.lifter_rule, inputs.lift_rule),
+        rule=_candidate_rule(rule, rollout),
         manual=inputs.manual,
+        rollout_arm=None if rollout is None else rollout.arm,
         calls_today=audit.model_calls_since(unit, lifter_id, day_start),
         expected_latency_ms=latency,
         expected_cost=cost,
     )
+
+
+def _candidate_rule(rule: EffectiveRule, rollout: Assignment | None) -> EffectiveRule:
+    """For the candidate arm the rollout's candidate is the strategy `auto` serves (from the
+    rollout's scope); the control and shadow arms keep the rule (`decide` serves them)."""
+    if rollout is None or rollout.arm != "candidate":
+        return rule
+    sources = {**rule.sources, "strategy": rollout.scope}
+    return rule.model_copy(update={"strategy": rollout.candidate, "sources": sources})
 
 
 @dataclass

@@ -163,6 +163,8 @@ class Stored:
     response_json: str
     now: datetime
     route: str | None = None  # `auto`'s decision and its reasons
+    rollout_id: str | None = None  # the rollout that assigned `auto` an arm, and the arm
+    rollout_arm: str | None = None
 
 
 def _profile(row: Any) -> LifterProfile:
@@ -298,6 +300,8 @@ def store_generation(unit: Unit, stored: Stored, read: SessionVersion) -> bool:
                 "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
                 "response_json": stored.response_json,
                 "route": stored.route,
+                "rollout_id": stored.rollout_id,
+                "rollout_arm": stored.rollout_arm,
                 "created_at": stored.now,
             },
         )
