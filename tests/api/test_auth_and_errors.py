@@ -56,6 +56,15 @@ ADMIN_ROUTES = [
     ("POST", "/v1/admin/routing/triggers"),
     ("GET", "/v1/admin/routing/triggers"),
     ("DELETE", "/v1/admin/routing/triggers/{trigger_id}"),
+    ("POST", "/v1/admin/rollouts"),
+    ("GET", "/v1/admin/rollouts"),
+    ("GET", "/v1/admin/rollouts/{rollout_id}"),
+    ("POST", "/v1/admin/rollouts/{rollout_id}/advance"),
+    ("POST", "/v1/admin/rollouts/{rollout_id}/pause"),
+    ("POST", "/v1/admin/rollouts/{rollout_id}/resume"),
+    ("POST", "/v1/admin/rollouts/{rollout_id}/rollback"),
+    ("POST", "/v1/admin/rollouts/{rollout_id}/stop"),
+    ("GET", "/v1/admin/rollouts/{rollout_id}/events"),
 ]
 WRONG = {"Authorization": "Bearer jit_not-a-real-token"}
 
@@ -119,10 +128,12 @@ def test_admin_routes_refuse_lifters(api: Api, method: str, path: str) -> None:
     url = path.replace("{id}", lifter.id).replace("{decision}", "accept")
     # An id the lifter does not have: the admin passes auth and is told it is not found.
     admitted = (404,) if "{recommendation_id}" in url else (200, 201, 204)
-    if "/routing/" in url:  # past auth: no rule is set yet (404), no who and why (422)
+    # Past auth: no rule is set yet or no such rollout (404), no who and why in the body (422).
+    if "/routing/" in url or "/rollouts" in url:
         admitted = (200, 404, 422)
     url = url.replace("{recommendation_id}", "no-such")
     url = url.replace("{lift}", "squat").replace("{trigger_id}", "no-such")
+    url = url.replace("{rollout_id}", "no-such")
     body = {"name": "x"} if method == "POST" else None
     assert api.client.request(method, url, json=body).status_code == 401
     assert api.client.request(method, url, json=body, headers=WRONG).status_code == 401
