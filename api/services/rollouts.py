@@ -33,7 +33,7 @@ from api.errors import Conflict, NotFound
 from api.persistence.db import Unit
 from api.persistence.repositories import rollouts as repo
 from api.persistence.repositories.lifters import lifter
-from api.persistence.repositories.routing_rules import GLOBAL, trigger_key
+from api.persistence.repositories.routing_rules import GLOBAL, ScopeKind, trigger_key
 from api.persistence.tables import RolloutEventRow, RolloutRow
 from api.schemas import (
     ROLLOUT_WINDOW,
@@ -95,8 +95,12 @@ def assignment(unit: Unit, lifter_id: str, lift: Lift) -> Assignment | None:
     arm = "control" if row.paused else serving_arm(lifter_id, row.id, Phase(row.phase))
     if arm is None:  # not reached: an active rollout is never off
         return None
-    scope: RuleSource = "lift" if row.lift else "lifter" if row.lifter_id else "global"
-    return Assignment(row.id, arm, _candidate(row), scope)
+    return Assignment(row.id, arm, _candidate(row), _scope(row))
+
+
+def _scope(row: RolloutRow) -> ScopeKind:
+    scopes: dict[str, ScopeKind] = {"global": "global", "lifter": "lifter", "lift": "lift"}
+    return scopes[row.scope]
 
 
 def _candidate(row: RolloutRow) -> CandidateStrategy:
@@ -126,7 +130,7 @@ def _out(unit: Unit, row: RolloutRow) -> RolloutOut:
     last = None if row.last_verdict is None else SloCheck.model_validate(row.last_verdict)
     return RolloutOut(
         id=row.id,
-        scope="lift" if row.lift else "lifter" if row.lifter_id else "global",
+        scope=_scope(row),
         lifter_id=row.lifter_id,
         lift=None if row.lift is None else Lift(row.lift),
         candidate=_candidate(row),
@@ -287,7 +291,7 @@ def _roll_back(row: RolloutRow) -> _Move:
 
 def _stop(row: RolloutRow) -> _Move:
     phase = _active(row)
-    return _Move(Phase.OFF, row.paused, f"stopped in {phase}")
+    return _Move(Phase.OFF, False, f"stopped in {phase}")
 
 
 def _pause(row: RolloutRow) -> _Move:

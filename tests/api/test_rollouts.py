@@ -71,9 +71,9 @@ def make(make_api: Any) -> Iterator[Callable[..., Api]]:
         return api
 
     yield build
-    for api in built[:1]:
-        for rollout in _ok(_send(api, "GET", BASE, active=True, limit=200))["items"]:
-            _move(api, rollout, "stop")
+    if built:
+        for rollout in _ok(_send(built[0], "GET", BASE, active=True, limit=200))["items"]:
+            _move(built[0], rollout, "stop")
 
 
 def test_start_pause_resume_advance_roll_back_and_stop_through_the_api(
@@ -243,3 +243,21 @@ def test_a_failing_slo_check_never_fails_the_generation(
     row = _generation(api, who, sid, POOR_NIGHT, "still-served")
     assert (row.rollout_id, row.rollout_arm) == (rollout["id"], "shadow")
     assert f"the SLO check of rollout {rollout['id']} failed" in caplog.text
+
+
+def test_the_most_specific_rollout_applies_and_its_candidate_serves(
+    make: Callable[..., Api],
+) -> None:
+    api = make(registry=_registry(FakeSource()))
+    who, sid = _ready(api)
+    everyone = _start(api)  # global, in shadow
+    own = _start(api, lifter_id=who.id, candidate="hybrid")
+    for _ in range(3):
+        _move(api, own, "advance")  # general: every lifter of the scope is a candidate
+    row = _generation(api, who, sid, POOR_NIGHT, "own")
+    assert (row.rollout_id, row.rollout_arm) == (own["id"], "candidate")
+    assert (row.route or "").startswith("hybrid: rule: hybrid (from lifter)")
+    assert (row.route or "").endswith("rollout candidate arm: hybrid serves")
+    other, other_sid = _ready(api)
+    row = _generation(api, other, other_sid, POOR_NIGHT, "other")
+    assert (row.rollout_id, row.rollout_arm) == (everyone["id"], "shadow")
