@@ -1,14 +1,18 @@
-"""Two uvicorn workers share one daily model budget through PostgreSQL (issue 11, "Scale").
+"""Uvicorn workers of two servers share one daily model budget through PostgreSQL (issue 11,
+"Scale").
 
-`jit-engine serve --workers 2` runs against a temporary PostgreSQL database, with the
-OpenAI-compatible provider pointed at a fake model server on loopback. One lifter, whose
-per-day token budget holds three calls and a half, asks for generations of twelve sessions at
-once, each over its own connection (so the kernel hands them to either worker), with a check-in
-that fails the confidence gate (sleep 1/5), so `auto` asks the model every time. The fake model
-reports exactly the reserved estimate as its usage, so a settled call frees nothing and the
-number of granted calls does not depend on timing: exactly floor(limit / estimate) model calls
-reach the model, every other generation falls back labelled `budget_exhausted`, and the admin's
-view of the budget never shows used + reserved above the limit.
+`jit-engine serve --workers 2` and a second, one-worker `jit-engine serve` on another port run
+against one temporary PostgreSQL database, with the OpenAI-compatible provider pointed at a fake
+model server on loopback. (Which of one server's workers takes a connection is the kernel's
+choice, and it is lopsided: 12/0 and 11/1 splits were seen; the second server is what makes
+"requests at two processes" certain.) One lifter, whose per-day token budget holds three calls
+and a half, asks for generations of twelve sessions at once, alternately at the two servers,
+with a check-in that fails the confidence gate (sleep 1/5), so `auto` asks the model every time.
+The fake model reports exactly the reserved estimate as its usage, so a settled call frees
+nothing and the number of granted calls does not depend on timing: exactly floor(limit /
+estimate) model calls reach the model (per-process budgets would grant three per server),
+every other generation falls back labelled `budget_exhausted`, and the admin's view of the
+budget never shows used + reserved above the limit.
 
 PostgreSQL only (SQLite has one writer): it runs where TEST_DATABASE_URL is set (CI sets it) and
 is skipped only where it is not.
@@ -25,7 +29,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -110,10 +116,59 @@ def database() -> Iterator[str]:
         yield url
 
 
+@dataclass
+class _Server:
+    """`jit-engine serve` on loopback; each worker writes its stage times, with its generation
+    count, to `<stages>.<pid>` when it stops."""
+
+    base: str
+    stages: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def generations_per_worker(self) -> list[int]:
+        """After `stop`: how many generations each worker served."""
+        files = self.stages.parent.glob(f"{self.stages.name}.*")
+        return sorted(json.loads(f.read_text(encoding="utf-8"))["generations"] for f in files)
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    admin: str
+    servers: tuple[_Server, ...]
+
+
+def _start(env: dict[str, str], stages: Path, workers: int) -> _Server:
+    port = free_port()
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"]
+    process = subprocess.Popen(
+        [*command, "--workers", str(workers)],
+        env={**env, "JIT_STAGE_TIMES_FILE": str(stages)},
+        stdout=subprocess.DEVNULL,
+    )
+    server = _Server(f"http://127.0.0.1:{port}", stages, process)
+    try:
+        _wait_ready(server.base, process)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
 @pytest.fixture
-def server(database: str, fake_model: str) -> Iterator[tuple[str, str]]:
-    """`jit-engine serve --workers 2` on loopback: (base URL, admin token)."""
-    port, admin = free_port(), secrets.token_hex(16)
+def cluster(database: str, fake_model: str, tmp_path: Path) -> Iterator[_Cluster]:
+    """`serve --workers 2` and a second one-worker `serve` on another port, one database (the
+    first migrates it; the second finds it current)."""
+    admin = secrets.token_hex(16)
     env = {
         **os.environ,
         **LLM_ENV,
@@ -123,19 +178,14 @@ def server(database: str, fake_model: str) -> Iterator[tuple[str, str]]:
         "JIT_RATE_LIMIT__GENERATIONS_PER_MINUTE": "0",
         "JIT_BUDGETS__LIFTER_DAILY_TOKENS": str(LIMIT),
     }
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"]
-    process = subprocess.Popen([*command, "--workers", "2"], env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    servers: list[_Server] = []
     try:
-        _wait_ready(base, process)
-        yield base, admin
+        servers.append(_start(env, tmp_path / "two-workers", workers=2))
+        servers.append(_start(env, tmp_path / "one-worker", workers=1))
+        yield _Cluster(admin, tuple(servers))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for server in servers:
+            server.stop()
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -172,33 +222,41 @@ def _lifter(base: str, admin: str) -> tuple[str, dict[str, str], list[str]]:
     return made.json()["lifter"]["id"], auth, sessions
 
 
+def _admin_view(cluster: _Cluster, lifter_id: str, turn: int) -> httpx.Request:
+    """The admin's view of the lifter's budget, asked of each server in turn."""
+    return httpx.Request(
+        "GET",
+        f"{cluster.servers[turn % len(cluster.servers)].base}/v1/admin/budgets",
+        params={"lifter_id": lifter_id},
+        headers={"Authorization": f"Bearer {cluster.admin}"},
+    )
+
+
 async def _generate_all(
-    base: str, admin: str, lifter_id: str, auth: dict[str, str], sessions: list[str]
+    cluster: _Cluster, lifter_id: str, auth: dict[str, str], sessions: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every generation at once, each on a fresh connection, while the admin's budget view is
+    """Every generation at once, alternately at each server, while the admin's budget view is
     polled; (the generation bodies, every budget observed)."""
     seen: list[dict[str, Any]] = []
     done = asyncio.Event()
-    fresh = httpx.Limits(max_keepalive_connections=0)
-    async with (
-        httpx.AsyncClient(base_url=base, timeout=60.0, limits=fresh) as http,
-        httpx.AsyncClient(base_url=base, timeout=30.0) as admin_http,
-    ):
+    async with httpx.AsyncClient(timeout=60.0) as http:
+
+        async def view(turn: int) -> None:
+            response = await http.send(_admin_view(cluster, lifter_id, turn))
+            response.raise_for_status()
+            seen.append(response.json()["lifter_budget"])
 
         async def poll() -> None:
+            turn = 0
             while not done.is_set():
-                view = await admin_http.get(
-                    "/v1/admin/budgets",
-                    params={"lifter_id": lifter_id},
-                    headers={"Authorization": f"Bearer {admin}"},
-                )
-                view.raise_for_status()
-                seen.append(view.json()["lifter_budget"])
+                await view(turn)
+                turn += 1
                 await asyncio.sleep(0.02)
 
-        async def generate(session_id: str) -> dict[str, Any]:
+        async def generate(turn: int, session_id: str) -> dict[str, Any]:
+            server = cluster.servers[turn % len(cluster.servers)]
             response = await http.post(
-                f"/v1/me/sessions/{session_id}/generate",
+                f"{server.base}/v1/me/sessions/{session_id}/generate",
                 json=POOR_NIGHT,
                 headers={**auth, "Idempotency-Key": secrets.token_hex(8)},
             )
@@ -208,39 +266,31 @@ async def _generate_all(
 
         poller = asyncio.create_task(poll())
         try:
-            bodies = await asyncio.gather(*(generate(s) for s in sessions))
+            bodies = await asyncio.gather(*(generate(i, s) for i, s in enumerate(sessions)))
         finally:
             done.set()
             await poller
-        final = await admin_http.get(
-            "/v1/admin/budgets",
-            params={"lifter_id": lifter_id},
-            headers={"Authorization": f"Bearer {admin}"},
-        )
-        final.raise_for_status()
-        seen.append(final.json()["lifter_budget"])
+        await view(0)
     return list(bodies), seen
 
 
-def test_two_workers_grant_exactly_the_calls_one_shared_budget_holds(
-    server: tuple[str, str],
+def test_workers_of_two_servers_grant_exactly_the_calls_one_shared_budget_holds(
+    cluster: _Cluster,
 ) -> None:
-    base, admin = server
-    lifter_id, auth, sessions = _lifter(base, admin)
-    bodies, seen = asyncio.run(_generate_all(base, admin, lifter_id, auth, sessions))
+    lifter_id, auth, sessions = _lifter(cluster.servers[0].base, cluster.admin)
+    bodies, seen = asyncio.run(_generate_all(cluster, lifter_id, auth, sessions))
 
     served = sorted((b["jit_strategy"], b["fallback_reason"]) for b in bodies)
     granted = LIMIT // ESTIMATE
     assert granted == CALLS
-    assert (
-        served
-        == [("formula_fallback", "budget_exhausted")] * (GENERATIONS - granted)
-        + [("llm", None)] * granted
-    )
+    exhausted = ("formula_fallback", "budget_exhausted")
+    assert served == [exhausted] * (GENERATIONS - granted) + [("llm", None)] * granted
     assert _FakeModel.calls == granted
     assert all(b["used_tokens"] + b["reserved_tokens"] <= LIMIT for b in seen)
-    assert (seen[-1]["limit_tokens"], seen[-1]["used_tokens"], seen[-1]["reserved_tokens"]) == (
-        LIMIT,
-        granted * ESTIMATE,
-        0,
-    )
+    final = (seen[-1]["limit_tokens"], seen[-1]["used_tokens"], seen[-1]["reserved_tokens"])
+    assert final == (LIMIT, granted * ESTIMATE, 0)
+    # Both servers generated half each; the --workers 2 server's two workers both ran.
+    for server in cluster.servers:
+        server.stop()
+    two, one = (server.generations_per_worker() for server in cluster.servers)
+    assert (len(two), sum(two), one) == (2, GENERATIONS // 2, [GENERATIONS // 2])
