@@ -125,6 +125,8 @@ class Life(Protocol):
 
 @dataclass(frozen=True)
 class SimulatedLifter:
+    """Who the lifter is (sex and stored maxes) and the life they live."""
+
     sex: Sex
     one_rm_kg: Mapping[Lift, float]
     life: Life
@@ -142,7 +144,8 @@ class _Tally:
     failing: Counter[str] = field(default_factory=Counter)
     gated_divergences: list[Divergence] = field(default_factory=list)
     ungated_divergences: list[Divergence] = field(default_factory=list)
-    # On gated inputs whose session diverged: the formula's own modifiers the model's dropped.
+    # On gated inputs whose main lift diverged: the formula's own load modifiers there (which
+    # the model's adjusted session, built on the formula's base, does not carry).
     gated_modifier_sources: Counter[str] = field(default_factory=Counter)
     model_failures: int = 0
 
@@ -155,6 +158,7 @@ class _History:
     last_by_lift: dict[Lift, datetime] = field(default_factory=dict)
     week_sets: dict[int, list[WeekSet]] = field(default_factory=dict)
     disruptions: list[tuple[int, TrainingDisruption]] = field(default_factory=list)  # (end, d)
+    statuses: dict[int, str] = field(default_factory=dict)  # slot index -> completed / skipped
 
 
 async def measure_gate(
@@ -186,11 +190,14 @@ async def _lifter(
         today = lifter.life.day(number)
         _track_disruptions(history, today, number)
         index = by_date.get(START + timedelta(days=number))
-        if index is not None and not today.skip:
+        if index is not None and today.skip:
+            history.statuses[index] = "skipped"
+        elif index is not None:
             when = datetime.combine(START + timedelta(days=number), SESSION_TIME, tzinfo=UTC)
             inp = assemble(_state(lifter, slots, index, history), _checkin(today), when).input
             output = await _judge(inp, hybrid, tally)
             _log(lifter, history, output, inp, when, rng=rng, week=slots[index].week_number)
+            history.statuses[index] = "completed"
         lifter.life.next_day()
 
 
@@ -238,7 +245,11 @@ def _state(
         recent=tuple(history.recent),
         last_completed_at=history.last_by_lift.get(slot.primary_lift),
         week_sets=tuple(history.week_sets.get(slot.week_number, ())),
-        week_sessions=(WeekSession(slot.day_number, slot.primary_lift, "planned"),),
+        week_sessions=tuple(  # the whole week, today's session included, as the API loads it
+            WeekSession(s.day_number, s.primary_lift, history.statuses.get(i, "planned"))
+            for i, s in enumerate(slots)
+            if s.week_number == slot.week_number
+        ),
         disruptions=tuple(d for _, d in history.disruptions),
         rehab_caps=(),
     )
