@@ -22,6 +22,9 @@ Rules, in order:
 9. Deload protection (ours): a deload is never longer than the formula's deload.
 10. Upper bound (ours): no set above the 1RM (rounded down to a loadable weight), a deload not
     above the formula's deload weight, and no set above the rehab ceiling of today's lift.
+    Disruption ceiling (ours, C9): when a minor or moderate disruption changed today's lift in
+    the formula pass, the model may go lighter or shorter than the formula's disrupted session,
+    never heavier or longer (its cut is a safety rule, not a suggestion).
 11. Consistency (ours): warm-ups, main rest, volume and intensity modifiers recomputed from the
     final sets, and the accessories re-derived from the final main lift by the formula's rules
     with the model's `overrides` on top (so a skip, a recovery session or an MRV cap the pass
@@ -49,7 +52,7 @@ from training_engine.pipeline.steps.final_sets import recovery_sets
 from training_engine.pipeline.steps.soreness import HIGH_FROM, SEVERE_FROM
 from training_engine.session import FormulaRun
 
-__all__ = ["FLOOR_PCT_OF_BASE", "enforce_hard_constraints", "mrv_room"]
+__all__ = ["FLOOR_PCT_OF_BASE", "disrupted_session", "enforce_hard_constraints", "mrv_room"]
 
 FLOOR_PCT_OF_BASE = 0.4
 GUARD_MIN_SETS_CUT = 2
@@ -75,17 +78,34 @@ def _strong_signal(ctx: SessionContext) -> bool:
     return bool(ctx.inp.active_disruptions) or ctx.worst_soreness >= HIGH_FROM
 
 
-def _hard_max(ctx: SessionContext, rehab: float | None) -> float:
-    """The heaviest weight any rule allows today: 1RM ceiling, deload base, rehab ceiling."""
+def _hard_max(ctx: SessionContext, rehab: float | None, disrupted: PlannedSet | None) -> float:
+    """The heaviest weight any rule allows today: 1RM ceiling, deload base, rehab ceiling,
+    the formula's disrupted session."""
     inp, base = ctx.inp, ctx.base
     limit = weight_ceiling_kg(inp, base.weight_kg, ctx.increment_kg)
     if inp.intensity_type is IntensityType.DELOAD:
         limit = min(limit, base.weight_kg)
+    if disrupted is not None:
+        limit = min(limit, disrupted.weight_kg)
     return limit if rehab is None else min(limit, rehab)
 
 
+def disrupted_session(formula: JITOutput) -> tuple[PlannedSet, ...] | None:
+    """C9: the formula's main sets when a disruption changed them (its load or its sets), else
+    None. A skipped main lift is the major-disruption rule's."""
+    trace = formula.trace
+    if trace is None or not formula.main_lift_sets:
+        return None
+    derivation = trace.main_lift.weight_derivation
+    loaded = derivation is not None and any(
+        m.source == "disruption" and m.multiplier != 1.0 for m in derivation.modifiers
+    )
+    shortened = any(c.source == "disruption" for c in trace.main_lift.volume_changes)
+    return formula.main_lift_sets if loaded or shortened else None
+
+
 def _main_sets(
-    ctx: SessionContext, out: JITOutput, warn: list[str]
+    ctx: SessionContext, out: JITOutput, formula: JITOutput, warn: list[str]
 ) -> tuple[tuple[PlannedSet, ...], bool]:
     """Rules 1-10 on the main sets: (constrained sets, empty = skipped; capped by rehab now)."""
     inp, base, inc = ctx.inp, ctx.base, ctx.increment_kg
@@ -116,7 +136,8 @@ def _main_sets(
     first = sets[0].weight_kg
     weight = round_to_increment(first, inc) if math.isfinite(first) else base.weight_kg
     weight = max(weight, round_to_increment(base.weight_kg * FLOOR_PCT_OF_BASE, inc))
-    hard_max = _hard_max(ctx, rehab)
+    disrupted = disrupted_session(formula)
+    hard_max = _hard_max(ctx, rehab, disrupted[0] if disrupted else None)
 
     room = None if deload else mrv_room(inp)
     if room is not None and room[1] < 1:
@@ -150,17 +171,38 @@ def _main_sets(
     if deload and len(sets) > base.count:
         sets = sets[: base.count]
         warn.append(f"{_PREFIX}Deload kept to the planned {base.count} set(s)")
+    if disrupted is not None and len(sets) > len(disrupted):
+        sets = sets[: len(disrupted)]
+        warn.append(f"{_PREFIX}Disruption — held to the formula's {len(disrupted)} set(s)")
 
-    capped_now = False
-    if weight > hard_max:
-        if rehab is not None and hard_max == rehab:
-            capped_now = True
-            if not out.capped_by_rehab:
-                warn.append(f"{_PREFIX}Capped at {format_kg(rehab)}kg by Rehab Mode")
-        else:
-            warn.append(f"{_PREFIX}Weight held at {format_kg(hard_max)}kg, today's upper bound")
-        weight = hard_max
+    weight, capped_now = _held(
+        weight, hard_max, rehab=rehab, disrupted=disrupted, out=out, warn=warn
+    )
     return _with_weight(sets, weight), capped_now
+
+
+def _held(
+    weight: float,
+    hard_max: float,
+    *,
+    rehab: float | None,
+    disrupted: tuple[PlannedSet, ...] | None,
+    out: JITOutput,
+    warn: list[str],
+) -> tuple[float, bool]:
+    """Rule 10: the weight held at today's upper bound, saying which bound; (weight, capped by
+    the rehab ceiling now)."""
+    if weight <= hard_max:
+        return weight, False
+    if rehab is not None and hard_max == rehab:
+        if not out.capped_by_rehab:
+            warn.append(f"{_PREFIX}Capped at {format_kg(rehab)}kg by Rehab Mode")
+        return hard_max, True
+    if disrupted is not None and hard_max == disrupted[0].weight_kg:
+        warn.append(f"{_PREFIX}Disruption — weight held at {format_kg(hard_max)}kg")
+    else:
+        warn.append(f"{_PREFIX}Weight held at {format_kg(hard_max)}kg, today's upper bound")
+    return hard_max, False
 
 
 def enforce_hard_constraints(
@@ -173,7 +215,7 @@ def enforce_hard_constraints(
     ctx = formula.ctx
     inp = ctx.inp
     warnings: list[str] = []
-    main, capped_now = _main_sets(ctx, output, warnings)
+    main, capped_now = _main_sets(ctx, output, formula.output, warnings)
     skipped = not main
     rehab = rehab_ceiling_kg(inp, ctx.increment_kg)
     capped = bool(main) and (

@@ -22,6 +22,15 @@ EXPECTED = {o["sessionId"]: o for o in load_parakeet("llm-outputs.json")}
 
 MODIFIERS_REST = ["volumeModifier", "intensityModifier", "restRecommendations.mainLift"]
 ADDED_SETS = ["mainLiftSets", "volumeModifier", "restRecommendations.mainLift"]
+# C9: the model's heavier or longer session is held to the formula's disrupted one.
+DISRUPTION_HELD = [
+    "mainLiftSets",
+    "warmupSets",
+    "volumeModifier",
+    "intensityModifier",
+    "restRecommendations.mainLift",
+    "warnings",
+]
 # fixture -> (deviations, the main-lift fields they change)
 DEVIATIONS: dict[str, tuple[str, list[str]]] = {
     "f03-deadlift-b1-rep-male": ("C4", MODIFIERS_REST),
@@ -44,6 +53,7 @@ DEVIATIONS: dict[str, tuple[str, list[str]]] = {
             "warnings",
         ],
     ),
+    "f19-squat-injury-moderate-with-pool": ("C9", DISRUPTION_HELD),
     "f23-squat-female-menstrual": ("C4", MODIFIERS_REST),
     "f25-deadlift-female-follicular": ("L1", ADDED_SETS),
     "f26-squat-rehab-cap-80": (
@@ -52,6 +62,7 @@ DEVIATIONS: dict[str, tuple[str, list[str]]] = {
     ),
     "f27-squat-rehab-cap-82.5-plate-5": ("C4", ["intensityModifier"]),
     "f34-deadlift-b5-rep-timed-aux-topup": ("L1", ADDED_SETS),
+    "f35-bench-female-luteal-illness-poor-sleep": ("C9", DISRUPTION_HELD),
     "f37-deadlift-stale-history-fallback": ("L1", ADDED_SETS),
 }
 
@@ -91,7 +102,7 @@ def test_main_lift_matches_parakeet_except_the_documented_deviations(
 
 
 def test_parity_count(served: dict[str, dict[str, Any]]) -> None:
-    assert len(INPUTS) - len(DEVIATIONS) == 25
+    assert len(INPUTS) - len(DEVIATIONS) == 23
 
 
 def test_out_of_bounds_adjustments_fall_back_with_the_reason(

@@ -63,7 +63,29 @@ def test_guard_stays_out_of_the_way_with_a_disruption() -> None:
         make_input(**B3_HEAVY, active_disruptions=(make_disruption("moderate"),)),
         adjust(0.85, -2),
     )
-    assert shape(out) == (2, 107.5)
+    # No restoring to 3 sets; the weight is the formula's disrupted one (C9), not 107.5.
+    assert shape(out) == (2, 75.0)
+    assert not any("Over-reaction" in w for w in out.warnings)
+
+
+def test_c9_the_model_is_held_to_the_formulas_disrupted_session() -> None:
+    inp = make_input(active_disruptions=(make_disruption("moderate"),))
+    formula = formula_run(inp).output
+    out = constrained(inp, adjust(1.0, 1))  # the model ignores the injury and adds a set
+    assert shape(out) == shape(formula)
+    assert out.warnings[-2:] == (
+        f"[constraint] Disruption — held to the formula's {len(formula.main_lift_sets)} set(s)",
+        f"[constraint] Disruption — weight held at {formula.main_lift_sets[0].weight_kg:g}kg",
+    )
+    lighter = constrained(inp, adjust(0.5, -1))  # lighter stays the model's
+    assert shape(lighter)[1] is not None
+    assert shape(lighter)[1] < formula.main_lift_sets[0].weight_kg
+    assert not any("Disruption" in w for w in lighter.warnings)
+
+
+def test_c9_does_not_touch_a_lift_the_disruption_leaves_alone() -> None:
+    inp = make_input(active_disruptions=(make_disruption("moderate", lift="bench"),))
+    assert not any("Disruption" in w for w in constrained(inp, adjust(1.0, 1)).warnings)
 
 
 def test_a_mild_trim_is_not_an_over_reaction() -> None:
