@@ -150,6 +150,10 @@ class SloThresholds(Frozen):
     fallback_rate_points: Annotated[float, Field(ge=0, le=1)] = 0.02
     cost_ratio: Annotated[float, Field(ge=1)] = 1.05
     rpe_error_ratio: Annotated[float, Field(ge=1)] = 1.05
+    # A control that calls no model (the formula) has no latency or cost to compare with: the
+    # candidate is then held to these absolute ceilings instead (None: not checked).
+    max_p99_latency_ms: NonNegative | None = None
+    max_cost_per_generation: NonNegative | None = None
 
 
 class SloVerdict(Frozen):

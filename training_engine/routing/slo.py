@@ -92,9 +92,15 @@ def after_verdict(
     return forward, f"within SLOs after {samples} samples and {elapsed}: advanced to {forward}"
 
 
+def _ceiling(control: float, ratio: float, absolute: float | None) -> float | None:
+    """The bound a candidate is held to: the control's value times the ratio; when the control
+    spent nothing (it serves the formula, no model call), the absolute ceiling, if any."""
+    return control * ratio if control > 0 else absolute
+
+
 def _latency(cand: SloSummary, ctrl: SloSummary, t: SloThresholds) -> str | None:
-    ceiling = ctrl.p99_latency_ms * t.p99_latency_ratio
-    if cand.p99_latency_ms <= ceiling:
+    ceiling = _ceiling(ctrl.p99_latency_ms, t.p99_latency_ratio, t.max_p99_latency_ms)
+    if ceiling is None or cand.p99_latency_ms <= ceiling:
         return None
     return f"p99 latency {cand.p99_latency_ms:g} ms above {ceiling:g} ms"
 
@@ -107,8 +113,8 @@ def _fallbacks(cand: SloSummary, ctrl: SloSummary, t: SloThresholds) -> str | No
 
 
 def _cost(cand: SloSummary, ctrl: SloSummary, t: SloThresholds) -> str | None:
-    ceiling = ctrl.cost_per_generation * t.cost_ratio
-    if cand.cost_per_generation <= ceiling:
+    ceiling = _ceiling(ctrl.cost_per_generation, t.cost_ratio, t.max_cost_per_generation)
+    if ceiling is None or cand.cost_per_generation <= ceiling:
         return None
     return f"cost per generation ${cand.cost_per_generation:.6f} above ${ceiling:.6f}"
 

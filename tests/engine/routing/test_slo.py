@@ -128,3 +128,25 @@ def test_without_enough_samples_in_the_verdict_nothing_advances() -> None:
     )
     assert new is Phase.SHADOW
     assert "waiting for samples" in why
+
+
+def formula_control(n: int = 200) -> SloSummary:
+    """A control arm served by the formula: no model call, no latency or cost to speak of."""
+    return summarise([SloSample(latency_ms=0.0, fell_back=False, cost_usd=0.0)] * n)
+
+
+def test_a_model_candidate_is_not_judged_against_a_formula_controls_zero() -> None:
+    verdict = evaluate(window(), formula_control(), T, min_samples=50)
+    assert verdict == OK
+
+
+def test_against_a_formula_control_the_absolute_ceilings_hold() -> None:
+    ceilings = SloThresholds(max_p99_latency_ms=500.0, max_cost_per_generation=0.0005)
+    verdict = evaluate(window(latency=1000.0, cost=0.001), formula_control(), ceilings, 50)
+    assert verdict.breached
+    assert verdict.breaches == (
+        "p99 latency 990 ms above 500 ms",
+        "cost per generation $0.001000 above $0.000500",
+    )
+    within = evaluate(window(latency=400.0, cost=0.0004), formula_control(), ceilings, 50)
+    assert within == OK
