@@ -29,14 +29,26 @@ What is counted, and where it comes from:
 The cache and the breaker are read from the LLM runtime the app built (`watch_runtime`); an app
 given a ready registry (the tests) watches none unless told to.
 
-The routing policy's metrics (budget use, rollout phase, SLO state) are not here yet: they
-belong in `Metrics.__init__` beside the others, fed by the services that own that state.
+The routing policy's state lives in the database, shared by every worker, so it is read there
+when scraped (`api/routes/metrics.py`, one read unit) and handed to `exposition` as a
+`PolicyState`; when that read fails these series are left out of the scrape:
+
+    jit_budget_tokens{budget, state}, jit_budget_cost_usd{budget, state}
+        today's (UTC) global model budget (`budget="global"`): `state` is `used` (settled
+        calls), `reserved` (calls in flight) and `limit` (only when one is set)
+    jit_rollout_phase{rollout_id, scope, candidate, phase}
+        per active rollout, 1 with its current phase as the `phase` label (an info-style gauge:
+        a phase change shows as a new series, and `phase` reads as a name on a dashboard)
+    jit_rollout_slo_breached{rollout_id}, jit_rollout_slo_window_samples{rollout_id, arm}
+        per active rollout whose SLOs were checked: whether the last check breached (1) or not
+        (0), and the candidate and control window sizes it judged
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol, get_args, runtime_checkable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -45,11 +57,14 @@ from prometheus_client.registry import Collector
 
 from api.llm.breaker import CircuitBreaker
 from api.llm.runtime import LlmRuntime
+from api.persistence.repositories.budgets import GLOBAL, Limit
+from api.persistence.tables import BudgetDayRow, RolloutRow
+from api.schemas import SloCheck
 from shared_types.enums import FallbackReason, StrategyUsed
 from shared_types.llm import BreakerState, GenerationResult, LlmCallRecord
 from shared_types.routing import RouteStrategy
 
-__all__ = ["NO_LABEL", "CacheCounts", "Metrics", "route_choice"]
+__all__ = ["NO_LABEL", "CacheCounts", "Metrics", "PolicyState", "route_choice"]
 
 NO_LABEL = "none"  # the label value for "nothing here" (no route, no fallback reason)
 _ROUTE_CHOICES = frozenset(get_args(RouteStrategy))
@@ -130,6 +145,75 @@ class _RuntimeCollector(Collector):
         misses.add_metric([], sum(cache.misses for cache in self.caches))
         yield hits
         yield misses
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """The routing policy's state as read from the database for one scrape: today's global
+    budget row (None: nothing reserved today), its limits, and the active rollouts."""
+
+    budget: BudgetDayRow | None
+    limit: Limit
+    rollouts: Sequence[RolloutRow]
+
+
+class _PolicyCollector(Collector):
+    """One scrape's `PolicyState` as gauges (module docstring)."""
+
+    def __init__(self, policy: PolicyState) -> None:
+        self.policy = policy
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._budget()
+        yield from self._rollouts()
+
+    def _budget(self) -> Iterator[Metric]:
+        row, limit = self.policy.budget, self.policy.limit
+        labels = ["budget", "state"]
+        tokens = GaugeMetricFamily(
+            "jit_budget_tokens", "Today's (UTC) model budget in tokens.", labels=labels
+        )
+        cost = GaugeMetricFamily(
+            "jit_budget_cost_usd", "Today's (UTC) model budget in US dollars.", labels=labels
+        )
+        tokens.add_metric([GLOBAL, "used"], row.used_tokens if row else 0)
+        tokens.add_metric([GLOBAL, "reserved"], row.reserved_tokens if row else 0)
+        cost.add_metric([GLOBAL, "used"], float(row.used_cost) if row else 0.0)
+        cost.add_metric([GLOBAL, "reserved"], float(row.reserved_cost) if row else 0.0)
+        if limit.tokens is not None:
+            tokens.add_metric([GLOBAL, "limit"], limit.tokens)
+        if limit.cost_usd is not None:
+            cost.add_metric([GLOBAL, "limit"], float(limit.cost_usd))
+        yield tokens
+        yield cost
+
+    def _rollouts(self) -> Iterator[Metric]:
+        phase = GaugeMetricFamily(
+            "jit_rollout_phase",
+            "Active rollouts: 1, with the current phase as the phase label.",
+            labels=["rollout_id", "scope", "candidate", "phase"],
+        )
+        breached = GaugeMetricFamily(
+            "jit_rollout_slo_breached",
+            "Whether the rollout's last SLO check breached (1) or not (0).",
+            labels=["rollout_id"],
+        )
+        samples = GaugeMetricFamily(
+            "jit_rollout_slo_window_samples",
+            "Generations per arm in the window of the rollout's last SLO check.",
+            labels=["rollout_id", "arm"],
+        )
+        for row in self.policy.rollouts:
+            phase.add_metric([row.id, row.scope, row.candidate, row.phase], 1)
+            if row.last_verdict is None:
+                continue
+            check = SloCheck.model_validate(row.last_verdict)
+            breached.add_metric([row.id], 1 if check.verdict.breached else 0)
+            samples.add_metric([row.id, "candidate"], check.candidate.n)
+            samples.add_metric([row.id, "control"], check.control.n)
+        yield phase
+        yield breached
+        yield samples
 
 
 class Metrics:
@@ -218,6 +302,12 @@ class Metrics:
         if call.cost_usd is not None:
             self._cost.labels(**model).inc(call.cost_usd)
 
-    def exposition(self) -> bytes:
-        """The registry in Prometheus text format."""
-        return generate_latest(self.registry)
+    def exposition(self, policy: PolicyState | None = None) -> bytes:
+        """The registry in Prometheus text format, followed by the routing policy's gauges when
+        its state was read (a registry of their own per scrape: the state is the scrape's)."""
+        text = generate_latest(self.registry)
+        if policy is None:
+            return text
+        scrape = CollectorRegistry(auto_describe=False)
+        scrape.register(_PolicyCollector(policy))
+        return text + generate_latest(scrape)

@@ -1,7 +1,9 @@
 """`GET /metrics` (issue 11): Prometheus text that parses, counting generations, stages, model
-calls, tokens, cost, cache hits per tier and the breaker's state; the admin token unless
-public; no route when disabled; and the optimisation switches (cache, reasks) that an A/B
-comparison turns off, each shown to change what the provider is asked."""
+calls, tokens, cost, cache hits per tier and the breaker's state; the routing policy's state
+read from the database when scraped (today's global budget, each active rollout's phase and SLO
+state), left out when that read fails; the admin token unless public; no route when disabled;
+and the optimisation switches (cache, reasks) that an A/B comparison turns off, each shown to
+change what the provider is asked."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.llm.runtime import LlmRuntime, build_runtime
 from api.metrics import NO_LABEL, Metrics, route_choice
-from api.settings import LlmSettings, MetricsSettings, Settings
+from api.persistence.repositories import rollouts as rollout_repo
+from api.settings import BudgetSettings, LlmSettings, MetricsSettings, Settings
 from shared_types.llm import GenerationResult
 from shared_types.routing import RouteStrategy
 from tests.api.client import ADMIN, Api, Lifter
@@ -62,10 +65,12 @@ def _generate(api: Api, who: Lifter, sid: str, strategy: str, key: str) -> dict[
     return body
 
 
-def _llm_app(make_api: Any, provider: Provider, config: LlmSettings) -> tuple[Api, LlmRuntime]:
+def _llm_app(
+    make_api: Any, provider: Provider, config: LlmSettings, **app_settings: Any
+) -> tuple[Api, LlmRuntime]:
     """An app over the production runtime on a mock transport, its runtime watched."""
     runtime = build_runtime(config, http_client=provider.http())
-    api: Api = make_api(registry=runtime.registry())
+    api: Api = make_api(registry=runtime.registry(), **app_settings)
     api.state.metrics.watch_runtime(runtime)
     return api, runtime
 
@@ -160,6 +165,97 @@ def test_without_a_provider_there_is_no_breaker_and_no_model_cost(api: Api) -> N
     assert _value(samples, "jit_llm_calls_total", **model, outcome="disabled") == 1
     assert not any(name == "jit_llm_breaker_state" for name, _ in samples)
     assert not any(name == "jit_llm_cost_usd_total" for name, _ in samples)
+
+
+def _admin(api: Api, method: str, path: str, body: Any = None) -> dict[str, Any]:
+    response = api.client.request(method, path, json=body, headers=ADMIN)
+    assert response.status_code in (200, 201), response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def _series(samples: Samples, name: str, **labels: str) -> dict[frozenset[tuple[str, str]], float]:
+    """The samples of `name` whose labels include `labels`."""
+    wanted = set(labels.items())
+    return {found: value for (n, found), value in samples.items() if n == name and wanted <= found}
+
+
+TOKEN_LIMIT = 10**9
+
+
+def test_budget_use_rollout_phase_and_slo_state_are_read_from_the_database(
+    make_api: Any,
+) -> None:
+    provider = Provider(lambda request, n: httpx2.Response(200, json=openai_completion(ADJUSTMENT)))
+    config = settings(prices={"gpt-4o-mini": PRICE})
+    budgets = BudgetSettings(global_daily_tokens=TOKEN_LIMIT)
+    api, _ = _llm_app(make_api, provider, config, budgets=budgets)
+    who, sid = _ready(api)
+    before = _scrape(api)  # the run shares one database: other tests spent today too
+    rollouts = "/v1/admin/rollouts"
+    note = {"changed_by": "ops@example.com", "reason": "metrics test"}
+    start = {
+        **note,
+        "candidate": "llm",
+        "lifter_id": who.id,
+        "min_samples": 200,
+        "min_elapsed_s": 0,
+    }
+    rollout = _admin(api, "POST", rollouts, start)
+    try:
+        for _ in ("canary", "guarded", "general"):  # general: the lifter is a candidate
+            _admin(api, "POST", f"{rollouts}/{rollout['id']}/advance", note)
+        assert _generate(api, who, sid, "auto", key="policy")["jit_strategy"] == "llm"
+        samples = _scrape(api)
+        status = _admin(api, "GET", f"{rollouts}/{rollout['id']}")
+    finally:
+        _admin(api, "POST", f"{rollouts}/{rollout['id']}/stop", note)
+
+    # One call of 100 + 20 tokens was reserved and settled: used, nothing left reserved.
+    spent = {"tokens": 120.0, "cost_usd": (100 * 0.15 + 20 * 0.6) / 1e6}
+    view = _admin(api, "GET", "/v1/admin/budgets")["global_budget"]
+    for unit, used in spent.items():
+        name = f"jit_budget_{unit}"
+        was = _value(before, name, budget="global", state="used")
+        assert _value(samples, name, budget="global", state="used") == pytest.approx(was + used)
+        assert _value(samples, name, budget="global", state="used") == pytest.approx(
+            float(view[f"used_{unit}"])
+        )
+        assert _value(samples, name, budget="global", state="reserved") == 0
+    assert _value(samples, "jit_budget_tokens", budget="global", state="limit") == TOKEN_LIMIT
+    assert not _series(samples, "jit_budget_cost_usd", state="limit")  # no cost limit set
+
+    phases = _series(samples, "jit_rollout_phase", rollout_id=rollout["id"])
+    labels = {"rollout_id": rollout["id"], "scope": "lifter", "candidate": "llm"}
+    assert phases == {frozenset({**labels, "phase": "general"}.items()): 1.0}
+    check = status["last_check"]
+    assert (check["verdict"]["breached"], check["candidate"]["n"]) == (False, 1)
+    assert _value(samples, "jit_rollout_slo_breached", rollout_id=rollout["id"]) == 0
+    assert _series(samples, "jit_rollout_slo_breached", rollout_id=rollout["id"])
+    for arm in ("candidate", "control"):
+        window = _value(
+            samples, "jit_rollout_slo_window_samples", rollout_id=rollout["id"], arm=arm
+        )
+        assert window == check[arm]["n"]
+    # Stopped, the rollout is no longer active and its series go.
+    assert not _series(_scrape(api), "jit_rollout_phase", rollout_id=rollout["id"])
+
+
+def test_a_failed_policy_read_leaves_its_series_out_and_the_scrape_answers(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    who, sid = _ready(api)
+    _generate(api, who, sid, "formula", key="read")
+    assert _series(_scrape(api), "jit_budget_tokens", budget="global", state="used")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database is away")
+
+    monkeypatch.setattr(rollout_repo, "rollout_page", broken)
+    samples = _scrape(api)
+    assert _generations(samples, "formula", "formula", NO_LABEL, NO_LABEL) == 1
+    assert not any(name.startswith(("jit_budget", "jit_rollout")) for name, _ in samples)
+    assert "could not read the routing policy's state" in caplog.text
 
 
 def test_metrics_need_the_admin_token_by_default(api: Api) -> None:
