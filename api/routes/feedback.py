@@ -18,7 +18,7 @@ from api.schemas import (
     RecommendationPage,
     SuggestionOut,
 )
-from api.services import feedback
+from api.services import coaching, feedback, suggestions
 from api.state import app_state
 from shared_types.enums import Lift
 
@@ -86,7 +86,7 @@ def decide_recommendation(
 def list_suggestions(request: Request, lifter_id: CurrentLifter) -> list[SuggestionOut]:
     """Pending load suggestions, at most one per lift: a run of sessions too hard or too easy
     for their target RPE suggests -2.5 % or +2.5 % on the max; low completion is flagged."""
-    return feedback.list_suggestions(app_state(request), lifter_id)
+    return suggestions.list_suggestions(app_state(request), lifter_id)
 
 
 @router.post("/suggestions/{suggestion_id}/{decision}", response_model=SuggestionOut)
@@ -94,7 +94,7 @@ def decide_suggestion(
     request: Request, lifter_id: CurrentLifter, suggestion_id: Id, decision: Decision
 ) -> SuggestionOut:
     """Accepting a load change records the suggested max (source `load_suggestion`)."""
-    return feedback.decide_suggestion(
+    return suggestions.decide_suggestion(
         app_state(request), lifter_id, suggestion_id, accepted=decision == "accept"
     )
 
@@ -110,7 +110,7 @@ def decide_advice(
     """Accepting rewrites the remaining prescribed main sets (recorded in the session's
     prescription and its advice list); only the advice on offer can be decided (409 once a
     newer set replaced it)."""
-    return feedback.decide_advice(
+    return coaching.decide_advice(
         app_state(request), lifter_id, session_id, advice_id, accepted=decision == "accept"
     )
 

@@ -34,8 +34,9 @@ from api.schemas import (
     SkipRequest,
     VolumeOut,
 )
+from api.services.coaching import advise, session_advice
 from api.services.exercises import custom_exercises
-from api.services.feedback import advise, outcome_out, record_outcome, session_advice
+from api.services.feedback import outcome_out, record_outcome
 from api.services.lifecycle import Action, require
 from api.services.programs import advance_unending
 from api.services.today import today_for
@@ -123,7 +124,7 @@ def log_set(
     state: AppState, lifter_id: str, session_id: str, body: SetLogIn
 ) -> tuple[SetLoggedOut, bool]:
     """The stored set and whether it was created by this call. A new or corrected main-lift
-    set carries the next-set advice, when any applies (`feedback.advise`)."""
+    set carries the next-set advice, when any applies (`coaching.advise`)."""
     now = state.clock()
     with state.db.write() as session:
         row = repo.own_session(session, lifter_id, session_id, lock=True)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from api.errors import NotFound
+from api.errors import Conflict, NotFound
 from api.persistence.db import Unit
 from api.persistence.tables import (
     CalibrationRecommendationRow,
@@ -36,9 +36,16 @@ __all__ = [
     "prescription_documents",
     "recent_outcomes",
     "recommendation_page",
+    "still_pending",
 ]
 
 PENDING = "pending"
+
+
+def still_pending(status: str, what: str) -> None:
+    """409 unless the recommendation or suggestion is still waiting for a decision."""
+    if status != PENDING:
+        raise Conflict(f"the {what} is already {status}")
 
 
 Document = Mapping[str, Any]
