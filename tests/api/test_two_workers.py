@@ -14,6 +14,12 @@ estimate) model calls reach the model (per-process budgets would grant three per
 every other generation falls back labelled `budget_exhausted`, and the admin's view of the
 budget never shows used + reserved above the limit.
 
+The same servers share one rollout: a global rollout of the `llm` candidate, started and
+advanced to guarded (25 %) through one server's admin API and the other's, serves several
+lifters whose generations alternate between the servers; each lifter is served in the arm the
+core's `arm` gives (the candidate asks the model, the control serves the formula), every
+generation row records the rollout's id and that arm, and both servers report the same state.
+
 PostgreSQL only (SQLite has one writer): it runs where TEST_DATABASE_URL is set (CI sets it) and
 is skipped only where it is not.
 """
@@ -36,14 +42,20 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine
+from sqlmodel import Session, col, select
 
+from api.persistence.tables import GenerationRow
+from api.schemas import ROLLOUT_WINDOW
 from api.services.budgets import call_estimate
 from api.services.routing import PROMPT_CHARS_ESTIMATE
 from api.settings import LlmSettings
 from benchmarks.api_load import temporary_database
+from shared_types.routing import Phase
 from tests.api.llm_payloads import ADJUSTMENT, openai_completion
 from tests.cli.test_serve import free_port
 from tests.databases import postgres_base_url
+from training_engine.routing.rollout import arm
 
 pytestmark = [
     pytest.mark.slow,
@@ -70,6 +82,10 @@ CALLS = 3
 LIMIT = CALLS * ESTIMATE + ESTIMATE // 2
 GENERATIONS = 12
 POOR_NIGHT = {"strategy": "auto", "sleep_quality": 1, "energy_level": 2}
+LIFTERS = 8
+ROLLOUTS = "/v1/admin/rollouts"
+NOTE = {"changed_by": "ops@example.com", "reason": "two workers share one rollout"}
+SERVED = {"candidate": "llm", "control": "formula"}
 
 
 class _FakeModel(BaseHTTPRequestHandler):
@@ -145,6 +161,11 @@ class _Server:
 class _Cluster:
     admin: str
     servers: tuple[_Server, ...]
+    database: str
+
+    def base(self, turn: int) -> str:
+        """The server whose turn it is (they alternate)."""
+        return self.servers[turn % len(self.servers)].base
 
 
 def _start(env: dict[str, str], stages: Path, workers: int) -> _Server:
@@ -182,7 +203,7 @@ def cluster(database: str, fake_model: str, tmp_path: Path) -> Iterator[_Cluster
     try:
         servers.append(_start(env, tmp_path / "two-workers", workers=2))
         servers.append(_start(env, tmp_path / "one-worker", workers=1))
-        yield _Cluster(admin, tuple(servers))
+        yield _Cluster(admin, tuple(servers), database)
     finally:
         for server in servers:
             server.stop()
@@ -226,7 +247,7 @@ def _admin_view(cluster: _Cluster, lifter_id: str, turn: int) -> httpx.Request:
     """The admin's view of the lifter's budget, asked of each server in turn."""
     return httpx.Request(
         "GET",
-        f"{cluster.servers[turn % len(cluster.servers)].base}/v1/admin/budgets",
+        f"{cluster.base(turn)}/v1/admin/budgets",
         params={"lifter_id": lifter_id},
         headers={"Authorization": f"Bearer {cluster.admin}"},
     )
@@ -254,9 +275,8 @@ async def _generate_all(
                 await asyncio.sleep(0.02)
 
         async def generate(turn: int, session_id: str) -> dict[str, Any]:
-            server = cluster.servers[turn % len(cluster.servers)]
             response = await http.post(
-                f"{server.base}/v1/me/sessions/{session_id}/generate",
+                f"{cluster.base(turn)}/v1/me/sessions/{session_id}/generate",
                 json=POOR_NIGHT,
                 headers={**auth, "Idempotency-Key": secrets.token_hex(8)},
             )
@@ -294,3 +314,73 @@ def test_workers_of_two_servers_grant_exactly_the_calls_one_shared_budget_holds(
         server.stop()
     two, one = (server.generations_per_worker() for server in cluster.servers)
     assert (len(two), sum(two), one) == (2, GENERATIONS // 2, [GENERATIONS // 2])
+
+
+def _admin(cluster: _Cluster, turn: int, method: str, path: str, body: Any = None) -> Any:
+    """An admin API call at the server whose turn it is; its JSON answer."""
+    headers = {"Authorization": f"Bearer {cluster.admin}"}
+    response = httpx.request(
+        method, f"{cluster.base(turn)}{path}", json=body, headers=headers, timeout=30.0
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def _split_rollout(cluster: _Cluster, lifter_ids: list[str]) -> tuple[str, dict[str, str]]:
+    """A global rollout of the `llm` candidate, started at one server and advanced to guarded at
+    both, that puts the lifters in both arms; (its id, each lifter's arm by the core). A new
+    rollout id buckets them afresh: about one split in ten of eight lifters has no candidate,
+    and that one is stopped. `min_samples` is the whole window: no SLO verdict moves it."""
+    start = {**NOTE, "candidate": "llm", "min_samples": ROLLOUT_WINDOW, "min_elapsed_s": 0}
+    for _ in range(6):
+        rollout_id: str = _admin(cluster, 0, "POST", ROLLOUTS, start)["id"]
+        for turn in (1, 0):  # canary, then guarded
+            _admin(cluster, turn, "POST", f"{ROLLOUTS}/{rollout_id}/advance", NOTE)
+        arms: dict[str, str] = {l_id: arm(l_id, rollout_id, Phase.GUARDED) for l_id in lifter_ids}
+        if set(arms.values()) == set(SERVED):
+            return rollout_id, arms
+        _admin(cluster, 1, "POST", f"{ROLLOUTS}/{rollout_id}/stop", NOTE)
+    pytest.fail("six rollouts in a row put every lifter in one arm")
+
+
+def _generation_rows(database: str, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Generation id -> (rollout id, arm), read straight from the shared database."""
+    engine = create_engine(database)
+    try:
+        with Session(engine) as session:
+            query = select(
+                GenerationRow.id, GenerationRow.rollout_id, GenerationRow.rollout_arm
+            ).where(col(GenerationRow.id).in_(ids))
+            return {row_id: (rollout, arm_) for row_id, rollout, arm_ in session.exec(query)}
+    finally:
+        engine.dispose()
+
+
+def test_two_servers_serve_each_lifter_in_the_arm_of_one_shared_rollout(
+    cluster: _Cluster,
+) -> None:
+    lifters = [_lifter(cluster.base(i), cluster.admin) for i in range(LIFTERS)]
+    rollout_id, arms = _split_rollout(cluster, [lifter_id for lifter_id, _, _ in lifters])
+
+    generated: dict[str, str] = {}  # generation id -> lifter id
+    for turn, (lifter_id, auth, sessions) in enumerate(lifters):
+        response = httpx.post(
+            f"{cluster.base(turn)}/v1/me/sessions/{sessions[0]}/generate",
+            json=POOR_NIGHT,
+            headers={**auth, "Idempotency-Key": secrets.token_hex(8)},
+            timeout=60.0,
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["jit_strategy"], body["fallback_reason"]) == (SERVED[arms[lifter_id]], None)
+        generated[body["generation_id"]] = lifter_id
+
+    rows = _generation_rows(cluster.database, list(generated))
+    assert rows == {gid: (rollout_id, arms[lifter]) for gid, lifter in generated.items()}
+    assert _FakeModel.calls == list(arms.values()).count("candidate")
+    first, second = (_admin(cluster, t, "GET", f"{ROLLOUTS}/{rollout_id}") for t in (0, 1))
+    assert first == second
+    window = first["window"]
+    counts = (first["phase"], window["candidate"]["n"], window["control"]["n"])
+    candidates = list(arms.values()).count("candidate")
+    assert counts == ("guarded", candidates, LIFTERS - candidates)
