@@ -32,7 +32,9 @@ def strategy_availability(state: AppState) -> list[StrategyAvailability]:
         elif name == "auto":
             usable = True
             reason = (
-                "the model while the provider is healthy, else the formula"
+                "the routing policy: rules, manual triggers, the confidence gate, budgets and "
+                "rollouts decide per generation (the route says why); the model only while the "
+                "provider is healthy"
                 if configured
                 else "serves the formula: no model provider is configured"
             )
