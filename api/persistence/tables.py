@@ -597,25 +597,30 @@ class CalibrationStateRow(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
-class CalibrationRecommendationRow(SQLModel, table=True):
-    """A calibration change waiting for a person (`CalibrationRecommendation` as `document`).
-    At most one pending per lifter and source: a newer one replaces it."""
-
-    __tablename__ = "calibration_recommendations"
-    __table_args__ = (
+def _one_pending_per(table: str, key: str) -> tuple[Index, CheckConstraint]:
+    """A decision table's statuses, and at most one pending row per lifter and `key`."""
+    return (
         Index(
-            "uq_calibration_recommendations_pending",
+            f"uq_{table}_pending",
             "lifter_id",
-            "source",
+            key,
             unique=True,
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
         CheckConstraint(
             "status IN ('pending', 'accepted', 'dismissed', 'superseded')",
-            name="ck_calibration_recommendations_status",
+            name=f"ck_{table}_status",
         ),
     )
+
+
+class CalibrationRecommendationRow(SQLModel, table=True):
+    """A calibration change waiting for a person (`CalibrationRecommendation` as `document`).
+    At most one pending per lifter and source: a newer one replaces it."""
+
+    __tablename__ = "calibration_recommendations"
+    __table_args__ = _one_pending_per("calibration_recommendations", "source")
 
     id: str = Field(primary_key=True, max_length=36)
     lifter_id: str = _lifter_fk()
@@ -631,20 +636,7 @@ class LoadSuggestionRow(SQLModel, table=True):
     per lifter and lift. Accepting it appends a max (`max_id`) with the suggestion as provenance."""
 
     __tablename__ = "load_suggestions"
-    __table_args__ = (
-        Index(
-            "uq_load_suggestions_pending",
-            "lifter_id",
-            "lift",
-            unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
-        ),
-        CheckConstraint(
-            "status IN ('pending', 'accepted', 'dismissed', 'superseded')",
-            name="ck_load_suggestions_status",
-        ),
-    )
+    __table_args__ = _one_pending_per("load_suggestions", "lift")
 
     id: str = Field(primary_key=True, max_length=36)
     lifter_id: str = _lifter_fk()

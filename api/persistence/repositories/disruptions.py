@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from api.persistence.db import Unit
+from api.persistence.repositories.rows import insert_unique
 from api.persistence.tables import DisruptionRow, RehabCapRow
 
 __all__ = [
@@ -61,10 +61,5 @@ def rehab_caps(unit: Unit, lifter_id: str, active: bool | None) -> list[RehabCap
 def add_rehab_cap(unit: Unit, row: RehabCapRow) -> bool:
     """Stores the cap; False when the lift already has an active one (the partial unique
     index decides, so two concurrent requests cannot both win). After False the unit's
-    transaction is spoiled: the caller must end it with an error."""
-    unit.add(row)
-    try:
-        unit.flush()
-    except IntegrityError:
-        return False
-    return True
+    transaction is spoiled (`rows.insert_unique`)."""
+    return insert_unique(unit, row)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
 from api.persistence.db import Unit
 from api.persistence.repositories.config import bump_config_version
+from api.persistence.repositories.rows import insert_unique
 from api.persistence.tables import CustomExerciseRow
 
 __all__ = ["add_custom_exercise", "custom_exercises", "delete_custom_exercise"]
@@ -27,10 +27,7 @@ def add_custom_exercise(unit: Unit, row: CustomExerciseRow) -> bool:
     """Stores it and marks the cached state stale; False when the lifter already has an
     exercise of that name (the unique constraint decides). After False the unit's transaction
     is spoiled: the caller must end it with an error."""
-    unit.add(row)
-    try:
-        unit.flush()
-    except IntegrityError:
+    if not insert_unique(unit, row):
         return False
     bump_config_version(unit, row.lifter_id)
     return True

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from api.persistence.db import Unit
+from api.persistence.repositories.rows import insert_unique
 from api.persistence.tables import (
     GenerationRow,
     LlmCallRow,
@@ -39,13 +39,8 @@ __all__ = [
 def add_rollout(unit: Unit, row: RolloutRow) -> bool:
     """Stores the rollout; False when its scope already has an active one (the partial unique
     index decides, so two concurrent starts cannot both win). After False the unit's
-    transaction is spoiled: the caller must end it with an error."""
-    unit.add(row)
-    try:
-        unit.flush()
-    except IntegrityError:
-        return False
-    return True
+    transaction is spoiled (`rows.insert_unique`)."""
+    return insert_unique(unit, row)
 
 
 def rollout(unit: Unit, rollout_id: str, *, lock: bool = False) -> RolloutRow | None:

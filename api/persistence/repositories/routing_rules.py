@@ -21,6 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from api.errors import Conflict
 from api.persistence.db import Unit
+from api.persistence.repositories.rows import insert_unique
 from api.persistence.tables import RoutingRuleRow, RoutingTriggerRow, metadata
 from shared_types.routing import RouteRule, RouteStrategy
 
@@ -145,13 +146,8 @@ def append_version(
 def add_trigger(unit: Unit, row: RoutingTriggerRow) -> bool:
     """Stores the trigger; False when its scope already has an active one (the partial unique
     index decides, so two concurrent requests cannot both win). After False the unit's
-    transaction is spoiled: the caller must end it with an error."""
-    unit.add(row)
-    try:
-        unit.flush()
-    except IntegrityError:
-        return False
-    return True
+    transaction is spoiled (`rows.insert_unique`)."""
+    return insert_unique(unit, row)
 
 
 def trigger(unit: Unit, trigger_id: str, *, lock: bool = False) -> RoutingTriggerRow | None:

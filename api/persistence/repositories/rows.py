@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from api.errors import NotFound
 from api.persistence.db import Unit
 from api.persistence.tables import DisruptionRow, RehabCapRow
 
-__all__ = ["OwnedRow", "own", "save"]
+__all__ = ["OwnedRow", "insert_unique", "own", "save"]
 
 OwnedRow = TypeVar("OwnedRow", DisruptionRow, RehabCapRow)  # sessions: `sessions.own_session`
 
@@ -20,6 +21,18 @@ def save(unit: Unit, *rows: object) -> None:
     rows that reference them see them."""
     unit.add_all(rows)
     unit.flush()
+
+
+def insert_unique(unit: Unit, row: object) -> bool:
+    """Stores a new row; False when a unique constraint or index refuses it (the database
+    decides, so two concurrent requests cannot both win). After False the unit's transaction is
+    spoiled: the caller must end it with an error."""
+    unit.add(row)
+    try:
+        unit.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def own(
