@@ -7,6 +7,8 @@ handlers, not only the auth check. The app is built from settings with no model 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -17,21 +19,28 @@ from schemathesis.checks import not_a_server_error
 
 from api.app import create_app
 from api.settings import LlmSettings, Settings
+from benchmarks.api_load import temporary_database
 from tests.api.client import ADMIN_TOKEN
-from tests.databases import DB_KINDS, LOOPBACK
+from tests.databases import DB_KINDS, LOOPBACK, postgres_base_url
 
 MAX_EXAMPLES = 12
 
 
 @pytest.fixture(scope="module", params=DB_KINDS)
-def fuzz_app(request: pytest.FixtureRequest, database_urls: dict[str, str]) -> Any:
-    app = create_app(
-        Settings(
-            database_url=database_urls[request.param], admin_token=ADMIN_TOKEN, llm=LlmSettings()
-        ),
-        migrate=False,
-    )
-    with TestClient(app) as client:
+def fuzz_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """The app over a database of its own: the fuzz creates whatever valid bodies allow (global
+    routing rules, rollouts, triggers), which must not steer the other tests' generations."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
+        else:
+            base = postgres_base_url()
+            assert base is not None
+            url = stack.enter_context(temporary_database(base, prefix="jit_fuzz"))
+        app = create_app(Settings(database_url=url, admin_token=ADMIN_TOKEN, llm=LlmSettings()))
+        client = stack.enter_context(TestClient(app))
         made = client.post(
             "/v1/lifters",
             json={"name": "fuzz"},
