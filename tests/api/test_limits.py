@@ -384,11 +384,17 @@ def test_healthz_answers_while_maximal_stateless_generations_run(server: str) ->
         worker.start()
     try:
         with httpx.Client(base_url=server, timeout=10) as client:
-            answers = [client.get("/healthz").status_code for _ in range(20)]
+            # Ask until the flood has really run (two generations answered), and at least 20
+            # times; the bound only stops a broken server from hanging the test.
+            answers: list[int] = []
+            give_up = time.monotonic() + 120
+            while (len(answers) < 20 or len(statuses) < 2) and time.monotonic() < give_up:
+                answers.append(client.get("/healthz").status_code)
     finally:
         stop.set()
         for worker in workers:
             worker.join(timeout=60)
-    assert answers == [200] * 20
-    assert statuses
+    assert len(answers) >= 20
+    assert set(answers) == {200}
+    assert len(statuses) >= 2
     assert set(statuses) == {200}
