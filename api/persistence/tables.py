@@ -10,6 +10,7 @@ ADR 0009 explains the choices.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, get_args
@@ -87,6 +88,18 @@ def _utc(*, nullable: bool = False) -> Any:
 
 def _json(*, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(JsonColumn, nullable=nullable))
+
+
+def _unique_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows that match `where` only (at most one active, pending...)."""
+    return Index(
+        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
+    )
+
+
+def _one_of(column: str, values: Iterable[str], name: str) -> CheckConstraint:
+    """`column IN ('a', 'b', ...)`."""
+    return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=name)
 
 
 class LifterRow(SQLModel, table=True):
@@ -470,14 +483,7 @@ class DisruptionRow(SQLModel, table=True):
 class RehabCapRow(SQLModel, table=True):
     __tablename__ = "rehab_caps"
     __table_args__ = (
-        Index(
-            "uq_rehab_caps_one_active",
-            "lifter_id",
-            "lift",
-            unique=True,
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
-        ),
+        _unique_where("uq_rehab_caps_one_active", "lifter_id", "lift", where="ended_at IS NULL"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -600,18 +606,8 @@ class CalibrationStateRow(SQLModel, table=True):
 def _one_pending_per(table: str, key: str) -> tuple[Index, CheckConstraint]:
     """A decision table's statuses, and at most one pending row per lifter and `key`."""
     return (
-        Index(
-            f"uq_{table}_pending",
-            "lifter_id",
-            key,
-            unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
-        ),
-        CheckConstraint(
-            "status IN ('pending', 'accepted', 'dismissed', 'superseded')",
-            name=f"ck_{table}_status",
-        ),
+        _unique_where(f"uq_{table}_pending", "lifter_id", key, where="status = 'pending'"),
+        _one_of("status", ("pending", "accepted", "dismissed", "superseded"), f"ck_{table}_status"),
     )
 
 
@@ -655,9 +651,7 @@ class SetAdviceRow(SQLModel, table=True):
 
     __tablename__ = "set_advice"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('offered', 'accepted', 'declined', 'expired')", name="ck_set_advice_status"
-        ),
+        _one_of("status", ("offered", "accepted", "declined", "expired"), "ck_set_advice_status"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -722,17 +716,8 @@ class RoutingTriggerRow(SQLModel, table=True):
 
     __tablename__ = "routing_triggers"
     __table_args__ = (
-        Index(
-            "uq_routing_triggers_active",
-            "scope_key",
-            unique=True,
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
-        ),
-        CheckConstraint(
-            f"strategy IN ({', '.join(repr(s) for s in get_args(RouteStrategy))})",
-            name="ck_routing_triggers_strategy",
-        ),
+        _unique_where("uq_routing_triggers_active", "scope_key", where="ended_at IS NULL"),
+        _one_of("strategy", get_args(RouteStrategy), "ck_routing_triggers_strategy"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -825,20 +810,9 @@ class RolloutRow(SQLModel, table=True):
 
     __tablename__ = "rollouts"
     __table_args__ = (
-        Index(
-            "uq_rollouts_active",
-            "scope_key",
-            unique=True,
-            sqlite_where=text("phase <> 'off'"),
-            postgresql_where=text("phase <> 'off'"),
-        ),
-        CheckConstraint(
-            f"candidate IN ({', '.join(repr(s) for s in get_args(RouteStrategy))})",
-            name="ck_rollouts_candidate",
-        ),
-        CheckConstraint(
-            f"phase IN ({', '.join(repr(p) for p in PHASES)})", name="ck_rollouts_phase"
-        ),
+        _unique_where("uq_rollouts_active", "scope_key", where="phase <> 'off'"),
+        _one_of("candidate", get_args(RouteStrategy), "ck_rollouts_candidate"),
+        _one_of("phase", PHASES, "ck_rollouts_phase"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
