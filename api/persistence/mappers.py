@@ -56,6 +56,7 @@ from shared_types.inputs import JITInput, RestOverride, TrainingDisruption
 from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
+from training_engine.feedback.outcomes import LoggedMainSet
 from training_engine.formulas.rounding import PLATES_KG, plate_step_kg
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "lifter_out",
     "lifter_sex",
     "llm_call_out",
+    "main_sets",
     "max_out",
     "plates_out",
     "program_out",
@@ -180,6 +182,23 @@ def _session_fields(row: SessionRow) -> dict[str, object]:
 
 def session_out(row: SessionRow) -> SessionOut:
     return SessionOut.model_validate(_session_fields(row))
+
+
+def main_sets(rows: Sequence[SetLogRow]) -> list[LoggedMainSet]:
+    """The main-lift sets among a session's logged sets, as the core's feedback reads them."""
+    return [
+        LoggedMainSet(
+            set_number=s.set_number,
+            weight_kg=kg(s.weight_grams),
+            reps=s.reps,
+            rpe=s.rpe,
+            failed=s.failed,
+            pain_limited=s.pain_limited,
+            during_rehab=s.during_rehab,
+        )
+        for s in rows
+        if s.kind == SetKind.PRIMARY
+    ]
 
 
 def set_out(row: SetLogRow) -> SetLogOut:

@@ -9,18 +9,18 @@ from typing import Any
 
 from api.errors import Conflict, ErrorDetail, InvalidRequest
 from api.persistence.db import Unit
+from api.persistence.mappers import main_sets
 from api.persistence.repositories import feedback
 from api.persistence.repositories import sessions as session_repo
 from api.persistence.repositories.rows import save
 from api.persistence.tables import SessionRow, SetAdviceRow
-from api.persistence.units import kg
 from api.schemas import AdviceOut
 from api.state import AppState
 from shared_types.enums import Lift
 from shared_types.feedback import SetAdvice
 from shared_types.outputs import JITOutput, PlannedSet
 from shared_types.trace import PrescriptionTrace
-from training_engine.feedback.coaching import LoggedSetView, SetContext, next_set_advice
+from training_engine.feedback.coaching import SetContext, next_set_advice
 from training_engine.formulas.rounding import DEFAULT_INCREMENT_KG
 
 __all__ = ["advise", "decide_advice", "session_advice"]
@@ -61,17 +61,7 @@ def advise(unit: Unit, row: SessionRow, set_number: int, now: datetime) -> Advic
         increment_kg=float(snapshot.get("weight_increment_kg") or DEFAULT_INCREMENT_KG),
         bar_kg=float(snapshot.get("bar_weight_kg") or 20.0),
         prescribed=output.main_lift_sets,
-        logged=tuple(
-            LoggedSetView(
-                set_number=s.set_number,
-                weight_kg=kg(s.weight_grams),
-                reps=s.reps,
-                rpe=s.rpe,
-                failed=s.failed,
-            )
-            for s in session_repo.session_sets(unit, row.id)
-            if s.kind == "primary"
-        ),
+        logged=tuple(main_sets(session_repo.session_sets(unit, row.id))),
         is_deload=row.is_deload,
         recovery_mode=bool(trace is not None and trace.main_lift.is_recovery_mode),
         rehab_capped=bool(output.capped_by_rehab),

@@ -17,6 +17,7 @@ from typing import Any
 
 from api.errors import Conflict
 from api.persistence.db import Unit
+from api.persistence.mappers import main_sets
 from api.persistence.repositories import config, feedback, lifters
 from api.persistence.repositories import sessions as session_repo
 from api.persistence.repositories.rows import save
@@ -25,9 +26,7 @@ from api.persistence.tables import (
     CalibrationStateRow,
     SessionOutcomeRow,
     SessionRow,
-    SetLogRow,
 )
-from api.persistence.units import kg
 from api.schemas import (
     CalibrationOut,
     CalibrationsOut,
@@ -52,7 +51,7 @@ from training_engine.feedback.calibration import (
     learn,
     modifier_effects,
 )
-from training_engine.feedback.outcomes import LoggedMainSet, session_outcome
+from training_engine.feedback.outcomes import session_outcome
 
 __all__ = [
     "calibrations",
@@ -86,7 +85,7 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
         lift=Lift(row.primary_lift),
         intensity_type=IntensityType(row.intensity_type),
         prescribed=output.main_lift_sets if output is not None else (),
-        logged=() if skipped else _main_sets(session_repo.session_sets(unit, row.id)),
+        logged=() if skipped else main_sets(session_repo.session_sets(unit, row.id)),
         skipped=skipped,
         skip_reason=row.skip_reason,
         session_rpe=row.session_rpe,
@@ -116,22 +115,6 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
     if learning and result.learnable and effects is not None:
         _learn(unit, row.lifter_id, result, effects, now=now)
     refresh_suggestions(unit, row.lifter_id, now)
-
-
-def _main_sets(rows: Sequence[SetLogRow]) -> list[LoggedMainSet]:
-    return [
-        LoggedMainSet(
-            set_number=s.set_number,
-            weight_kg=kg(s.weight_grams),
-            reps=s.reps,
-            rpe=s.rpe,
-            failed=s.failed,
-            pain_limited=s.pain_limited,
-            during_rehab=s.during_rehab,
-        )
-        for s in rows
-        if s.kind == "primary"
-    ]
 
 
 def _learn(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from shared_types.enums import Lift
 from shared_types.feedback import AdviceKind, SetAdvice
 from shared_types.outputs import PlannedSet
+from training_engine.feedback.outcomes import LoggedMainSet
 from training_engine.formulas.rounding import (
     floor_to_increment,
     format_kg,
@@ -41,7 +42,6 @@ __all__ = [
     "FAILURE_REST_SECONDS",
     "OPTIONAL_AFTER_FAILURES",
     "VOLUME_RECOVERY_GAP",
-    "LoggedSetView",
     "SetContext",
     "next_set_advice",
 ]
@@ -62,17 +62,6 @@ VOLUME_RECOVERY_GAP = 1.5
 
 
 @dataclass(frozen=True)
-class LoggedSetView:
-    """One logged main set, as coaching needs it."""
-
-    set_number: int
-    weight_kg: float
-    reps: int
-    rpe: float | None
-    failed: bool
-
-
-@dataclass(frozen=True)
 class SetContext:
     """The session as it stands after a main set was logged."""
 
@@ -81,7 +70,7 @@ class SetContext:
     increment_kg: float
     bar_kg: float
     prescribed: tuple[PlannedSet, ...]  # the session's main sets as now prescribed
-    logged: tuple[LoggedSetView, ...]
+    logged: tuple[LoggedMainSet, ...]
     is_deload: bool
     recovery_mode: bool
     rehab_capped: bool
@@ -98,7 +87,7 @@ class SetContext:
         """The heaviest weight advice may give: the largest increment multiple within the 1RM."""
         return floor_to_increment(self.one_rm_kg, self.increment_kg)
 
-    def logged_in_order(self) -> tuple[LoggedSetView, ...]:
+    def logged_in_order(self) -> tuple[LoggedMainSet, ...]:
         """The logged sets by set number."""
         return tuple(sorted(self.logged, key=lambda logged: logged.set_number))
 
@@ -129,7 +118,7 @@ def next_set_advice(ctx: SetContext) -> SetAdvice | None:
     return _volume_recovery_advice(ctx, logged)
 
 
-def _failure_streak(logged: tuple[LoggedSetView, ...]) -> int:
+def _failure_streak(logged: tuple[LoggedMainSet, ...]) -> int:
     """Failed sets in a row, counted back from the last logged set."""
     streak = 0
     for logged_set in reversed(logged):
@@ -164,7 +153,7 @@ def _failure_advice(ctx: SetContext, remaining: tuple[PlannedSet, ...], failures
 
 
 def _autoregulation_advice(
-    ctx: SetContext, remaining: tuple[PlannedSet, ...], last: LoggedSetView
+    ctx: SetContext, remaining: tuple[PlannedSet, ...], last: LoggedMainSet
 ) -> SetAdvice | None:
     """Heavier remaining sets when the last set felt clearly easier than its target."""
     target = ctx.target_rpe(last.set_number)
@@ -197,7 +186,7 @@ def _autoregulation_suppressed(ctx: SetContext) -> bool:
     return ctx.is_deload or ctx.recovery_mode or ctx.rehab_capped or ctx.already_adjusted
 
 
-def _volume_recovery_advice(ctx: SetContext, logged: tuple[LoggedSetView, ...]) -> SetAdvice | None:
+def _volume_recovery_advice(ctx: SetContext, logged: tuple[LoggedMainSet, ...]) -> SetAdvice | None:
     """Offer back the removed sets when the finished session was clearly easier than planned."""
     if ctx.rehab_capped or ctx.recovery_blocked or ctx.sets_removed <= 0 or not ctx.prescribed:
         return None

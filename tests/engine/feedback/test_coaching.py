@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from shared_types.enums import Lift
 from shared_types.feedback import SetAdvice
 from shared_types.outputs import PlannedSet
-from training_engine.feedback.coaching import LoggedSetView, SetContext, next_set_advice
+from training_engine.feedback.coaching import SetContext, next_set_advice
+from training_engine.feedback.outcomes import LoggedMainSet
 
 
 def planned(*weights: float, rpe: float = 8.5) -> tuple[PlannedSet, ...]:
@@ -23,10 +24,10 @@ def planned(*weights: float, rpe: float = 8.5) -> tuple[PlannedSet, ...]:
     )
 
 
-def done(*rpes: float | None, failed_from: int | None = None) -> tuple[LoggedSetView, ...]:
+def done(*rpes: float | None, failed_from: int | None = None) -> tuple[LoggedMainSet, ...]:
     """Logged sets 1..n at 112.5 kg; sets numbered `failed_from` and later failed."""
     return tuple(
-        LoggedSetView(
+        LoggedMainSet(
             set_number=n,
             weight_kg=112.5,
             reps=5,
@@ -243,7 +244,7 @@ def contexts(draw: st.DrawFn) -> SetContext:
     logged_count = draw(st.integers(0, count + 1))
     failed_tail = draw(st.sampled_from([0, 0, 0, 1, 2, 3]))  # the last sets failed, no other
     logged = tuple(
-        LoggedSetView(n, 0.0, 5, draw(rpe), n > logged_count - failed_tail)
+        LoggedMainSet(n, 0.0, 5, draw(rpe), n > logged_count - failed_tail)
         for n in range(1, logged_count + 1)
     )
     return SetContext(
@@ -279,7 +280,7 @@ def test_an_easy_first_set_never_lifts_a_set_past_the_ceiling(any_ctx: SetContex
     ctx = replace(
         any_ctx,
         prescribed=(first, *any_ctx.prescribed[1:]),
-        logged=(LoggedSetView(1, first.weight_kg, 5, 7.0, False),),
+        logged=(LoggedMainSet(1, first.weight_kg, 5, 7.0, False),),
         is_deload=False,
         recovery_mode=False,
         rehab_capped=False,
@@ -297,7 +298,7 @@ def test_an_easy_first_set_never_lifts_a_set_past_the_ceiling(any_ctx: SetContex
 @given(contexts())
 def test_failures_never_push_a_set_below_its_floor(any_ctx: SetContext) -> None:
     failed = tuple(
-        LoggedSetView(s.set_number, s.weight_kg, 3, 10.0, True) for s in any_ctx.prescribed[:-1]
+        LoggedMainSet(s.set_number, s.weight_kg, 3, 10.0, True) for s in any_ctx.prescribed[:-1]
     )
     ctx = replace(any_ctx, logged=failed)
     advice = next_set_advice(ctx)
