@@ -9,7 +9,7 @@
                          [--database-url URL] [--workers 1]
     jit-engine simulate --out DIR [--lifters 20] [--weeks 12] [--strategy formula|llm|hybrid|auto]
                         [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
-                        [--workers 1] [--rpe-table rts|anchored]
+                        [--workers 1] [--rpe-table rts|anchored] [--accept-suggestions off|on]
     jit-engine bench-gate [--lifters 200] [--weeks 12] [--seed 7]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
@@ -146,6 +146,12 @@ def _simulate_parser(commands: Any) -> None:
         choices=("rts", "anchored"),
         default="rts",
         help="the lifters' RPE chart: RTS, or RTS anchored to the formula's targets",
+    )
+    simulate.add_argument(
+        "--accept-suggestions",
+        choices=("on", "off"),
+        default="off",
+        help="the lifters accept every pending load suggestion after each session",
     )
 
 
@@ -465,6 +471,7 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         seed=args.seed,
         workers=min(args.workers, args.lifters),
         rpe_table=args.rpe_table,
+        accept_suggestions=args.accept_suggestions == "on",
     )
     simulate_command(config, args.out, stdout, stderr)
     return EXIT_OK

@@ -4,8 +4,10 @@ Each day the simulator sets the app's clock, draws the lifter's day (`daily.Dail
 reports and resolves disruptions, and for each session planned that day either skips it or
 generates it (`services.generation.generate_session`, the route's own path), performs every
 main set against the lifter's hidden capacity (`rpe.perform_set`), logs the main and accessory
-sets (`services.sessions.log_set`) and completes it with a session RPE. At each week's end it
-reads the weekly volume (`services.sessions.weekly_volume_report`).
+sets (`services.sessions.log_set`) and completes it with a session RPE; with
+`accept_suggestions` it then accepts every pending load suggestion
+(`services.suggestions.decide_suggestion`). At each week's end it reads the weekly volume
+(`services.sessions.weekly_volume_report`).
 
 The day's true capacity is the true 1RM times, for each modifier the engine's trace records
 (`trace.main_lift.weight_derivation.modifiers`, the defaults before calibration), the default
@@ -33,7 +35,7 @@ from api.schemas import (
     SetLogIn,
     SkipRequest,
 )
-from api.services import disruptions, lifters, programs, sessions
+from api.services import disruptions, lifters, programs, sessions, suggestions
 from api.services.generation import generate_session
 from api.state import AppState
 from shared_types.enums import CalibrationSource, Lift, StrategyName
@@ -52,6 +54,7 @@ from simulator.rpe import (
     raw_rpe,
     to_half,
 )
+from training_engine.feedback.suggestions import LIFT_ORDER
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.steps.calibration import calibrated
 from training_engine.ports import Routing
@@ -115,6 +118,7 @@ class _Lifter:
     life: DailyLife
     strategy: str
     rpe_table: RpeTable
+    accept_suggestions: bool = False
     checker: LifterChecker = field(default_factory=LifterChecker)
     open_events: dict[int, tuple[Event, str]] = field(default_factory=dict)  # end day -> id
     captured: _Captured = field(default_factory=_Captured)
@@ -310,6 +314,33 @@ def _set_rows(
     return rows, errors
 
 
+def _accept_suggestions(lifter: _Lifter) -> list[dict[str, Any]]:
+    """Accept every pending load suggestion through the service (the route's own call), in
+    lift order; what was accepted, and the max each recorded."""
+    pending = suggestions.list_suggestions(lifter.state, lifter.lifter_id)
+    pending.sort(key=lambda p: LIFT_ORDER.index(p.suggestion.lift))
+    accepted = []
+    for item in pending:
+        decided = suggestions.decide_suggestion(
+            lifter.state, lifter.lifter_id, item.id, accepted=True
+        )
+        suggestion = item.suggestion
+        accepted.append(
+            {
+                "lift": suggestion.lift.value,
+                "intensity": suggestion.intensity_type.value,
+                "kind": suggestion.kind,
+                "change_pct": suggestion.change_pct,
+                "current_max_kg": suggestion.current_max_kg,
+                "suggested_max_kg": suggestion.suggested_max_kg,
+                "mean_rpe_deviation": suggestion.mean_rpe_deviation,
+                "evidence_sessions": len(suggestion.sessions),
+                "max_recorded_kg": decided.max.one_rm_kg if decided.max is not None else None,
+            }
+        )
+    return accepted
+
+
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
@@ -360,6 +391,7 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
     sessions.complete_session(
         state, lifter.lifter_id, row.id, CompleteRequest(session_rpe=session_rpe)
     )
+    accepted = _accept_suggestions(lifter) if lifter.accept_suggestions else None
     lifter.strength.train(lift, sum(d.result.reps_done * d.weight_kg for d in done) / true_one_rm)
     lifter.life.trained(lift, len(done), aux_sets)
     found_errors, found_warnings = lifter.checker.session(inp, output)
@@ -397,6 +429,8 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
         "above_true_one_rm": any(d.weight_kg > true_one_rm for d in done),
         "errors": found_errors,
         "warnings": found_warnings,
+        # only with the option on, so the default output stays as it was
+        **({"accepted_suggestions": accepted} if accepted is not None else {}),
     }
 
 
@@ -456,8 +490,13 @@ async def simulate_lifter(
     strategy: str,
     *,
     rpe_table: RpeTable = "rts",
+    accept_suggestions: bool = False,
 ) -> LifterResult:
-    """Provision the lifter (maxes, a `weeks`-week program from `START`) and live its weeks."""
+    """Provision the lifter (maxes, a `weeks`-week program from `START`) and live its weeks.
+
+    `accept_suggestions`: after each completed session the lifter accepts every pending load
+    suggestion (`services.suggestions.decide_suggestion`), recorded as `accepted_suggestions`.
+    """
     clock.set(START)
     persona = spec.persona
     lifter = _Lifter(
@@ -469,6 +508,7 @@ async def simulate_lifter(
         life=DailyLife.start(persona, random.Random(f"{spec.seed}:life")),
         strategy=strategy,
         rpe_table=rpe_table,
+        accept_suggestions=accept_suggestions,
     )
     result = LifterResult(spec.index)
     for day in range(weeks * DAYS_PER_WEEK):

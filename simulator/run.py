@@ -2,9 +2,9 @@
 
 Every worker process gets its own temporary SQLite database (a copy of one migrated template)
 and its own `AppState` with a settable clock; lifters are handed out one at a time and each
-lifter's run depends only on (seed, index, population, strategy, learning), so the output does
-not depend on the number of workers or on their order: the same seed writes byte-identical
-`sessions.jsonl`.
+lifter's run depends only on its configuration (seed, index, population, strategy, learning,
+chart, accepting suggestions), so the output does not depend on the number of workers or on
+their order: the same seed writes byte-identical `sessions.jsonl`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class RunConfig:
     seed: int = 0
     workers: int = 1
     rpe_table: RpeTable = "rts"
+    accept_suggestions: bool = False  # the lifter accepts every pending load suggestion
 
 
 def _registry(strategy: str) -> StrategyRegistry:
@@ -93,6 +94,7 @@ def _one_lifter(index: int) -> LifterResult:
             config.weeks,
             config.strategy,
             rpe_table=config.rpe_table,
+            accept_suggestions=config.accept_suggestions,
         )
     )
 
