@@ -281,7 +281,8 @@ class Metrics:
         return child.time()
 
     def observe_generation(self, strategy: str, result: GenerationResult) -> None:
-        """Counts one stored generation, and its LLM call record if it has one."""
+        """Counts one stored generation, and its LLM call records (a rollout's shadow call
+        too: it is a model call that costs) if it has them."""
         output = result.output
         self._generations.labels(
             strategy=strategy,
@@ -289,8 +290,9 @@ class Metrics:
             route=route_choice(result.route),
             fallback_reason=_reason(output.fallback_reason),
         ).inc()
-        if result.call is not None:
-            self._observe_call(result.call)
+        for call in (result.call, result.shadow_call):
+            if call is not None:
+                self._observe_call(call)
 
     def _observe_call(self, call: LlmCallRecord) -> None:
         model = {"provider": call.provider, "model": call.model}

@@ -40,7 +40,7 @@ from shared_types.feedback import (
     SetAdvice,
 )
 from shared_types.inputs import JITInput, RestOverride
-from shared_types.llm import BreakerState, Divergence
+from shared_types.llm import BreakerState, Divergence, PromptVersion
 from shared_types.outputs import JITOutput
 from shared_types.routing import (
     EffectiveRule,
@@ -1024,11 +1024,25 @@ ROLLOUT_WINDOW = 200
 at most this)."""
 
 CandidateStrategy = Literal["llm", "hybrid", "shadow"]
+ModelName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.:/@-]*$")]
 
 
 class RolloutStart(ChangeNote):
     candidate: CandidateStrategy = Field(
-        description="What the candidate arm serves; the control arm serves the formula."
+        description=(
+            "What the candidate arm serves; the control arm serves the formula. With a "
+            "prompt_version or a model, the candidate arm serves it with the candidate's prompt "
+            "and model, the control arm the rule's strategy with the configured ones, and the "
+            "shadow phase serves as the control with the candidate's call made beside, logged."
+        )
+    )
+    prompt_version: PromptVersion | None = Field(
+        default=None, description="Roll out this prompt version (null: the configured one)."
+    )
+    model: ModelName | None = Field(
+        default=None,
+        description="Roll out this model of the configured provider (null: the configured one); "
+        "it must have a price, so its cost per generation can be judged.",
     )
     lifter_id: Annotated[
         Text | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
@@ -1067,6 +1081,8 @@ class RolloutOut(BaseModel):
     lifter_id: str | None
     lift: Lift | None
     candidate: CandidateStrategy
+    prompt_version: PromptVersion | None
+    model: str | None
     phase: Phase = Field(description="off: stopped, or rolled back past shadow.")
     paused: bool = Field(
         description="Paused: every lifter is served as the control, nothing moves by itself."

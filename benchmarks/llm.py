@@ -152,7 +152,9 @@ class _CountingClient:
         self.answer = answer
         self.calls = 0
 
-    async def complete(self, messages: list[dict[str, str]], progress: Any) -> JITAdjustment:
+    async def complete(
+        self, messages: list[dict[str, str]], progress: Any, model: str | None = None
+    ) -> JITAdjustment:
         self.calls += 1
         progress.attempts += 1
         return self.answer

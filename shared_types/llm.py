@@ -21,9 +21,13 @@ __all__ = [
     "Divergence",
     "GenerationResult",
     "LlmCallRecord",
+    "PromptVersion",
 ]
 
 BreakerState = Literal["closed", "open", "half_open"]
+PromptVersion = Literal["jit-adjust-1", "jit-adjust-1-full"]
+"""The prompts the LLM strategy can send (`training_engine.prompt`): our compact context, and the
+same instructions over the reference's whole input (ADR 0008), which a rollout can compare."""
 
 
 class LlmCallRecord(Frozen):
@@ -89,4 +93,7 @@ class GenerationResult(Frozen):
     call: LlmCallRecord | None = None
     comparison: ComparisonRecord | None = None
     route: str | None = None  # `auto`: which strategy it chose, and why
+    # A rollout's shadow call: the candidate prompt or model run beside the served session,
+    # logged, never served (`training_engine.strategies.auto`).
+    shadow_call: LlmCallRecord | None = None
     strategy: str | None = None  # the strategy that ran (set by `serve`)

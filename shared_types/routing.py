@@ -15,12 +15,14 @@ from pydantic import Field
 
 from shared_types.base import Frozen
 from shared_types.enums import FallbackReason
+from shared_types.llm import PromptVersion
 
 __all__ = [
     "RULE_FIELDS",
     "BudgetState",
     "EffectiveRule",
     "GateDecision",
+    "ModelVariant",
     "Phase",
     "RolloutArm",
     "RouteDecision",
@@ -97,6 +99,21 @@ class EffectiveRule(Frozen):
     sources: dict[RuleField, RuleSource]
 
 
+class ModelVariant(Frozen):
+    """Which prompt and model a model call uses; None: the configured one. A rollout of a
+    prompt version or a model moves one of these (`RoutingFacts.variant`)."""
+
+    prompt_version: PromptVersion | None = None
+    model: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+    def describe(self) -> str:
+        parts = [
+            f"prompt {self.prompt_version}" if self.prompt_version else "",
+            f"model {self.model}" if self.model else "",
+        ]
+        return " and ".join(p for p in parts if p) or "the configured prompt and model"
+
+
 class GateDecision(Frozen):
     """The confidence gate's answer: `confident` means the formula serves without a model call."""
 
@@ -110,6 +127,8 @@ class RouteDecision(Frozen):
     strategy: RouteStrategy
     reasons: tuple[str, ...]
     fallback: Literal[FallbackReason.BUDGET_EXHAUSTED] | None = None
+    variant: ModelVariant | None = None  # the served model call's prompt and model
+    beside: ModelVariant | None = None  # a rollout's shadow call, run beside and only logged
 
 
 class Phase(StrEnum):
@@ -197,6 +216,8 @@ class RoutingFacts(Frozen):
     manual: RouteStrategy | None = None
     budget_granted: bool = True
     rollout_arm: RolloutArm | None = None
+    # The rollout's candidate prompt or model (None: the rollout moves a strategy).
+    variant: ModelVariant | None = None
     calls_today: Count = 0
     expected_latency_ms: NonNegative | None = None
     expected_cost: NonNegative | None = None

@@ -59,7 +59,7 @@ class SimulatedCoach:
         adjustment = simulated_adjustment(request.inp)
         record = LlmCallRecord(
             provider=SIMULATED_PROVIDER,
-            model=SIMULATED_MODEL,
+            model=request.model or SIMULATED_MODEL,
             prompt_version=request.prompt.version,
             prompt_chars=request.prompt.chars,
             attempts=1,

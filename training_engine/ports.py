@@ -44,6 +44,7 @@ __all__ = [
 class AdjustmentRequest:
     inp: JITInput
     prompt: Prompt
+    model: str | None = None  # a rollout's candidate model; None: the source's configured one
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,4 @@ class Routing:
 
     facts: RoutingFacts
     budget: CallBudget | None = None  # None: no budget applies
+    shadow_budget: CallBudget | None = None  # a rollout's shadow call's (None: no budget)

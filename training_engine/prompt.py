@@ -11,7 +11,10 @@ landmarks of muscles the main lift does not train, the accessory pool, raw acces
 docs/decisions/0008-compact-versioned-prompt.md.
 
 `PROMPT_VERSION` changes whenever the wording or the context's shape changes; every call
-records it, and the adjustment cache keys on it.
+records it, and the adjustment cache keys on it. `PROMPT_VERSIONS` are the prompts a call can
+ask for (a rollout of a prompt version names one): ours, and `jit-adjust-1-full`, the same
+instructions and base over the reference's whole input (`parakeet_context`), the prompt ADR 0008
+chose against, kept so a rollout can measure the choice on live traffic.
 
 `parakeet_context` rebuilds the reference's context (§5.3: the whole input minus
 `warmupConfig`, plus its extras) only to measure ours against it.
@@ -21,10 +24,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from shared_types.enums import MuscleGroup
 from shared_types.inputs import JITInput
+from shared_types.llm import PromptVersion
 from shared_types.parakeet import input_to_parakeet
 from training_engine.accessories.build import accessory_context
 from training_engine.accessories.configured import resolve_anchor
@@ -36,6 +40,7 @@ from training_engine.session import FormulaRun
 
 __all__ = [
     "PROMPT_VERSION",
+    "PROMPT_VERSIONS",
     "SYSTEM_PROMPT",
     "Prompt",
     "build_context",
@@ -44,7 +49,9 @@ __all__ = [
     "parakeet_context",
 ]
 
-PROMPT_VERSION = "jit-adjust-1"
+PROMPT_VERSION: PromptVersion = "jit-adjust-1"
+FULL_CONTEXT_VERSION: PromptVersion = "jit-adjust-1-full"
+PROMPT_VERSIONS: tuple[PromptVersion, ...] = get_args(PromptVersion)
 DESCRIPTION_MAX_CHARS = 160
 
 SYSTEM_PROMPT = """\
@@ -217,11 +224,14 @@ def build_context(formula: FormulaRun) -> dict[str, Any]:
     return context
 
 
-def build_prompt(formula: FormulaRun) -> Prompt:
-    """The messages for the formula pass `formula` (the base the model adjusts)."""
-    return Prompt(
-        version=PROMPT_VERSION, system=SYSTEM_PROMPT, user=compact_json(build_context(formula))
-    )
+def build_prompt(formula: FormulaRun, version: PromptVersion | None = None) -> Prompt:
+    """The messages for the formula pass `formula` (the base the model adjusts), in `version`
+    (None: `PROMPT_VERSION`)."""
+    version = version or PROMPT_VERSION
+    context = build_context(formula)
+    if version == FULL_CONTEXT_VERSION:
+        context = {"base": context["base"], **parakeet_context(formula.inp)}
+    return Prompt(version=version, system=SYSTEM_PROMPT, user=compact_json(context))
 
 
 def parakeet_context(inp: JITInput) -> dict[str, Any]:

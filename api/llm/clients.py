@@ -80,7 +80,7 @@ class StructuredClient(Protocol):
     model: str
 
     async def complete(
-        self, messages: list[dict[str, str]], progress: CallProgress
+        self, messages: list[dict[str, str]], progress: CallProgress, model: str | None = None
     ) -> JITAdjustment: ...
 
 
@@ -103,13 +103,14 @@ class InstructorClient:
         self._token_budget = token_budget
 
     async def complete(
-        self, messages: list[dict[str, str]], progress: CallProgress
+        self, messages: list[dict[str, str]], progress: CallProgress, model: str | None = None
     ) -> JITAdjustment:
+        """One structured answer from `model` (None: the configured model)."""
         extra: dict[str, Any] = {}
         if self._token_budget is not None:
             extra["token_budget"] = self._token_budget
         adjustment: JITAdjustment = await self._client.create(
-            model=self.model,
+            model=model or self.model,
             response_model=JITAdjustment,
             messages=messages,  # type: ignore[arg-type]
             max_retries=self._max_reasks,

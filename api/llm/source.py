@@ -74,7 +74,7 @@ class LlmAdjustmentSource:
         failure: Classified | None = None,
         adjustment: JITAdjustment | None = None,
     ) -> LlmCallRecord:
-        model = self._client.model
+        model = request.model or self._client.model
         return LlmCallRecord(
             provider=self._client.provider,
             model=model,
@@ -98,7 +98,8 @@ class LlmAdjustmentSource:
     async def adjustment(self, request: AdjustmentRequest) -> SourcedAdjustment:
         started = self._clock()
         prompt = request.prompt
-        key = cache_key(prompt.user, prompt.version, self._client.provider, self._client.model)
+        model = request.model or self._client.model
+        key = cache_key(prompt.user, prompt.version, self._client.provider, model)
         progress = CallProgress()
         acquired = False
         try:
@@ -117,7 +118,7 @@ class LlmAdjustmentSource:
                         self._record(request, started, key, failure=failure),
                     )
                 acquired = True
-                adjustment = await self._client.complete(prompt.messages(), progress)
+                adjustment = await self._client.complete(prompt.messages(), progress, model)
         except AdjustmentUnavailable:
             raise
         except asyncio.CancelledError:

@@ -801,8 +801,9 @@ PHASES = tuple(phase.value for phase in Phase)
 
 
 class RolloutRow(SQLModel, table=True):
-    """A phased rollout of a candidate strategy for one scope (`global`, `lifter:<id>` or
-    `lift:<id>:<lift>`, as for rules). Active while its phase is not `off` (a stop or a rollback
+    """A phased rollout of a candidate (a strategy; with `prompt_version` or `model`, that
+    prompt or model) for one scope (`global`, `lifter:<id>` or `lift:<id>:<lift>`, as for
+    rules). Active while its phase is not `off` (a stop or a rollback
     past shadow ends it); at most one active per scope (the partial unique index decides).
     `phase_started_at` is when the current phase began: the SLO window and the minimum time
     count from it. `last_verdict` is the SLO monitor's newest `SloVerdict` with both arms'
@@ -826,6 +827,9 @@ class RolloutRow(SQLModel, table=True):
     )
     lift: str | None = Field(default=None, max_length=10)
     candidate: str = Field(max_length=8)
+    # A rollout of a prompt version or a model (ModelVariant); both null: of a strategy.
+    prompt_version: str | None = Field(default=None, max_length=40)
+    model: str | None = Field(default=None, max_length=100)
     phase: str = Field(max_length=8)
     paused: bool = False
     auto_advance: bool

@@ -6,7 +6,7 @@ in a transaction of their own without a generation or session (ADR 0009).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from api.persistence.db import Unit
@@ -16,7 +16,16 @@ from api.state import AppState
 from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult, LlmCallRecord
 
-__all__ = ["RecordOwner", "comparison_row", "llm_call_row", "store_records", "store_stateless"]
+__all__ = [
+    "SHADOW_CALL",
+    "RecordOwner",
+    "comparison_row",
+    "llm_call_row",
+    "store_records",
+    "store_stateless",
+]
+
+SHADOW_CALL = "shadow"  # the `strategy` of a rollout's shadow call's record
 
 
 @dataclass(frozen=True)
@@ -80,10 +89,13 @@ def comparison_row(record: ComparisonRecord, inp: JITInput, owner: RecordOwner) 
 
 
 def store_records(unit: Unit, result: GenerationResult, inp: JITInput, owner: RecordOwner) -> None:
-    """The call record and the comparison of one served result, if it has them."""
+    """The call record and the comparison of one served result, if it has them, and a rollout's
+    shadow call (strategy `SHADOW_CALL`: it ran beside the served session and was not served)."""
     rows: list[object] = []
     if result.call is not None:
         rows.append(llm_call_row(result.call, owner))
+    if result.shadow_call is not None:
+        rows.append(llm_call_row(result.shadow_call, replace(owner, strategy=SHADOW_CALL)))
     if result.comparison is not None:
         rows.append(comparison_row(result.comparison, inp, owner))
     if rows:

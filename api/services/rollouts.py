@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from api.errors import Conflict, NotFound
+from api.errors import Conflict, ErrorDetail, InvalidRequest, NotFound
 from api.persistence.db import Unit
 from api.persistence.repositories import rollouts as repo
 from api.persistence.repositories.lifters import lifter
@@ -48,7 +48,14 @@ from api.schemas import (
 )
 from api.state import AppState
 from shared_types.enums import Lift
-from shared_types.routing import Phase, RolloutArm, RouteStrategy, RuleSource, SloThresholds
+from shared_types.routing import (
+    ModelVariant,
+    Phase,
+    RolloutArm,
+    RouteStrategy,
+    RuleSource,
+    SloThresholds,
+)
 from training_engine.routing.rollout import next_phase, previous_phase, serving_arm
 from training_engine.routing.slo import after_verdict, evaluate, summarise
 
@@ -76,12 +83,14 @@ _SPECIFICITY: dict[str, int] = {"global": 0, "lifter": 1, "lift": 2}
 @dataclass(frozen=True)
 class Assignment:
     """A lifter's place in the rollout that applies to it: the arm `auto` is told, what the
-    candidate serves, and the rollout's scope (where the candidate's strategy comes from)."""
+    candidate serves, the rollout's scope (where the candidate's strategy comes from), and the
+    candidate's prompt and model (None: a rollout of a strategy)."""
 
     rollout_id: str
     arm: RolloutArm
     candidate: RouteStrategy
     scope: RuleSource
+    variant: ModelVariant | None = None
 
 
 def assignment(unit: Unit, lifter_id: str, lift: Lift) -> Assignment | None:
@@ -95,7 +104,13 @@ def assignment(unit: Unit, lifter_id: str, lift: Lift) -> Assignment | None:
     arm = "control" if row.paused else serving_arm(lifter_id, row.id, Phase(row.phase))
     if arm is None:  # not reached: an active rollout is never off
         return None
-    return Assignment(row.id, arm, _candidate(row), _scope(row))
+    return Assignment(row.id, arm, _candidate(row), _scope(row), _variant(row))
+
+
+def _variant(row: RolloutRow) -> ModelVariant | None:
+    if row.prompt_version is None and row.model is None:
+        return None
+    return ModelVariant.model_validate({"prompt_version": row.prompt_version, "model": row.model})
 
 
 def _scope(row: RolloutRow) -> ScopeKind:
@@ -134,6 +149,8 @@ def _out(unit: Unit, row: RolloutRow) -> RolloutOut:
         lifter_id=row.lifter_id,
         lift=None if row.lift is None else Lift(row.lift),
         candidate=_candidate(row),
+        prompt_version=None if (variant := _variant(row)) is None else variant.prompt_version,
+        model=row.model,
         phase=Phase(row.phase),
         paused=row.paused,
         auto_advance=row.auto_advance,
@@ -233,7 +250,16 @@ def _record(
 
 
 def start(state: AppState, body: RolloutStart) -> RolloutOut:
-    """Starts a rollout in shadow (an event from off); 409 while its scope has an active one."""
+    """Starts a rollout in shadow (an event from off); 409 while its scope has an active one,
+    422 for a model the price table does not know (its cost SLO could not be judged)."""
+    prices = state.settings.llm.prices
+    if body.model is not None and body.model not in prices:
+        priced = ", ".join(sorted(prices)) or "none"
+        message = (
+            f"model {body.model!r} has no price, so its cost per generation cannot be judged "
+            f"against the control's; priced models: {priced}"
+        )
+        raise InvalidRequest(message, [ErrorDetail(path="body.model", message=message)])
     now = state.clock()
     lift = None if body.lift is None else body.lift.value
     scope = "global" if body.lifter_id is None else "lift" if lift else "lifter"
@@ -247,6 +273,8 @@ def start(state: AppState, body: RolloutStart) -> RolloutOut:
             lifter_id=body.lifter_id,
             lift=lift,
             candidate=body.candidate,
+            prompt_version=body.prompt_version,
+            model=body.model,
             phase=Phase.SHADOW.value,
             auto_advance=body.auto_advance,
             min_samples=body.min_samples,

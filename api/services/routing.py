@@ -49,6 +49,7 @@ def routing_facts(
         rule=_candidate_rule(rule, rollout),
         manual=inputs.manual,
         rollout_arm=None if rollout is None else rollout.arm,
+        variant=None if rollout is None else rollout.variant,
         calls_today=audit.model_calls_since(unit, lifter_id, day_start),
         expected_latency_ms=latency,
         expected_cost=cost,
@@ -91,4 +92,6 @@ class DatabaseBudget:
 
 
 def session_routing(state: AppState, lifter_id: str, facts: RoutingFacts) -> Routing:
-    return Routing(facts, DatabaseBudget(state, lifter_id))
+    """The facts with the lifter's budget, and a second reservation for a rollout's shadow
+    call (made concurrently with the served call)."""
+    return Routing(facts, DatabaseBudget(state, lifter_id), DatabaseBudget(state, lifter_id))

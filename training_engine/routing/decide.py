@@ -10,8 +10,12 @@ Precedence, first match decides (docs/domain/routing.md):
    `max_cost_per_call`, `max_calls_per_day` reached: the model is not worth calling;
 5. the budget: no reservation granted serves the formula, labelled `budget_exhausted`;
 6. provider health: no provider, or its breaker open, serves the formula;
-7. the rollout arm: the control serves the formula, the candidate the rule's strategy, and the
-   shadow phase the formula with the candidate logged beside it (`shadow`). Without a rollout
+7. the rollout arm. A rollout of a strategy: the control serves the formula, the candidate the
+   rule's strategy, and the shadow phase the formula with the candidate logged beside it
+   (`shadow`). A rollout of a prompt version or a model (`variant`): every arm serves the rule's
+   strategy; the candidate arm asks the model with the candidate's prompt and model, the
+   control with the configured ones, and the shadow phase serves as the control with the
+   candidate's call made beside it and only logged (`RouteDecision.beside`). Without a rollout
    the rule's strategy serves.
 
 Every step that decided or was passed is a reason, so the route explains the whole decision.
@@ -27,6 +31,7 @@ from shared_types.inputs import JITInput
 from shared_types.routing import (
     EffectiveRule,
     GateDecision,
+    ModelVariant,
     RolloutArm,
     RouteDecision,
     RouteStrategy,
@@ -51,6 +56,7 @@ def decide(
     calls_today: int,
     expected_latency_ms: float | None,
     expected_cost: float | None,
+    variant: ModelVariant | None = None,
 ) -> RouteDecision:
     """The strategy that serves `inp` and why (the module docstring gives the order)."""
     if manual is not None:
@@ -66,7 +72,14 @@ def decide(
         reasons.append(reason)
         if stops:
             return RouteDecision(strategy="formula", reasons=tuple(reasons))
-    return _serve(rule, reasons, provider_accepting, budget_granted, rollout_arm)
+    return _serve(
+        rule,
+        reasons,
+        provider_accepting=provider_accepting,
+        budget_granted=budget_granted,
+        rollout_arm=rollout_arm,
+        variant=variant,
+    )
 
 
 def _rule_conditions(inp: JITInput, rule: EffectiveRule) -> Step:
@@ -103,9 +116,11 @@ def _thresholds(
 def _serve(
     rule: EffectiveRule,
     reasons: list[str],
+    *,
     provider_accepting: bool,
     budget_granted: bool,
     rollout_arm: RolloutArm | None,
+    variant: ModelVariant | None,
 ) -> RouteDecision:
     """The last three steps: budget, provider health, rollout arm."""
     if not budget_granted:
@@ -121,7 +136,28 @@ def _serve(
             reasons=(*reasons, "no provider configured, or its breaker is open"),
         )
     reasons.append("provider accepting calls")
+    if variant is not None and rollout_arm is not None:
+        return _variant_arm(rule.strategy, rollout_arm, variant, reasons)
     strategy, why = _arm(rule.strategy, rollout_arm)
+    return RouteDecision(strategy=strategy, reasons=(*reasons, why))
+
+
+def _variant_arm(
+    strategy: RouteStrategy, arm: RolloutArm, variant: ModelVariant, reasons: list[str]
+) -> RouteDecision:
+    """A prompt or model rollout: the rule's strategy serves in every arm; only the call's
+    prompt and model differ."""
+    candidate = variant.describe()
+    if arm == "candidate":
+        why = f"rollout candidate arm: {strategy} serves with {candidate}"
+        return RouteDecision(strategy=strategy, reasons=(*reasons, why), variant=variant)
+    if arm == "shadow":
+        why = (
+            f"rollout shadow phase: {strategy} serves with the configured prompt and model; "
+            f"the candidate ({candidate}) runs beside it, logged"
+        )
+        return RouteDecision(strategy=strategy, reasons=(*reasons, why), beside=variant)
+    why = f"rollout control arm: {strategy} serves with the configured prompt and model"
     return RouteDecision(strategy=strategy, reasons=(*reasons, why))
 
 

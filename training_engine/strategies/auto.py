@@ -11,14 +11,20 @@ The budget is reserved only when the decision asks a model and settled with the 
 afterwards; a refused reservation decides again with the budget exhausted (the formula,
 labelled `budget_exhausted`). A half-open breaker counts as accepting, so its probe can close
 it. Whatever serves, the formula runs once and is the base of every branch.
+
+In the shadow phase of a prompt or model rollout the candidate's call runs concurrently with
+the served session (the generation waits for the slower of the two), on its own reservation
+of `Routing.shadow_budget`; its record is the result's `shadow_call`, never served.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from shared_types.enums import FallbackReason
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
-from shared_types.routing import RouteDecision, RoutingFacts
+from shared_types.routing import ModelVariant, RouteDecision, RoutingFacts
 from training_engine.ports import ProviderHealth, Routing
 from training_engine.routing.decide import decide
 from training_engine.routing.gate import GateConfig, confidence_gate
@@ -72,10 +78,26 @@ class AutoStrategy:
             calls_today=facts.calls_today,
             expected_latency_ms=facts.expected_latency_ms,
             expected_cost=facts.expected_cost,
+            variant=facts.variant,
         )
 
     async def run(self, inp: JITInput) -> GenerationResult:
         decision = self.choose(inp)
+        formula = formula_run(inp)
+        if decision.beside is None:
+            return await self._budgeted(inp, decision, formula)
+        served, beside = await asyncio.gather(
+            self._budgeted(inp, decision, formula), self._shadow_call(decision.beside, formula)
+        )
+        if beside is None:
+            route = f"{served.route}; the shadow call was not made: budget exhausted"
+            return served.model_copy(update={"route": route})
+        return served.model_copy(update={"shadow_call": beside.call})
+
+    async def _budgeted(
+        self, inp: JITInput, decision: RouteDecision, formula: FormulaRun
+    ) -> GenerationResult:
+        """Serve `decision`, reserving its model call first (a refusal decides again)."""
         budget = self._routing.budget
         reserved = False
         if budget is not None and decision.strategy in _ASKS_A_MODEL:
@@ -84,19 +106,35 @@ class AutoStrategy:
                 decision = self.choose(inp, budget_granted=False)
         result: GenerationResult | None = None
         try:
-            result = await self._serve(decision, formula_run(inp))
+            result = await self._serve(decision, formula)
         finally:
             if reserved and budget is not None:
                 await budget.settle(result.call if result is not None else None)
         route = f"{decision.strategy}: " + "; ".join(decision.reasons)
         return result.model_copy(update={"route": route})
 
+    async def _shadow_call(
+        self, variant: ModelVariant, formula: FormulaRun
+    ) -> GenerationResult | None:
+        """A rollout's shadow call: the candidate's prompt and model asked beside the served
+        session, within its own budget reservation (None: refused); only its record is kept."""
+        budget = self._routing.shadow_budget
+        if budget is not None and not await budget.reserve():
+            return None
+        result: GenerationResult | None = None
+        try:
+            result = await self._llm.adjust(formula, variant)
+        finally:
+            if budget is not None:
+                await budget.settle(result.call if result is not None else None)
+        return result
+
     async def _serve(self, decision: RouteDecision, formula: FormulaRun) -> GenerationResult:
         if decision.strategy == "llm":
-            return await self._llm.adjust(formula)
+            return await self._llm.adjust(formula, decision.variant)
         if decision.strategy in ("hybrid", "shadow"):
             hybrid = HybridStrategy(self._llm, shadow=decision.strategy == "shadow")
-            return await hybrid.compare(formula)
+            return await hybrid.compare(formula, decision.variant)
         if decision.fallback is FallbackReason.BUDGET_EXHAUSTED:
             return GenerationResult(output=fallback_session(formula, decision.fallback))
         return GenerationResult(output=formula.output)

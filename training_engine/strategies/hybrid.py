@@ -14,6 +14,7 @@ from __future__ import annotations
 from shared_types.enums import StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult
+from shared_types.routing import ModelVariant
 from training_engine.divergence import compute_divergence, should_surface
 from training_engine.served import labelled
 from training_engine.session import FormulaRun, formula_run
@@ -34,10 +35,13 @@ class HybridStrategy:
     async def run(self, inp: JITInput) -> GenerationResult:
         return await self.compare(formula_run(inp))
 
-    async def compare(self, run: FormulaRun) -> GenerationResult:
-        """The comparison over a formula pass already made (`auto` routes here with its own)."""
+    async def compare(
+        self, run: FormulaRun, variant: ModelVariant | None = None
+    ) -> GenerationResult:
+        """The comparison over a formula pass already made (`auto` routes here with its own),
+        the model asked with `variant` (None: the configured prompt and model)."""
         formula = run.output
-        llm = await self._llm.adjust(run)
+        llm = await self._llm.adjust(run, variant)
         succeeded = llm.output.jit_strategy is StrategyUsed.LLM
         reason = None if succeeded else llm.output.fallback_reason
         divergence = compute_divergence(formula, llm.output) if succeeded else None

@@ -16,6 +16,7 @@ from shared_types.enums import FallbackReason, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
+from shared_types.routing import ModelVariant
 from training_engine.adjustment import adjusted_session
 from training_engine.ports import AdjustmentRequest, AdjustmentSource, AdjustmentUnavailable
 from training_engine.prompt import build_prompt
@@ -23,6 +24,8 @@ from training_engine.served import labelled
 from training_engine.session import FormulaRun, formula_run
 
 __all__ = ["LlmStrategy", "fallback_session"]
+
+_CONFIGURED = ModelVariant()
 
 
 def fallback_session(formula: FormulaRun, reason: FallbackReason) -> JITOutput:
@@ -41,9 +44,17 @@ class LlmStrategy:
     async def run(self, inp: JITInput) -> GenerationResult:
         return await self.adjust(formula_run(inp))
 
-    async def adjust(self, formula: FormulaRun) -> GenerationResult:
-        """The model's adjustment of the formula pass `formula`, or its labelled fallback."""
-        request = AdjustmentRequest(inp=formula.inp, prompt=build_prompt(formula))
+    async def adjust(
+        self, formula: FormulaRun, variant: ModelVariant | None = None
+    ) -> GenerationResult:
+        """The model's adjustment of the formula pass `formula`, or its labelled fallback;
+        `variant`: the prompt version and model to ask (None: the configured ones)."""
+        variant = variant or _CONFIGURED
+        request = AdjustmentRequest(
+            inp=formula.inp,
+            prompt=build_prompt(formula, variant.prompt_version),
+            model=variant.model,
+        )
         try:
             answer = await self._source.adjustment(request)
         except AdjustmentUnavailable as exc:
