@@ -254,7 +254,10 @@ async def _compute(
 def _write(state: AppState, read: _Read, computed: _Computed) -> tuple[str, bool]:
     """Store, if the session is as it was read and the key still free; else `_Changed`."""
     stored = computed.stored
-    with state.stage("write"), state.db.write() as unit:
+    result = computed.result
+    # Without records to store, PostgreSQL writes in one statement (`store_generation`).
+    alone = result.call is None and result.shadow_call is None and result.comparison is None
+    with state.stage("write"), state.db.write(one_statement=alone) as unit:
         if not generations.store_generation(unit, stored, generations.version_of(read.target)):
             raise _Changed  # the next read answers: a replay, a 409, or a new computation
         owner = RecordOwner(

@@ -5,7 +5,9 @@ text (`RawJson`).
 The session row's *version* is what the generation read from it (status, intensity, program).
 The write updates the row only if it still has that version (the update takes the row lock),
 then inserts the check-in and the generation, whose key is unique per lifter: a changed session
-or a key taken meanwhile writes nothing, and the caller reads again (ADR 0009).
+or a key taken meanwhile writes nothing, and the caller reads again (ADR 0009). On PostgreSQL
+the three are one statement (`STORE`), and the statements run on the driver's cursor
+(`api.persistence.db.execute`).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select
+from sqlalchemy import Table, and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from api.errors import NotFound
-from api.persistence.db import Unit
+from api.persistence.db import Unit, execute
 from api.persistence.repositories.state import Target
 from api.persistence.tables import metadata
 from api.persistence.types import RawJson
@@ -111,6 +113,77 @@ INSERT_CHECK_IN = _check_ins.insert()
 INSERT_GENERATION = _generations.insert()
 
 
+def _bound(table: Table, prefix: str, *names: str) -> dict[str, Any]:
+    """Each column as a typed parameter named `prefix` + its name."""
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in names}
+
+
+_SESSION_SET = _bound(
+    _sessions,
+    "",
+    "status",
+    "intensity_type",
+    "jit_strategy",
+    "fallback_reason",
+    "jit_generated_at",
+    "jit_input_snapshot",
+    "jit_output",
+    "jit_output_trace",
+    "aux_prescribed_kg",
+    "target_rpe",
+    "planned_weight_grams",
+    "planned_reps",
+    "one_rm_grams",
+    "generation_id",
+    "updated_at",
+)
+_updated = UPDATE_SESSION.values(_SESSION_SET).returning(_sessions.c.id).cte("updated")
+_CHECK_IN = _bound(
+    _check_ins,
+    "c_",
+    "id",
+    "lifter_id",
+    "soreness",
+    "sleep_quality",
+    "energy_level",
+    "wearables",
+    "strategy_override",
+    "recorded_at",
+)
+_checked_in = (
+    _check_ins.insert()
+    .from_select(
+        [*_CHECK_IN, "session_id"],
+        select(*_CHECK_IN.values(), _updated.c.id),
+    )
+    .returning(_check_ins.c.id)
+    .cte("checked_in")
+)
+_GENERATION = _bound(
+    _generations,
+    "g_",
+    "id",
+    "lifter_id",
+    "session_id",
+    "idempotency_key",
+    "request_hash",
+    "jit_strategy",
+    "fallback_reason",
+    "response_json",
+    "route",
+    "rollout_id",
+    "rollout_arm",
+    "created_at",
+)
+# PostgreSQL: the three writes in one statement. The check-in is inserted only if the session
+# was updated (it selects from `updated`), the generation only if the check-in was; a unique
+# violation aborts the whole statement. One row returned: written; none: the version changed.
+STORE = _generations.insert().from_select(
+    [*_GENERATION, "check_in_id"],
+    select(*_GENERATION.values(), _checked_in.c.id),
+)
+
+
 @dataclass(frozen=True)
 class Earlier:
     """A generation stored under the same key: its request fingerprint and exact response,
@@ -186,11 +259,9 @@ def _earlier(row: Any) -> Earlier | None:
 def target(unit: Unit, lifter_id: str, session_id: str, key: str) -> tuple[Target, Earlier | None]:
     """The lifter's session with its plan, profile, settings and program (or 404), and the
     generation already stored under `key`, if any."""
-    row = (
-        unit.connection()
-        .execute(TARGET, {"session_id": session_id, "lifter_id": lifter_id, "key": key})
-        .first()
-    )
+    row = execute(
+        unit, TARGET, {"session_id": session_id, "lifter_id": lifter_id, "key": key}
+    ).first()
     if row is None:
         raise NotFound("session not found")
     if row.jit_strategy is None:  # provisioning creates it
@@ -236,75 +307,90 @@ def aux_prescribed_kg(output: JITOutput) -> dict[str, float]:
     }
 
 
+def _session_values(stored: Stored) -> dict[str, Any]:
+    output = stored.output
+    main = output.main_lift_sets
+    return {
+        "status": SessionStatus.GENERATED.value,
+        "intensity_type": stored.intensity.value,
+        "jit_strategy": output.jit_strategy.value if output.jit_strategy else None,
+        "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
+        "jit_generated_at": stored.generated_at,
+        "jit_input_snapshot": RawJson(stored.snapshot_json),
+        "jit_output": RawJson(stored.output_json),
+        "jit_output_trace": RawJson(stored.trace_json) if stored.trace_json is not None else None,
+        "aux_prescribed_kg": aux_prescribed_kg(output),
+        "target_rpe": main[0].rpe_target if main else None,
+        "planned_weight_grams": grams(main[0].weight_kg) if main else None,
+        "planned_reps": main[0].reps if main else None,
+        "one_rm_grams": grams(stored.one_rm_kg),
+        "generation_id": stored.generation_id,
+        "updated_at": stored.now,
+    }
+
+
+def _check_in_values(stored: Stored) -> dict[str, Any]:
+    check_in = stored.check_in
+    return {
+        "id": check_in.id,
+        "lifter_id": stored.lifter_id,
+        "session_id": stored.session_id,
+        "soreness": check_in.soreness,
+        "sleep_quality": check_in.sleep_quality,
+        "energy_level": check_in.energy_level,
+        "wearables": check_in.wearables,
+        "strategy_override": check_in.strategy_override,
+        "recorded_at": stored.now,
+    }
+
+
+def _generation_values(stored: Stored) -> dict[str, Any]:
+    output = stored.output
+    return {
+        "id": stored.generation_id,
+        "lifter_id": stored.lifter_id,
+        "session_id": stored.session_id,
+        "check_in_id": stored.check_in.id,
+        "idempotency_key": stored.idempotency_key,
+        "request_hash": stored.request_hash,
+        "jit_strategy": output.jit_strategy.value if output.jit_strategy else "formula",
+        "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
+        "response_json": stored.response_json,
+        "route": stored.route,
+        "rollout_id": stored.rollout_id,
+        "rollout_arm": stored.rollout_arm,
+        "created_at": stored.now,
+    }
+
+
 def store_generation(unit: Unit, stored: Stored, read: SessionVersion) -> bool:
     """Writes the session's new output, the check-in and the generation row. False, with
     nothing written, when the session no longer has the version `read` or the key was taken
-    meanwhile; the unit is then spoiled: end it with an error."""
-    output = stored.output
-    main = output.main_lift_sets
-    connection = unit.connection()
-    updated = connection.execute(
-        UPDATE_SESSION,
-        {
-            "session_id": stored.session_id,
-            "read_status": read.status,
-            "read_intensity": read.intensity_type,
-            "read_program": read.program_id,
-            "status": SessionStatus.GENERATED.value,
-            "intensity_type": stored.intensity.value,
-            "jit_strategy": output.jit_strategy.value if output.jit_strategy else None,
-            "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
-            "jit_generated_at": stored.generated_at,
-            "jit_input_snapshot": RawJson(stored.snapshot_json),
-            "jit_output": RawJson(stored.output_json),
-            "jit_output_trace": (
-                RawJson(stored.trace_json) if stored.trace_json is not None else None
-            ),
-            "aux_prescribed_kg": aux_prescribed_kg(output),
-            "target_rpe": main[0].rpe_target if main else None,
-            "planned_weight_grams": grams(main[0].weight_kg) if main else None,
-            "planned_reps": main[0].reps if main else None,
-            "one_rm_grams": grams(stored.one_rm_kg),
-            "generation_id": stored.generation_id,
-            "updated_at": stored.now,
-        },
-    )
-    if updated.rowcount != 1:
+    meanwhile; the unit is then spoiled: end it with an error.
+
+    PostgreSQL does it in one statement (`STORE`: one round trip); SQLite, which has no
+    writing CTEs, in three."""
+    check = {
+        "session_id": stored.session_id,
+        "read_status": read.status,
+        "read_intensity": read.intensity_type,
+        "read_program": read.program_id,
+    }
+    session = {**check, **_session_values(stored)}
+    check_in = _check_in_values(stored)
+    generation = _generation_values(stored)
+    if unit.connection().dialect.name == "postgresql":
+        session.update({f"c_{k}": v for k, v in check_in.items() if k != "session_id"})
+        session.update({f"g_{k}": v for k, v in generation.items() if k != "check_in_id"})
+        try:
+            return execute(unit, STORE, session).rowcount == 1
+        except IntegrityError:
+            return False
+    if execute(unit, UPDATE_SESSION, session).rowcount != 1:
         return False
-    check_in = stored.check_in
     try:
-        connection.execute(
-            INSERT_CHECK_IN,
-            {
-                "id": check_in.id,
-                "lifter_id": stored.lifter_id,
-                "session_id": stored.session_id,
-                "soreness": check_in.soreness,
-                "sleep_quality": check_in.sleep_quality,
-                "energy_level": check_in.energy_level,
-                "wearables": check_in.wearables,
-                "strategy_override": check_in.strategy_override,
-                "recorded_at": stored.now,
-            },
-        )
-        connection.execute(
-            INSERT_GENERATION,
-            {
-                "id": stored.generation_id,
-                "lifter_id": stored.lifter_id,
-                "session_id": stored.session_id,
-                "check_in_id": check_in.id,
-                "idempotency_key": stored.idempotency_key,
-                "request_hash": stored.request_hash,
-                "jit_strategy": output.jit_strategy.value if output.jit_strategy else "formula",
-                "fallback_reason": output.fallback_reason.value if output.fallback_reason else None,
-                "response_json": stored.response_json,
-                "route": stored.route,
-                "rollout_id": stored.rollout_id,
-                "rollout_arm": stored.rollout_arm,
-                "created_at": stored.now,
-            },
-        )
+        execute(unit, INSERT_CHECK_IN, check_in)
+        execute(unit, INSERT_GENERATION, generation)
     except IntegrityError:
         return False
     return True

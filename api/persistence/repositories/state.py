@@ -32,7 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from api.persistence.db import Unit
+from api.persistence.db import Unit, execute
 from api.persistence.mappers import rest_override, to_disruption
 from api.persistence.tables import DisruptionRow, metadata
 from api.persistence.units import kg
@@ -229,12 +229,11 @@ def _logged(row: Row[Any]) -> LoggedSet:
 
 def _recent(unit: Unit, lifter_id: str) -> tuple[PastSession, ...]:
     """Completed sessions, newest first, with their logged sets and prescribed weights."""
-    connection = unit.connection()
-    rows = connection.execute(RECENT, {"lifter_id": lifter_id}).all()
+    rows = execute(unit, RECENT, {"lifter_id": lifter_id}).rows
     if not rows:
         return ()
     by_session: dict[str, list[Any]] = {}
-    for s in connection.execute(RECENT_SETS, {"session_ids": [r.id for r in rows]}):
+    for s in unit.connection().execute(RECENT_SETS, {"session_ids": [r.id for r in rows]}):
         by_session.setdefault(s.session_id, []).append(s)
     past: list[PastSession] = []
     for row in rows:
@@ -263,14 +262,15 @@ def _recent(unit: Unit, lifter_id: str) -> tuple[PastSession, ...]:
 def _week(unit: Unit, target: Target) -> tuple[tuple[WeekSet, ...], tuple[WeekSession, ...]]:
     if target.program_id is None:
         return (), ()
-    rows = unit.connection().execute(
+    rows = execute(
+        unit,
         WEEK,
         {
             "program_id": target.program_id,
             "week_number": target.plan.week_number,
             "session_id": target.plan.session_id,
         },
-    )
+    ).rows
     sets: list[WeekSet] = []
     sessions: list[WeekSession] = []
     for is_set, lift, day, status, kind, exercise, rpe in rows:
