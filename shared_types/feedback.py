@@ -108,7 +108,9 @@ class CalibrationRecommendation(Frozen):
     source: CalibrationSource
     current_adjustment: float | None
     recommended_adjustment: float
-    reasons: tuple[Literal["low_confidence", "large_adjustment", "direction_flip"], ...]
+    reasons: tuple[
+        Literal["low_confidence", "large_adjustment", "direction_flip", "softens_disruption"], ...
+    ]
     evidence: CalibrationEvidence
 
 

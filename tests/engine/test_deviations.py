@@ -189,3 +189,32 @@ def test_d8_a_muscle_half_a_set_short_still_gets_one_set_when_there_is_room() ->
     )
     top_ups = [row for row in out.auxiliary_work if row.is_top_up]
     assert [(row.exercise, len(row.sets)) for row in top_ups] == [("Dumbbell Fly", 1)]
+
+
+def test_f8_an_rpe_history_calibration_sharpens_the_nudge_and_the_trace_keeps_the_default() -> None:
+    logs = make_logs((7.0, 8.5), (7.0, 8.5))  # easy twice: x1.05
+    plain = formula_session(make_input(recent_logs=logs))
+    sharper = formula_session(
+        make_input(recent_logs=logs, modifier_calibrations={"rpe_history": 0.05})
+    )
+    assert plain.main_lift_sets[0].weight_kg == 117.5  # 1.05 x 112.5
+    assert sharper.main_lift_sets[0].weight_kg == 125.0  # 1.10 x 112.5 = 123.75, half-up
+    assert "calibrated to your history: load up 10.0%" in " ".join(sharper.rationale)
+    modifiers = sharper.trace.main_lift.weight_derivation.modifiers
+    assert [(m.source, m.multiplier) for m in modifiers] == [("rpe_history", 1.05)]
+
+
+def test_f8_a_disruption_calibration_deepens_the_cut_and_cannot_make_it_a_boost() -> None:
+    injury = (make_disruption("minor", "squat"),)  # load capped at 80 %
+    plain = formula_session(make_input(active_disruptions=injury))
+    deeper = formula_session(
+        make_input(active_disruptions=injury, modifier_calibrations={"disruption": -0.1})
+    )
+    lifted = formula_session(
+        make_input(active_disruptions=injury, modifier_calibrations={"disruption": 0.5})
+    )
+    assert plain.main_lift_sets[0].weight_kg == 90.0  # 0.8 x 112.5
+    assert deeper.main_lift_sets[0].weight_kg == 80.0  # 0.7 x 112.5 = 78.75, half-up
+    assert lifted.main_lift_sets[0].weight_kg == 112.5  # at most the uncut load (D11)
+    defaults = [m.multiplier for m in deeper.trace.main_lift.weight_derivation.modifiers]
+    assert defaults == [0.8]

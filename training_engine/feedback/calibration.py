@@ -2,7 +2,7 @@
 
 The reference keeps, per modifier source, a running mean of the session RPE error and suggests
 `clamp(-mean * 0.05, +-0.15)`; it auto-applies a medium/high-confidence suggestion of at most
-0.05. Deviations F1-F6 (docs/deviations.md, constants in docs/domain/feedback.md):
+0.05. Deviations F1-F8 (docs/deviations.md, constants in docs/domain/feedback.md):
 
 * F1 the error is shared between the modifiers that moved the load (by |ln multiplier|);
 * F2 a modifier that barely moved the load learns nothing from the session;
@@ -11,7 +11,9 @@ The reference keeps, per modifier source, a running mean of the session RPE erro
 * F5 an automatic change moves at most `TRUST_REGION` per session;
 * F6 nothing is auto-applied the evidence does not support, nor any change of direction;
 * F7 the lifter's usual error on days no modifier moved the load (the baseline) is not the
-  modifiers': only the difference from it is learnt.
+  modifiers': only the difference from it is learnt;
+* F8 every source the trace records gets a row, RPE history and disruption included; no
+  automatic step ever softens a disruption's cut (a person may accept one).
 """
 
 from __future__ import annotations
@@ -69,17 +71,15 @@ INTERVAL_Z = 1.96  # F6: ~95 % interval of the mean bias (normal quantile, see `
 RECOMMEND_MIN_CHANGE = 0.01  # a smaller proposed change is not worth a person's attention
 RE_RAISE_AFTER = 5  # new samples before a dismissed recommendation may be raised again
 BASELINE_WINDOW = 3  # F7: the newest neutral sessions of the same intensity the baseline reads
-# The sources the pipeline calibrates (readiness, cycle-phase and soreness steps).
-CALIBRATED_SOURCES = frozenset(
-    {CalibrationSource.READINESS, CalibrationSource.CYCLE_PHASE, CalibrationSource.SORENESS}
-)
+# The sources the pipeline calibrates: every step that records a load modifier (F8).
+CALIBRATED_SOURCES = frozenset(CalibrationSource)
 
 _RANK = {c: i for i, c in enumerate(Confidence)}  # exploring < low < medium < high
 _NO_DISMISSALS: Mapping[CalibrationSource, int] = MappingProxyType({})
 _NO_EVIDENCE = CalibrationEvidence(
     samples=0, effective_weight=0.0, mean_bias=0.0, interval_low=0.0, interval_high=0.0
 )
-Reason = Literal["low_confidence", "large_adjustment", "direction_flip"]
+Reason = Literal["low_confidence", "large_adjustment", "direction_flip", "softens_disruption"]
 
 
 @dataclass(frozen=True)
@@ -293,6 +293,8 @@ def _auto_apply(row: CalibrationRow) -> tuple[CalibrationRow, str]:
     """
     current = row.applied_adjustment or 0.0
     target = _auto_target(_supported(row.evidence), current, row.typical_multiplier)
+    if row.source is CalibrationSource.DISRUPTION:
+        target = min(target, 0.0)  # F8: never a softer disruption cut without a person
     held = _held_back(row, current, target)
     if held:
         return row, f"Applied adjustment kept: {held}."
@@ -370,6 +372,8 @@ def _recommendation(
         reasons.append("large_adjustment")
     if _flips(suggested, current, row.typical_multiplier):
         reasons.append("direction_flip")
+    if row.source is CalibrationSource.DISRUPTION and suggested > max(current, 0.0):
+        reasons.append("softens_disruption")
     if not reasons:
         return None
     return CalibrationRecommendation(

@@ -74,8 +74,7 @@ def session(
     applied multipliers give (the reference's linear model), and the engine learns from it."""
     applied = applied_calibrations(rows.values())
     effects = tuple(
-        ModifierEffect(s, d, calibrated(d, applied.get(s)) if s is not RPE_HISTORY else d)
-        for s, d in defaults.items()
+        ModifierEffect(s, d, calibrated(d, applied.get(s))) for s, d in defaults.items()
     )
     observed = true_error + sum(e.applied_multiplier - e.default_multiplier for e in effects) / 0.05
     return learn(rows, outcome(observed), effects)
@@ -145,7 +144,7 @@ def test_a_non_learnable_outcome_changes_nothing() -> None:
         learn(rows, outcome(2.0, learnable=False), [ModifierEffect(SORENESS, 0.95, 0.95)]),
         learn(rows, outcome(None), [ModifierEffect(SORENESS, 0.95, 0.95)]),
         learn(rows, outcome(2.0), []),
-        learn(rows, outcome(2.0), [ModifierEffect(RPE_HISTORY, 0.9, 0.9)]),
+        learn(rows, outcome(2.0), [ModifierEffect(RPE_HISTORY, 0.99, 0.99)]),
     ):
         assert result.rows == rows
         assert (result.changed, dict(result.recommendations)) == ((), {})
@@ -188,14 +187,14 @@ def test_modifier_effects_read_the_trace_defaults_and_apply_the_engines_calibrat
             )
         }
     )
-    applied = {SORENESS: -0.03, READINESS: 0.02, CalibrationSource.DISRUPTION: 0.05}
+    applied = {SORENESS: -0.03, READINESS: 0.02, CalibrationSource.DISRUPTION: -0.05}
     effects = {e.source: e for e in modifier_effects(trace, applied)}
+    assert effects[CalibrationSource.DISRUPTION].applied_multiplier == pytest.approx(0.85)
     assert [m.source for m in derivation.modifiers] == ["wearable-readiness", "soreness"]
     assert effects[SORENESS].default_multiplier == 0.95
     assert effects[SORENESS].applied_multiplier == pytest.approx(0.92)
     readiness_default = effects[READINESS].default_multiplier  # wearable counts as readiness
     assert effects[READINESS].applied_multiplier == calibrated(readiness_default, 0.02)
-    assert effects[CalibrationSource.DISRUPTION].applied_multiplier == 0.9  # not calibrated
 
 
 # --- deviations F1-F6 --------------------------------------------------------------------------
@@ -213,8 +212,8 @@ def test_f1_the_error_is_shared_by_how_far_each_modifier_moved_the_load() -> Non
     step = learn({}, outcome(1.0), effects)
     assert step.rows[SORENESS].evidence.effective_weight == pytest.approx(0.25)
     assert step.rows[READINESS].evidence.effective_weight == pytest.approx(0.5)
-    assert RPE_HISTORY not in step.rows  # it takes its share; the engine does not calibrate it
-    assert set(step.changed) == {SORENESS, READINESS}
+    assert step.rows[RPE_HISTORY].evidence.effective_weight == pytest.approx(0.25)  # F8
+    assert set(step.changed) == {SORENESS, READINESS, RPE_HISTORY}
 
 
 def test_f2_a_modifier_that_barely_moved_the_load_learns_nothing() -> None:
@@ -438,3 +437,39 @@ def test_learn_is_total(
         ev = learnt.evidence
         assert ev.interval_low <= ev.mean_bias <= ev.interval_high
         assert abs(learnt.suggested_adjustment) <= MAX_ADJUSTMENT
+
+
+# --- deviation F8: RPE history and disruption are calibrated too -------------------------------
+
+DISRUPTION = CalibrationSource.DISRUPTION
+
+
+def test_f8_a_disruption_that_runs_hard_deepens_its_cut_automatically() -> None:
+    _, steps = simulate([1.5] * 30, {DISRUPTION: 0.8})
+    applied = [s.rows[DISRUPTION].applied_adjustment or 0.0 for s in steps]
+    assert applied[-1] == pytest.approx(-AUTO_APPLY_MAX)
+    assert all(a <= 0 for a in applied)
+
+
+def test_f8_a_disruption_that_runs_easy_is_never_softened_without_a_person() -> None:
+    rows, steps = simulate([-1.5] * 30, {DISRUPTION: 0.8})
+    assert all((s.rows[DISRUPTION].applied_adjustment or 0.0) <= 0 for s in steps)
+    pending = [s.recommendations[DISRUPTION] for s in steps if DISRUPTION in s.recommendations]
+    assert pending
+    assert "softens_disruption" in pending[-1].reasons
+    assert pending[-1].recommended_adjustment > 0
+    accepted = accept(rows[DISRUPTION], pending[-1])  # a person may
+    assert (accepted.applied_adjustment or 0.0) > 0
+
+
+@given(errors=st.lists(st.floats(-4, 4), min_size=1, max_size=40), default=st.floats(0.6, 0.97))
+def test_f8_no_automatic_step_ever_softens_a_disruption(
+    errors: list[float], default: float
+) -> None:
+    _, steps = simulate(errors, {DISRUPTION: default})
+    assert all((s.rows[DISRUPTION].applied_adjustment or 0.0) <= 0 for s in steps)
+
+
+def test_f8_the_rpe_history_nudge_learns_like_any_other_modifier() -> None:
+    _, steps = simulate([1.0] * 30, {RPE_HISTORY: 1.05})  # the boost ran too hard
+    assert steps[-1].rows[RPE_HISTORY].applied_adjustment == pytest.approx(-AUTO_APPLY_MAX)

@@ -2,7 +2,9 @@
 
 Only the most severe relevant disruption counts. Major: no main lift today. Moderate: at most
 half the sets. Both moderate and minor take the type's load reduction (if it has one) as a
-ceiling on intensity rather than stacking it on the other modifiers. Deloads are left alone.
+ceiling on intensity rather than stacking it on the other modifiers; the lifter's `disruption`
+calibration deepens or softens the cut that ceiling makes (deviation F8). Deloads are left
+alone.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from shared_types.enums import DisruptionType, Severity
 from shared_types.inputs import TrainingDisruption
 from training_engine.pipeline.state import PipelineState, SessionContext
+from training_engine.pipeline.steps.calibration import calibrated, calibration_note
 
 _SEVERITY_RANK = {Severity.MINOR: 1, Severity.MODERATE: 2, Severity.MAJOR: 3}
 
@@ -68,11 +71,14 @@ def disruption(ctx: SessionContext, state: PipelineState) -> PipelineState:
         return _equipment_note(ctx, state)
     worst = worst_disruption(relevant)
     if worst is not None:
-        state = _apply(state, worst)
+        state = _apply(state, worst, ctx.calibration("disruption"))
     return _equipment_note(ctx, state)
 
 
-def _apply(state: PipelineState, worst: TrainingDisruption) -> PipelineState:
+def _apply(
+    state: PipelineState, worst: TrainingDisruption, calibration: float | None
+) -> PipelineState:
+    """`calibration`: the lifter's `disruption` calibration of the load cut (deviation F8)."""
     label = _label(worst)
     before = state.planned_count
     if worst.severity is Severity.MAJOR:
@@ -94,8 +100,10 @@ def _apply(state: PipelineState, worst: TrainingDisruption) -> PipelineState:
     if pct is not None:
         ceiling = 1 - pct / 100
         if ceiling < state.intensity_multiplier:
-            applied = ceiling / state.intensity_multiplier
-            state = state.scale_intensity("disruption", applied, applied, reason).evolve(
-                intensity_multiplier=ceiling
-            )
+            default = ceiling / state.intensity_multiplier
+            applied = calibrated(default, calibration)
+            reason += calibration_note(default, applied)
+            state = state.scale_intensity("disruption", default, applied, reason)
+            if applied == default:  # exactly the ceiling (x * (c / x) can miss c by an ulp)
+                state = state.evolve(intensity_multiplier=ceiling)
     return state.record_removed("disruption", before).say(reason)

@@ -1,12 +1,15 @@
 """Nudge the load when the last two sessions felt harder or easier than their target RPE.
 
 A deload is left alone (deviation D1 in docs/deviations.md): its job is to be light, and a
-string of hard sessions is a reason to deload, not a reason to change the deload.
+string of hard sessions is a reason to deload, not a reason to change the deload. The lifter's
+`rpe_history` calibration sharpens or softens the nudge (deviation F8; the reference only adds
+it to the volume step's sum).
 """
 
 from __future__ import annotations
 
 from training_engine.pipeline.state import PipelineState, SessionContext
+from training_engine.pipeline.steps.calibration import calibrated, calibration_note
 
 OVER_THRESHOLD = 0.75
 UNDER_THRESHOLD = -0.75
@@ -37,7 +40,9 @@ def rpe_history(ctx: SessionContext, state: PipelineState) -> PipelineState:
         )
     else:
         return state
-    return state.scale_intensity("rpe_history", multiplier, multiplier, reason).say(reason)
+    applied = calibrated(multiplier, ctx.calibration("rpe_history"))
+    reason += calibration_note(multiplier, applied)
+    return state.scale_intensity("rpe_history", multiplier, applied, reason).say(reason)
 
 
 def _pct(multiplier: float) -> str:
