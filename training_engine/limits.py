@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from shared_types.config import VolumeLandmark
 from shared_types.enums import MuscleGroup
 from shared_types.inputs import JITInput
 from training_engine.formulas.rounding import floor_to_increment, round_up_to_increment
@@ -46,14 +47,19 @@ def rehab_ceiling_kg(inp: JITInput, increment_kg: float) -> float | None:
 
 def mrv_left(inp: JITInput, muscle: MuscleGroup) -> float:
     """Weekly sets the muscle has left under its MRV before today (0 or less: at or past it)."""
-    return inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)
+    # `inp.mrv_mev_config[muscle].mrv - inp.weekly_sets(muscle)` without the two method calls (a
+    # StrEnum member is its landmark's field name; no recorded volume is 0).
+    landmark: VolumeLandmark = inp.mrv_mev_config.__dict__[muscle]
+    return landmark.mrv - inp.weekly_volume_to_date.get(muscle, 0.0)
 
 
 def main_sets_room(inp: JITInput) -> tuple[tuple[MuscleGroup, int], ...]:
     """Main sets of today's lift each primary muscle's MRV room allows (the lift's muscle order):
     whole sets only, `floor(left / contribution)`, and none when nothing is left."""
+    landmarks = inp.mrv_mev_config.__dict__
+    done = inp.weekly_volume_to_date
     rooms = []
     for muscle, contribution in primary_contributions(inp.primary_lift):
-        left = mrv_left(inp, muscle)
+        left = landmarks[muscle].mrv - done.get(muscle, 0.0)  # `mrv_left`
         rooms.append((muscle, math.floor(left / contribution) if left > 0 else 0))
     return tuple(rooms)

@@ -24,7 +24,6 @@ from shared_types.outputs import (
 )
 from shared_types.trace import (
     MainLiftTrace,
-    MainRestTrace,
     PrescriptionTrace,
     RepSource,
     RestTrace,
@@ -33,7 +32,7 @@ from shared_types.trace import (
     WeightDerivation,
 )
 from training_engine.accessories.build import AccessoryPlan, accessory_context, build_accessories
-from training_engine.formulas.rest import aux_rest_seconds, main_rest
+from training_engine.formulas.rest import rest_trace as rest_for
 from training_engine.formulas.warmup import build_warmup
 from training_engine.pipeline.run import run_main_lift
 from training_engine.pipeline.state import PipelineState, SessionContext
@@ -41,6 +40,7 @@ from training_engine.pipeline.state import PipelineState, SessionContext
 __all__ = ["FormulaRun", "formula_run", "formula_session"]
 
 RECOVERY_INTENSITY_MODIFIER = 0.4
+_FORMULA = StrategyUsed.FORMULA.value  # the trace's strategy label (an enum's `.value` is a call)
 _REDUCTION_ORDER: tuple[VolumeReductionSourceName, ...] = (
     "readiness",
     "cycle_phase",
@@ -104,7 +104,7 @@ def _trace(
     return trusted(
         PrescriptionTrace,
         session_id=inp.session_id,
-        strategy=StrategyUsed.FORMULA.value,
+        strategy=_FORMULA,
         primary_lift=inp.primary_lift,
         intensity_type=inp.intensity_type,
         block_number=inp.block_number,
@@ -117,8 +117,10 @@ def _trace(
             weight_derivation=derivation,
             volume_changes=state.volume_changes,
             sets=tuple(
-                _set_trace(s.set_number, s.weight_kg, s.reps, s.rpe_target, rep_source)
-                for s in main
+                [
+                    _set_trace(s.set_number, s.weight_kg, s.reps, s.rpe_target, rep_source)
+                    for s in main
+                ]
             ),
             is_recovery_mode=state.recovery_mode,
             is_skipped=state.skipped,
@@ -144,11 +146,6 @@ def _set_trace(
         rpe_target=rpe_target,
         rep_source=rep_source,
     )
-
-
-@lru_cache(maxsize=1024)
-def _rest_trace(main: MainRestTrace, auxiliary_seconds: int) -> RestTrace:
-    return trusted(RestTrace, main_lift=main, auxiliary_seconds=auxiliary_seconds)
 
 
 @lru_cache(maxsize=1024, typed=True)
@@ -202,9 +199,8 @@ def formula_run(inp: JITInput) -> FormulaRun:
             intensity_ratio=state.intensity_multiplier,
         )
     )
-    rest = main_rest(inp, ctx.cycled_block)
-    aux_rest = aux_rest_seconds(inp)
-    rest_trace = _rest_trace(rest, aux_rest)
+    rests = rest_for(inp, ctx.cycled_block)
+    rest, aux_rest = rests.main_lift, rests.auxiliary_seconds
     rationale = (*state.rationale, *accessories.rationale)
     warnings = (*state.warnings, *accessories.warnings)
     trace = _trace(
@@ -212,7 +208,7 @@ def formula_run(inp: JITInput) -> FormulaRun:
         state,
         rationale=rationale,
         warnings=warnings,
-        rest_trace=rest_trace,
+        rest_trace=rests,
         warmup=warmup_trace,
         accessories=accessories,
     )

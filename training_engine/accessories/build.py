@@ -17,6 +17,7 @@ from training_engine.accessories.configured import (
     AccessoryContext,
     Planned,
     configured_accessory,
+    primary_at_mrv,
     row_trace,
 )
 from training_engine.accessories.exercises import ExerciseBook, bodyweight_pool
@@ -63,24 +64,34 @@ def accessory_context(
 ) -> AccessoryContext:
     """Deload and missing equipment override the main lift's ratios (§3.12.1)."""
     deload = inp.intensity_type is IntensityType.DELOAD
-    no_equipment = any(
-        d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE for d in inp.active_disruptions
+    disruptions = inp.active_disruptions
+    no_equipment = bool(disruptions) and any(
+        d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE for d in disruptions
     )
     if deload:
         volume_ratio, intensity_ratio = DELOAD_VOLUME_RATIO, DELOAD_INTENSITY_RATIO
     elif no_equipment:
         volume_ratio, intensity_ratio = 1.0, 1.0
-    return AccessoryContext(
+    primary = PRIMARY_MUSCLES[inp.primary_lift]
+    # `AccessoryContext(...)` with every field set in one go (a frozen dataclass's `__init__`
+    # sets each through `object.__setattr__`); built once per generation.
+    ctx = _new(AccessoryContext)
+    ctx.__dict__.update(
         inp=inp,
         book=ExerciseBook.for_input(inp),
-        primary_muscles=PRIMARY_MUSCLES[inp.primary_lift],
+        primary_muscles=primary,
         main_set_count=main_set_count,
         main_skipped=main_skipped,
         soreness=1 if deload else worst_soreness,
         volume_ratio=volume_ratio,
         intensity_ratio=intensity_ratio,
         no_equipment=no_equipment,
+        primary_at_mrv=primary_at_mrv(inp, primary, main_set_count),
     )
+    return ctx
+
+
+_new = object.__new__
 
 
 def _active(rows: list[AuxiliaryWork]) -> int:
@@ -119,29 +130,31 @@ def build_accessories(
         else configured_accessory(ctx, exercise)
         for exercise in ctx.inp.active_auxiliaries
     ]
-    planned.extend(
-        Planned(
-            row,
-            row_trace(ctx, row, "bodyweight compensation", rep_source="compensation default"),
+    if ctx.no_equipment and not ctx.main_skipped:  # `_compensation` adds nothing otherwise
+        planned.extend(
+            Planned(
+                row,
+                row_trace(ctx, row, "bodyweight compensation", rep_source="compensation default"),
+            )
+            for row in _compensation(ctx, [p.row for p in planned])
         )
-        for row in _compensation(ctx, [p.row for p in planned])
-    )
     rationale: list[str] = []
     deload = ctx.inp.intensity_type is IntensityType.DELOAD
     if deload and any(not p.row.skipped and p.row.sets for p in planned):
         rationale.append(DELOAD_ACCESSORIES)  # a deload's numbers have reasons too (D13)
     # A skipped main lift is a day off this session: nothing is added to it (deviation D15).
-    top_ups = () if ctx.main_skipped else volume_top_ups(ctx, tuple(p.row for p in planned))
-    for top_up in top_ups:
-        if _active([p.row for p in planned]) >= MAX_ACTIVE_ACCESSORIES:
-            break
-        planned.append(top_up)
-        rationale.append(f"Added {top_up.row.exercise}: {top_up.row.top_up_reason} this week")
+    # Without a pool there is nothing to top up with (`volume_top_ups` returns no rows).
+    if not ctx.main_skipped and ctx.inp.auxiliary_pool:
+        for top_up in volume_top_ups(ctx, tuple([p.row for p in planned])):
+            if _active([p.row for p in planned]) >= MAX_ACTIVE_ACCESSORIES:
+                break
+            planned.append(top_up)
+            rationale.append(f"Added {top_up.row.exercise}: {top_up.row.top_up_reason} this week")
     return AccessoryPlan(
-        rows=tuple(p.row for p in planned),
+        rows=tuple([p.row for p in planned]),
         rationale=tuple(rationale),
-        warnings=tuple(w for p in planned for w in p.warnings),
-        trace=tuple(p.trace for p in planned),
+        warnings=tuple([w for p in planned for w in p.warnings]),
+        trace=tuple([p.trace for p in planned]),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from shared_types.base import trusted
 from shared_types.enums import AnchorSource, ExerciseType, IntensityType, Lift, MuscleGroup
@@ -39,6 +41,7 @@ __all__ = [
     "AccessoryContext",
     "Planned",
     "configured_accessory",
+    "primary_at_mrv",
     "resolve_anchor",
     "row_trace",
 ]
@@ -81,14 +84,7 @@ class AccessoryContext:
     primary_at_mrv: MuscleGroup | None = field(init=False)
 
     def __post_init__(self) -> None:
-        at_mrv = next(
-            (
-                muscle
-                for muscle in self.primary_muscles
-                if mrv_left(self.inp, muscle) - self.main_set_count < 1
-            ),
-            None,
-        )
+        at_mrv = primary_at_mrv(self.inp, self.primary_muscles, self.main_set_count)
         object.__setattr__(self, "primary_at_mrv", at_mrv)
 
     @property
@@ -96,8 +92,17 @@ class AccessoryContext:
         return self.inp.weight_increment_kg or DEFAULT_INCREMENT_KG
 
 
-@dataclass(frozen=True)
-class Planned:
+def primary_at_mrv(
+    inp: JITInput, primary_muscles: tuple[MuscleGroup, ...], main_set_count: int
+) -> MuscleGroup | None:
+    """The first primary muscle with less than one set of MRV room left after the main sets."""
+    for muscle in primary_muscles:
+        if mrv_left(inp, muscle) - main_set_count < 1:
+            return muscle
+    return None
+
+
+class Planned(NamedTuple):
     """A prescribed accessory row, the warnings it raised, and why its numbers are what they are."""
 
     row: AuxiliaryWork
@@ -187,9 +192,11 @@ def _skipped(
 _MAIN_MUSCLES = {lift: frozenset(m for m, _ in LIFT_CONTRIBUTIONS[lift]) for lift in Lift}
 
 
-def _tired_by_main_lift(facts: ExerciseFacts, lift: Lift) -> bool:
+@lru_cache(maxsize=1024)
+def _tired_by_main_lift(muscles: tuple[tuple[MuscleGroup, float], ...], lift: Lift) -> bool:
+    """Memoised on the exercise's muscle credits and the lift (small frozen values)."""
     main_muscles = _MAIN_MUSCLES[lift]
-    return any(c >= FATIGUE_OVERLAP_MIN and m in main_muscles for m, c in facts.muscles)
+    return any(c >= FATIGUE_OVERLAP_MIN and m in main_muscles for m, c in muscles)
 
 
 def configured_accessory(
@@ -237,10 +244,14 @@ def configured_accessory(
 
     factor = 1.0
     history_trusted = anchor is not None and anchor.replaces_formula
-    if ctx.main_set_count > 0 and not history_trusted and _tired_by_main_lift(facts, lift):
+    if ctx.main_set_count > 0 and not history_trusted and _tired_by_main_lift(facts.muscles, lift):
         factor *= FATIGUE_FACTORS[inp.intensity_type]
-    volume = min(1.0, max(0.0, ctx.volume_ratio))
-    factor *= min(1.0, max(0.0, ctx.intensity_ratio))
+    # Both ratios clamped to [0, 1] (`min(1.0, max(0.0, ratio))`, NaN to 0.0 as there).
+    volume = ctx.volume_ratio
+    if not 0.0 < volume < 1.0:
+        volume = 1.0 if volume >= 1.0 else 0.0
+    intensity = ctx.intensity_ratio
+    factor *= intensity if 0.0 < intensity < 1.0 else 1.0 if intensity >= 1.0 else 0.0
     count = max(1, round_half_up(BASE_SETS * volume)) + (1 if ctx.no_equipment else 0)
 
     weighed: AuxWeightTrace | None = None

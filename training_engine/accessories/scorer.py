@@ -9,13 +9,13 @@ today's lift and compound/isolation balance.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import JITInput
 from training_engine.accessories.exercises import ExerciseBook
 from training_engine.defaults.exercise_catalog import CatalogEntry, Complexity
-from training_engine.muscles import LIFT_CONTRIBUTIONS
+from training_engine.muscles import LIFT_CONTRIBUTIONS, MUSCLES
 
 __all__ = ["SCORE_WEIGHTS", "Candidate", "ScoringContext", "best", "rank"]
 
@@ -65,6 +65,18 @@ class ScoringContext:
     fatigue_by_complexity: Mapping[Complexity, float] | None  # None: middling readiness
     primary_lift: Lift
     compound_share: float | None  # None: nothing selected yet
+    # Worked out from the fields above for every muscle, once per context (`_per_muscle`): the
+    # deficit factor's share of each other muscle's deficit (None: the target, or no deficit),
+    # and the soreness factor's rating / 10 (None: not sore).
+    shares: Mapping[MuscleGroup, float | None] = field(init=False, repr=False, compare=False)
+    sore: Mapping[MuscleGroup, float | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shares, sore = _per_muscle(
+            self.target, self.deficits, self.largest_deficit, self.soreness_ratings
+        )
+        object.__setattr__(self, "shares", shares)
+        object.__setattr__(self, "sore", sore)
 
     @classmethod
     def build(
@@ -83,10 +95,15 @@ class ScoringContext:
             recency.setdefault(name, value)  # its first occurrence counts
         compounds = sum(1 for s in selected if book.facts(s).compound)
         readiness = ((inp.sleep_quality or 3) + (inp.energy_level or 3)) / 2
-        return cls(
+        largest = max([1.0, *(d for d in deficits.values() if d > 0)])
+        shares, sore = _per_muscle(target, deficits, largest, inp.soreness_ratings)
+        # `cls(...)` with every field set in one go (a frozen dataclass's `__init__` sets each
+        # through `object.__setattr__`): a context is built for every top-up.
+        ctx = _new(cls)
+        ctx.__dict__.update(
             target=target,
             deficits=deficits,
-            largest_deficit=max([1.0, *(d for d in deficits.values() if d > 0)]),
+            largest_deficit=largest,
             soreness_ratings=inp.soreness_ratings,
             patterns_used=patterns_used,
             recency=recency,
@@ -100,7 +117,35 @@ class ScoringContext:
             else None,
             primary_lift=inp.primary_lift,
             compound_share=compounds / len(selected) if selected else None,
+            shares=shares,
+            sore=sore,
         )
+        return ctx
+
+
+_new = object.__new__
+
+
+def _per_muscle(
+    target: MuscleGroup,
+    deficits: Mapping[MuscleGroup, float],
+    largest: float,
+    ratings: Mapping[MuscleGroup, int],
+) -> tuple[dict[MuscleGroup, float | None], dict[MuscleGroup, float | None]]:
+    """For every muscle: its share of the largest deficit (capped at 1; None for the target or
+    a muscle without a deficit) and its soreness as a fraction (None when not sore)."""
+    shares: dict[MuscleGroup, float | None] = {}
+    sore: dict[MuscleGroup, float | None] = {}
+    for muscle in MUSCLES:
+        deficit = deficits.get(muscle)
+        shares[muscle] = (
+            min(deficit / largest, 1.0)
+            if muscle is not target and deficit is not None and deficit > 0
+            else None
+        )
+        rating = ratings.get(muscle)
+        sore[muscle] = rating / 10 if rating is not None and rating > 1 else None
+    return shares, sore
 
 
 _DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _BALANCE = (
@@ -118,66 +163,52 @@ _DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _B
 )
 
 
-def _muscle_factors(c: Candidate, ctx: ScoringContext) -> tuple[float, float, float]:
-    """The factors read from the muscles it trains, in one pass: deficit (how much of the other
-    muscles' deficits it also covers), soreness (of the muscles it loads) and upcoming (it spares
-    the muscles of lifts still to come this week)."""
-    deficits, largest, target = ctx.deficits, ctx.largest_deficit, ctx.target
-    ratings, needed = ctx.soreness_ratings, ctx.upcoming_muscles
-    bonus, count, penalty, shared = 0.0, 0, 0.0, 0
-    for muscle, contribution in c.muscles:
-        deficit = deficits.get(muscle)
-        if muscle is not target and deficit is not None and deficit > 0:
-            bonus += contribution * min(deficit / largest, 1.0)
-            count += 1
-        rating = ratings.get(muscle)
-        if rating is not None and rating > 1:
-            penalty += contribution * (rating / 10)
-        if needed is not None and contribution >= 0.5 and muscle in needed:
-            shared += 1
-    return (
-        0.5 + 0.5 * (min(bonus / count, 1.0) if count else 0.0),
-        max(0.0, 1.0 - penalty),
-        1.0 if needed is None else max(0.0, 1.0 - 0.4 * shared),
-    )
-
-
-def _catalog_factors(c: Candidate, ctx: ScoringContext) -> tuple[float, float, float]:
-    """The factors read from its catalog entry (middling for the lifter's own exercises):
-    fatigue (complexity against readiness), specificity (to today's lift) and balance (compound
-    or isolation against what is already selected)."""
-    entry = c.entry
-    if entry is None:
-        return UNKNOWN, UNKNOWN, UNKNOWN
-    by_complexity = ctx.fatigue_by_complexity
-    fatigue = 0.7 if by_complexity is None else by_complexity[entry.complexity or "moderate"]
-    specificity = 1.0 if c.lift is ctx.primary_lift else 0.6 if c.lift is None else 0.3
-    share = ctx.compound_share
-    if share is None:
-        balance = 0.7
-    elif share > 0.6:
-        balance = 0.3 if c.compound else 1.0
-    elif share < 0.4:
-        balance = 1.0 if c.compound else 0.3
-    else:
-        balance = 0.7
-    return fatigue, specificity, balance
-
-
 def score(c: Candidate, ctx: ScoringContext) -> float:
     """The weighted sum of the eight factors, added up in `SCORE_WEIGHTS` order (the order fixes
     the float result, and equal scores keep the pool's order)."""
-    deficit, soreness, upcoming = _muscle_factors(c, ctx)
-    fatigue, specificity, balance = _catalog_factors(c, ctx)
+    # The muscle factors, in one pass over the muscles it trains: deficit (how much of the other
+    # muscles' deficits it also covers), soreness (of the muscles it loads) and upcoming (it
+    # spares the muscles of lifts still to come this week).
+    shares, sore, needed = ctx.shares, ctx.sore, ctx.upcoming_muscles
+    bonus, count, penalty, shared = 0.0, 0, 0.0, 0
+    for muscle, contribution in c.muscles:
+        share = shares[muscle]
+        if share is not None:
+            bonus += contribution * share
+            count += 1
+        rating = sore[muscle]
+        if rating is not None:
+            penalty += contribution * rating
+        if needed is not None and contribution >= 0.5 and muscle in needed:
+            shared += 1
+    # The catalog factors (middling for the lifter's own exercises): fatigue (complexity
+    # against readiness), specificity (to today's lift) and balance (compound or isolation
+    # against what is already selected).
+    entry = c.entry
+    if entry is None:
+        fatigue = specificity = balance = UNKNOWN
+    else:
+        by_complexity = ctx.fatigue_by_complexity
+        fatigue = 0.7 if by_complexity is None else by_complexity[entry.complexity or "moderate"]
+        specificity = 1.0 if c.lift is ctx.primary_lift else 0.6 if c.lift is None else 0.3
+        share_of_compounds = ctx.compound_share
+        if share_of_compounds is None:
+            balance = 0.7
+        elif share_of_compounds > 0.6:
+            balance = 0.3 if c.compound else 1.0
+        elif share_of_compounds < 0.4:
+            balance = 1.0 if c.compound else 0.3
+        else:
+            balance = 0.7
     pattern = c.pattern
-    total = _DEFICIT * deficit
-    total += _SORENESS * soreness
+    total = _DEFICIT * (0.5 + 0.5 * (min(bonus / count, 1.0) if count else 0.0))
+    total += _SORENESS * max(0.0, 1.0 - penalty)
     total += _DIVERSITY * (
         UNKNOWN if pattern is None else 0.3 if pattern in ctx.patterns_used else 1.0
     )
     total += _RECENCY * ctx.recency.get(c.name, 1.0)  # done in the last few sessions
     total += _FATIGUE * fatigue
-    total += _UPCOMING * upcoming
+    total += _UPCOMING * (1.0 if needed is None else max(0.0, 1.0 - 0.4 * shared))
     total += _SPECIFICITY * specificity
     total += _BALANCE * balance
     return total
@@ -190,5 +221,14 @@ def rank(candidates: Sequence[Candidate], ctx: ScoringContext) -> list[Candidate
 
 
 def best(candidates: Sequence[Candidate], ctx: ScoringContext) -> Candidate:
-    """`rank(candidates, ctx)[0]` without sorting: the first of the highest scores."""
-    return max(candidates, key=lambda c: score(c, ctx))
+    """`rank(candidates, ctx)[0]` without sorting: the first of the highest scores (as `max`
+    with a key picks it; a loop, without a key function call per candidate)."""
+    if not candidates:
+        raise ValueError("best() of no candidates")
+    chosen = candidates[0]
+    top = score(chosen, ctx)
+    for candidate in candidates[1:]:
+        value = score(candidate, ctx)
+        if value > top:
+            chosen, top = candidate, value
+    return chosen

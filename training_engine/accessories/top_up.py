@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from shared_types.base import trusted
 from shared_types.enums import (
@@ -36,7 +36,6 @@ from training_engine.accessories.exercises import ExerciseBook, is_compound, mov
 from training_engine.accessories.scorer import Candidate, ScoringContext, best
 from training_engine.formulas.base_sets import formula_base, straight_sets
 from training_engine.formulas.rounding import round_to_increment
-from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS, MUSCLES, PRIMARY_MUSCLES
 from training_engine.planning.volume import rpe_set_multiplier
 
@@ -59,8 +58,7 @@ PUSH = frozenset({MuscleGroup.CHEST, MuscleGroup.TRICEPS, MuscleGroup.SHOULDERS}
 EXCLUDING_DISRUPTIONS = frozenset({DisruptionType.INJURY, DisruptionType.UNPROGRAMMED_EVENT})
 
 
-@dataclass(frozen=True)
-class Deficit:
+class Deficit(NamedTuple):
     muscle: MuscleGroup
     sets: float  # below this session's (pro-rated) MEV
     mev: float
@@ -84,13 +82,25 @@ def _effective_load(
     return load
 
 
+_UNSET = object()
+
+
 def _book_effective(
     ctx: AccessoryContext,
     load: dict[MuscleGroup, float],
     name: str,
     sets: Iterable[PlannedSet],
 ) -> None:
-    effective = sum(rpe_set_multiplier(s.rpe_target) for s in sets)
+    # `sum(rpe_set_multiplier(s.rpe_target) for s in sets)`, added in the same order; straight
+    # sets share one RPE, so its multiplier is looked up once.
+    effective: float = 0
+    rpe: object = _UNSET
+    multiplier = 0.0
+    for s in sets:
+        if s.rpe_target != rpe:
+            rpe = s.rpe_target
+            multiplier = rpe_set_multiplier(s.rpe_target)
+        effective += multiplier
     for muscle, contribution in ctx.book.muscles(name):
         load[muscle] = load.get(muscle, 0.0) + effective * contribution
 
@@ -100,10 +110,12 @@ def muscle_deficits(
 ) -> tuple[Deficit, ...]:
     """Muscles that will still be short of this session's MEV target after today's main sets
     and the `earlier` rows, in effective sets (D18; canonical order)."""
-    return _deficits(ctx, _effective_load(ctx, earlier))
+    return _deficits(_targets(ctx), _effective_load(ctx, earlier))
 
 
-def _deficits(ctx: AccessoryContext, load: Mapping[MuscleGroup, float]) -> tuple[Deficit, ...]:
+def _targets(ctx: AccessoryContext) -> tuple[tuple[MuscleGroup, float, float, float], ...]:
+    """(muscle, this session's MEV target, MEV, sets done this week) for every muscle with an
+    MEV, in canonical order: what the deficits are measured against (the same all session)."""
     inp = ctx.inp
     credited = {m for m, _ in LIFT_CONTRIBUTIONS[inp.primary_lift]}
     primary = PRIMARY_MUSCLES[inp.primary_lift]
@@ -114,7 +126,6 @@ def _deficits(ctx: AccessoryContext, load: Mapping[MuscleGroup, float]) -> tuple
         mev = landmarks[muscle].mev
         if mev <= 0:
             continue
-        projected = inp.weekly_sets(muscle) + load.get(muscle, 0.0)
         if muscle in primary:
             target = mev  # D18: the day of its lift is when its work is done
         elif muscle in PUSH and muscle not in credited:
@@ -123,9 +134,19 @@ def _deficits(ctx: AccessoryContext, load: Mapping[MuscleGroup, float]) -> tuple
             target = math.ceil(mev * index / total)
         else:
             target = mev
-        deficit = target - projected
+        found.append((muscle, target, mev, inp.weekly_sets(muscle)))
+    return tuple(found)
+
+
+def _deficits(
+    targets: tuple[tuple[MuscleGroup, float, float, float], ...],
+    load: Mapping[MuscleGroup, float],
+) -> tuple[Deficit, ...]:
+    found = []
+    for muscle, target, mev, done in targets:
+        deficit = target - (done + load.get(muscle, 0.0))
         if deficit > MIN_DEFICIT:
-            found.append(Deficit(muscle, deficit, mev, full=target >= mev))
+            found.append(Deficit(muscle, deficit, mev, target >= mev))
     return tuple(found)
 
 
@@ -133,12 +154,14 @@ def _ranked(deficits: tuple[Deficit, ...]) -> list[Deficit]:
     """D18: the muscles the main lifts train first, then core, then the rest (biceps); each
     group by normalised deficit, ties in the canonical order."""
 
-    def tier(d: Deficit) -> int:
-        if d.muscle in MAIN_LIFT_MUSCLES:
-            return 0 if d.full else 2
-        return 1 if d.muscle is MuscleGroup.CORE else 3
+    return sorted(deficits, key=lambda d: (_TIERS[d.muscle][d.full], -(d.sets / d.mev)))
 
-    return sorted(deficits, key=lambda d: (tier(d), -(d.sets / d.mev)))
+
+# muscle -> (tier when pro-rated, tier when full), for `_ranked`.
+_TIERS = {
+    m: (2, 0) if m in MAIN_LIFT_MUSCLES else (1, 1) if m is MuscleGroup.CORE else (3, 3)
+    for m in MUSCLES
+}
 
 
 def _blocked_lifts(ctx: AccessoryContext) -> tuple[frozenset[Lift], frozenset[Lift]]:
@@ -241,7 +264,8 @@ def _eligible(
 def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
     """Sets each muscle has left under its MRV this week, before today."""
     inp = ctx.inp
-    return {m: mrv_left(inp, m) for m in MUSCLES}
+    landmarks, done = inp.mrv_mev_config.__dict__, inp.weekly_volume_to_date
+    return {m: landmarks[m].mrv - done.get(m, 0.0) for m in MUSCLES}  # `mrv_left` of each
 
 
 def _session_load(
@@ -275,7 +299,8 @@ def volume_top_ups(
     if not pool or inp.intensity_type is IntensityType.DELOAD:
         return ()
     load = _effective_load(ctx, earlier)
-    deficits = _deficits(ctx, load)
+    targets = _targets(ctx)
+    deficits = _deficits(targets, load)
     if not deficits:
         return ()
     by_muscle = {d.muscle: d.sets for d in deficits}  # the scorer's view: the session's start
@@ -322,7 +347,7 @@ def volume_top_ups(
         row = _row(ctx, chosen.name, target.muscle, count)
         _book_effective(ctx, load, chosen.name, row.row.sets)
         rows.append(row)
-        deficits = _deficits(ctx, load)
+        deficits = _deficits(targets, load)
     return tuple(rows)
 
 

@@ -6,7 +6,7 @@ same input, so it lives here once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from shared_types.base import trusted
@@ -23,6 +23,7 @@ from training_engine.formulas.rounding import (
 
 __all__ = [
     "FormulaBase",
+    "base_for",
     "changed_set",
     "cycled_block",
     "formula_base",
@@ -51,14 +52,14 @@ class FormulaBase:
     reps_max: int | None
     rpe_target: float
     trace: BaseConfigTrace  # what the trace says of this base (a deload's trace leaves it out)
+    # The first set's weight and the set count, read by many steps: worked out once (bases
+    # are memoised per day config, so this runs once per config, 1RM and increment).
+    weight_kg: float = field(init=False)
+    count: int = field(init=False)
 
-    @property
-    def weight_kg(self) -> float:
-        return self.sets[0].weight_kg
-
-    @property
-    def count(self) -> int:
-        return len(self.sets)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight_kg", self.sets[0].weight_kg)
+        object.__setattr__(self, "count", len(self.sets))
 
 
 def straight_sets(
@@ -110,12 +111,16 @@ def changed_set(
 
 
 def formula_base(inp: JITInput) -> FormulaBase:
-    increment = main_increment_kg(inp)
+    return base_for(inp, main_increment_kg(inp), cycled_block(inp.block_number))
+
+
+def base_for(inp: JITInput, increment_kg: float, cycled: int) -> FormulaBase:
+    """`formula_base` given the input's `main_increment_kg` and `cycled_block`."""
     config = inp.formula_config
     if inp.intensity_type is IntensityType.DELOAD:
-        return _day_base(config.deload, inp.one_rm_kg, increment)
-    block = config.block(cycled_block(inp.block_number))
-    return _day_base(getattr(block, inp.intensity_type), inp.one_rm_kg, increment)
+        return _day_base(config.deload, inp.one_rm_kg, increment_kg)
+    block = config.block(cycled)
+    return _day_base(getattr(block, inp.intensity_type), inp.one_rm_kg, increment_kg)
 
 
 @lru_cache(maxsize=4096, typed=True)

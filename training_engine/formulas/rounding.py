@@ -38,7 +38,9 @@ def round_half_up(value: float) -> int:
 
 def round_to_increment(weight_kg: float, increment_kg: float = DEFAULT_INCREMENT_KG) -> float:
     """Nearest multiple of the increment, half-up."""
-    return float(round_half_up(weight_kg / increment_kg) * increment_kg)
+    steps = weight_kg / increment_kg  # `round_half_up`, inlined (called several times a session)
+    whole = math.floor(steps)
+    return float((whole + 1 if steps - whole >= 0.5 else whole) * increment_kg)
 
 
 def round_up_to_increment(weight_kg: float, increment_kg: float) -> float:

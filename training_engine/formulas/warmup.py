@@ -36,7 +36,10 @@ def effective_protocol(
         preset = WarmupPresetName.STANDARD_FEMALE
     else:
         preset = WarmupPresetName.STANDARD
-    return preset.value, WARMUP_PRESETS[preset]
+    return _PRESET_NAMES[preset], WARMUP_PRESETS[preset]
+
+
+_PRESET_NAMES = {preset: preset.value for preset in WarmupPresetName}  # `.value` is a call
 
 
 def build_warmup(

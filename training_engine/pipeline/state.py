@@ -17,8 +17,8 @@ from shared_types.outputs import PlannedSet, VolumeReductionSourceName
 from shared_types.trace import ModifierSource, ModifierTrace, VolumeChangeSource, VolumeChangeTrace
 from training_engine.formulas.base_sets import (
     FormulaBase,
+    base_for,
     cycled_block,
-    formula_base,
     main_increment_kg,
 )
 from training_engine.muscles import PRIMARY_MUSCLES
@@ -34,19 +34,12 @@ class SessionContext:
     cycled_block: int
     primary_muscles: tuple[MuscleGroup, ...]
     worst_soreness: int
-
-    @property
-    def is_deload(self) -> bool:
-        return self.inp.intensity_type is IntensityType.DELOAD
-
-    @property
-    def is_female(self) -> bool:
-        return self.inp.biological_sex is Sex.FEMALE
-
-    @property
-    def rehab_cap_applies(self) -> bool:
-        cap = self.inp.active_rehab_cap
-        return cap is not None and cap.lift is self.inp.primary_lift
+    # Read by most steps: worked out once (`new_context`), not per read.
+    is_deload: bool
+    is_female: bool
+    rehab_cap_applies: bool  # a rehab cap on today's lift
+    # Recent logs that carry an RPE and were not done under a rehab cap (newest first).
+    usable: tuple[RecentSessionSummary, ...]
 
     @property
     def major_disruption(self) -> TrainingDisruption | None:
@@ -63,22 +56,18 @@ class SessionContext:
 
     def usable_logs(self) -> tuple[RecentSessionSummary, ...]:
         """Recent logs that carry an RPE and were not done under a rehab cap (newest first)."""
-        return tuple(
-            log
-            for log in self.inp.recent_logs
-            if log.actual_rpe is not None and not log.contained_rehab_sets
-        )
+        return self.usable
 
     def recent_rpe_deviation(self) -> float | None:
         """Mean (actual - target) RPE over the two newest usable logs; None with fewer than two."""
-        logs = self.usable_logs()[:2]
+        logs = self.usable[:2]
         if len(logs) < 2:
             return None
         return sum(_rpe(log) - log.target_rpe for log in logs) / len(logs)
 
     def rpe_gap(self) -> float:
         """Mean (target - actual) RPE over every usable log (positive = sessions felt easy)."""
-        logs = self.usable_logs()
+        logs = self.usable
         if len(logs) < 2:
             return 0.0
         return sum(log.target_rpe - _rpe(log) for log in logs) / len(logs)
@@ -116,7 +105,11 @@ class PipelineState:
         return new
 
     def say(self, reason: str) -> PipelineState:
-        return self.evolve(rationale=(*self.rationale, reason))
+        new = _new(PipelineState)  # `evolve(rationale=...)`, inlined: the most frequent change
+        values = new.__dict__
+        values.update(self.__dict__)
+        values["rationale"] = (*self.rationale, reason)
+        return new
 
     def skip(self, reason: str) -> PipelineState:
         """No main lift today: the first reason given is the one the session leads with."""
@@ -169,14 +162,37 @@ def _rpe(log: RecentSessionSummary) -> float:
 
 def new_context(inp: JITInput) -> SessionContext:
     primary = PRIMARY_MUSCLES[inp.primary_lift]
-    return SessionContext(
+    ratings = inp.soreness_ratings
+    worst = 0
+    for muscle in primary:
+        rating = ratings.get(muscle, 1)  # `inp.soreness`: an unrated muscle is fresh (1)
+        if rating > worst:  # noqa: PLR1730 - a comparison costs less than a `max` call
+            worst = rating
+    increment = main_increment_kg(inp)
+    block = cycled_block(inp.block_number)
+    cap = inp.active_rehab_cap
+    # A frozen dataclass's `__init__` sets each field through `object.__setattr__`; the context
+    # is built once per generation, here, so its fields are set in one go (every field given).
+    ctx = _new(SessionContext)
+    ctx.__dict__.update(
         inp=inp,
-        base=formula_base(inp),
-        increment_kg=main_increment_kg(inp),
-        cycled_block=cycled_block(inp.block_number),
+        base=base_for(inp, increment, block),
+        increment_kg=increment,
+        cycled_block=block,
         primary_muscles=primary,
-        worst_soreness=max(inp.soreness(m) for m in primary),
+        worst_soreness=worst,
+        is_deload=inp.intensity_type is IntensityType.DELOAD,
+        is_female=inp.biological_sex is Sex.FEMALE,
+        rehab_cap_applies=cap is not None and cap.lift is inp.primary_lift,
+        usable=tuple(
+            [
+                log
+                for log in inp.recent_logs
+                if log.actual_rpe is not None and not log.contained_rehab_sets
+            ]
+        ),
     )
+    return ctx
 
 
 _UNTOUCHED = PipelineState(sets=(), planned_count=0)

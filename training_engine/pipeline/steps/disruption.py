@@ -49,17 +49,22 @@ def _label(disruption: TrainingDisruption) -> str:
 
 def _equipment_note(ctx: SessionContext, state: PipelineState) -> PipelineState:
     """Say why bodyweight rows are served; a skipped day serves none (deviation D15)."""
-    if not state.skipped and any(
-        d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE
-        for d in ctx.inp.active_disruptions
+    disruptions = ctx.inp.active_disruptions
+    if (
+        disruptions
+        and not state.skipped
+        and any(d.disruption_type is DisruptionType.EQUIPMENT_UNAVAILABLE for d in disruptions)
     ):
         return state.say("No equipment: bodyweight accessories are added to make up the volume")
     return state
 
 
 def disruption(ctx: SessionContext, state: PipelineState) -> PipelineState:
+    disruptions = ctx.inp.active_disruptions
+    if not disruptions:
+        return state  # nothing reported: nothing to apply, no equipment note
     lift = ctx.inp.primary_lift
-    relevant = tuple(d for d in ctx.inp.active_disruptions if d.affects(lift))
+    relevant = tuple(d for d in disruptions if d.affects(lift))
     if ctx.is_deload:
         if relevant:
             state = state.say("Disruption noted: a deload is already light, so it stays as planned")

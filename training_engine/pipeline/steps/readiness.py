@@ -25,14 +25,24 @@ def subjective_readiness(sleep: int | None, energy: int | None) -> Readiness:
     sleep = sleep or 3
     energy = energy or 3
     if sleep <= 2 and energy <= 2:
-        return Readiness(1, 0.95, "Poor sleep and low energy: one set fewer, load down 5%")
+        return _POOR_SLEEP_LOW_ENERGY
     if sleep <= 2:
-        return Readiness(0, 0.975, "Poor sleep: load down 2.5%")
+        return _POOR_SLEEP
     if energy <= 2:
-        return Readiness(0, 0.975, "Low energy: load down 2.5%")
+        return _LOW_ENERGY
     if sleep >= 4 and energy >= 4:
-        return Readiness(0, 1.025, "Good sleep and high energy: load up 2.5%")
-    return Readiness(0, 1.0, "")
+        return _GOOD_SLEEP_HIGH_ENERGY
+    return _NEUTRAL
+
+
+# The subjective outcomes are fixed values (frozen): built once, not per session.
+_POOR_SLEEP_LOW_ENERGY = Readiness(
+    1, 0.95, "Poor sleep and low energy: one set fewer, load down 5%"
+)
+_POOR_SLEEP = Readiness(0, 0.975, "Poor sleep: load down 2.5%")
+_LOW_ENERGY = Readiness(0, 0.975, "Low energy: load down 2.5%")
+_GOOD_SLEEP_HIGH_ENERGY = Readiness(0, 1.025, "Good sleep and high energy: load up 2.5%")
+_NEUTRAL = Readiness(0, 1.0, "")
 
 
 def wearable_readiness(inp: JITInput) -> Readiness:
@@ -91,9 +101,10 @@ def wearable_readiness(inp: JITInput) -> Readiness:
 
 
 def _has_wearable(inp: JITInput) -> bool:
-    return any(
-        v is not None
-        for v in (inp.hrv_pct_change, inp.sleep_duration_min, inp.resting_hr_pct_change)
+    return (
+        inp.hrv_pct_change is not None
+        or inp.sleep_duration_min is not None
+        or inp.resting_hr_pct_change is not None
     )
 
 
