@@ -4,7 +4,7 @@ completed session, at most one pending per lift; accepting one records the sugge
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from api.persistence.db import Unit
 from api.persistence.mappers import lifter_sex, max_out
@@ -17,23 +17,43 @@ from api.services.floors import at_least_the_bar
 from api.state import AppState
 from shared_types.enums import Lift
 from shared_types.feedback import LoadSuggestion, SessionOutcome
-from training_engine.feedback.suggestions import load_suggestions
+from training_engine.feedback.suggestions import load_suggestions, unused
 from training_engine.formulas.rounding import DEFAULT_INCREMENT_KG, plate_step_kg
 
-__all__ = ["SUGGESTION_WINDOW", "decide_suggestion", "list_suggestions", "refresh_suggestions"]
+__all__ = [
+    "SUGGESTION_LOOKBACK",
+    "SUGGESTION_OUTCOMES_MAX",
+    "decide_suggestion",
+    "list_suggestions",
+    "refresh_suggestions",
+]
 
-SUGGESTION_WINDOW = 12  # completed-session outcomes a suggestion may look back on
+# How far back a suggestion may look (G10): a 12-week program, in which a lift and intensity
+# type recurs every few weeks (every fourth week on a 3-day program), so N sessions in a row of
+# one group fit; and at most this many completed outcomes (six days a week for 12 weeks).
+SUGGESTION_LOOKBACK = timedelta(weeks=12)
+SUGGESTION_OUTCOMES_MAX = 72
 
 
 def refresh_suggestions(unit: Unit, lifter_id: str, now: datetime) -> None:
     """Replaces each lift's pending suggestion with what the newest outcomes support now (a
-    suggestion the evidence no longer supports is superseded)."""
+    suggestion the evidence no longer supports is superseded). Only outcomes recorded since the
+    lift's current max count (a session prescribed from an older max says nothing about this
+    one), and none a decided suggestion already used (G11)."""
     lifter = lifters.lifter(unit, lifter_id)
-    maxes = {lift: kg(m.one_rm_grams) for lift, m in lifters.current_maxes(unit, lifter_id).items()}
-    outcomes = [
-        SessionOutcome.model_validate(o.outcome)
-        for o in feedback.recent_outcomes(unit, lifter_id, SUGGESTION_WINDOW)
-    ]
+    current = lifters.current_maxes(unit, lifter_id)
+    maxes = {lift: kg(m.one_rm_grams) for lift, m in current.items()}
+    rows = feedback.recent_outcomes(
+        unit, lifter_id, SUGGESTION_OUTCOMES_MAX, since=now - SUGGESTION_LOOKBACK
+    )
+    outcomes = unused(
+        [
+            SessionOutcome.model_validate(o.outcome)
+            for o in rows
+            if Lift(o.lift) not in current or o.recorded_at >= current[Lift(o.lift)].recorded_at
+        ],
+        feedback.decided_evidence(unit, lifter_id, since=now - SUGGESTION_LOOKBACK),
+    )
     increment = (
         plate_step_kg([kg(g) for g in lifter.plates_grams])
         if lifter.plates_grams

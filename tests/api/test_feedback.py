@@ -251,3 +251,55 @@ def test_a_failed_set_offers_more_rest_and_declining_changes_nothing(api: Api) -
     assert declined.json()["status"] == "declined"
     detail = api.get(lifter, f"/v1/me/sessions/{sid}").json()
     assert detail["prescription"]["main_lift_sets"] == output["main_lift_sets"]
+
+
+def _squat_explosive_hard(api: Api, lifter: Lifter, sessions: list[dict[str, Any]]) -> int:
+    """Trains every session in order (deloads too), on target except squat explosive days
+    (+1.5 RPE), until two of those are done; how many sessions were completed."""
+    hard = 0
+    for done, session in enumerate(sessions, start=1):
+        squat_explosive = (session["primary_lift"], session["intensity_type"]) == (
+            "squat",
+            "explosive",
+        )
+        _train(api, lifter, session, rpe_over=1.5 if squat_explosive else 0.0, checkin={})
+        hard += squat_explosive
+        if hard == 2:
+            return done
+    raise AssertionError("the program has fewer than two squat explosive days")
+
+
+def test_g10_a_run_of_one_lift_and_intensity_counts_however_many_sessions_lie_between(
+    api: Api,
+) -> None:
+    api, lifter, sessions = _start(api)
+    done = _squat_explosive_hard(api, lifter, sessions)
+    assert done == 16  # the first of the two is the 13th newest: past the old window of 12
+    suggestions = api.get(lifter, "/v1/me/suggestions").json()
+    assert [(s["suggestion"]["lift"], s["suggestion"]["kind"]) for s in suggestions] == [
+        ("squat", "decrease")
+    ]
+
+
+def test_g11_a_decided_suggestion_is_not_raised_again_from_the_same_sessions(api: Api) -> None:
+    api, lifter, sessions = _start(api)
+    done = _squat_explosive_hard(api, lifter, sessions)
+    (suggestion,) = api.get(lifter, "/v1/me/suggestions").json()
+    accepted = api.post(lifter, f"/v1/me/suggestions/{suggestion['id']}/accept")
+    assert accepted.json()["max"]["one_rm_kg"] == 137.5
+    later = sessions[done : done + 2]
+    for session in later:  # on target, whatever lift
+        _train(api, lifter, session, rpe_over=0.0, checkin={})
+        assert api.get(lifter, "/v1/me/suggestions").json() == []
+    assert api.get(lifter, "/v1/me/maxes").json()["current"]["squat"]["one_rm_kg"] == 137.5
+
+
+def test_g11_a_dismissed_suggestion_stays_dismissed_until_new_evidence(api: Api) -> None:
+    api, lifter, sessions = _start(api)
+    done = _squat_explosive_hard(api, lifter, sessions)
+    (suggestion,) = api.get(lifter, "/v1/me/suggestions").json()
+    dismissed = api.post(lifter, f"/v1/me/suggestions/{suggestion['id']}/dismiss")
+    assert dismissed.json()["status"] == "dismissed"
+    following = sessions[done]
+    _train(api, lifter, following, rpe_over=0.0, checkin={})
+    assert api.get(lifter, "/v1/me/suggestions").json() == []

@@ -10,12 +10,14 @@ The reference's performance adjuster (a dead path there) made live. Per lift and
 
 Thresholds follow sex: male (and unknown sex, as the reference's `getDefaultThresholds`) 1.0 RPE
 over 2 sessions; female 1.5 RPE over 3 sessions. At most one suggestion per lift, by
-`KIND_PRIORITY` and then the newest evidence. Constants and deviations: docs/domain/coaching.md.
+`KIND_PRIORITY` and then the newest evidence. Evidence counts once (G11): `unused` drops, per
+lift, every session a decided suggestion already used and every older one. Constants and
+deviations: docs/domain/coaching.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from shared_types.enums import IntensityType, Lift, Sex
@@ -32,6 +34,7 @@ __all__ = [
     "RpeRule",
     "load_suggestions",
     "suggested_max_kg",
+    "unused",
 ]
 
 
@@ -66,6 +69,25 @@ class _Candidate:
     def rank(self) -> tuple[int, int]:
         """Sort key: the kind's priority first, then the most recent evidence."""
         return KIND_PRIORITY.index(self.suggestion.kind), self.newest_index
+
+
+def unused(
+    outcomes: Sequence[SessionOutcome], used: Mapping[Lift, Collection[str]]
+) -> list[SessionOutcome]:
+    """G11: the outcomes (newest first) a new suggestion may read: per lift, only the sessions
+    newer than the newest one a decided (accepted or dismissed) suggestion of that lift already
+    used, so one run of evidence moves a max once, and a dismissed flag is not raised again
+    from the same sessions."""
+    spent: set[Lift] = set()
+    kept: list[SessionOutcome] = []
+    for outcome in outcomes:
+        if outcome.lift in spent:
+            continue
+        if outcome.session_id in used.get(outcome.lift, ()):
+            spent.add(outcome.lift)
+            continue
+        kept.append(outcome)
+    return kept
 
 
 def load_suggestions(

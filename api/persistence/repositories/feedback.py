@@ -4,6 +4,7 @@ suggestions and next-set advice. Every document column holds a `shared_types.fee
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -19,11 +20,13 @@ from api.persistence.tables import (
     SessionRow,
     SetAdviceRow,
 )
+from shared_types.enums import Lift
 
 __all__ = [
     "PENDING",
     "advice",
     "calibration_states",
+    "decided_evidence",
     "latest_advice",
     "neutral_errors",
     "outcome",
@@ -88,20 +91,39 @@ def outcome_page(
     return total, list(rows)
 
 
-def recent_outcomes(unit: Unit, lifter_id: str, limit: int) -> list[SessionOutcomeRow]:
-    """The lifter's newest completed-session outcomes (what load suggestions read)."""
+def recent_outcomes(
+    unit: Unit, lifter_id: str, limit: int, *, since: datetime | None = None
+) -> list[SessionOutcomeRow]:
+    """The lifter's newest completed-session outcomes (what load suggestions read), newest
+    first; with `since`, only those recorded from then on."""
+    query = select(SessionOutcomeRow).where(
+        SessionOutcomeRow.lifter_id == lifter_id, SessionOutcomeRow.status == "completed"
+    )
+    if since is not None:
+        query = query.where(col(SessionOutcomeRow.recorded_at) >= since)
     return list(
         unit.exec(
-            select(SessionOutcomeRow)
-            .where(
-                SessionOutcomeRow.lifter_id == lifter_id, SessionOutcomeRow.status == "completed"
-            )
-            .order_by(
+            query.order_by(
                 col(SessionOutcomeRow.recorded_at).desc(), col(SessionOutcomeRow.session_id).desc()
-            )
-            .limit(limit)
+            ).limit(limit)
         ).all()
     )
+
+
+def decided_evidence(unit: Unit, lifter_id: str, *, since: datetime) -> dict[Lift, set[str]]:
+    """Per lift, the sessions the lifter's accepted or dismissed suggestions (decided since
+    `since`) were made from (G11: evidence counts once)."""
+    rows = unit.exec(
+        select(LoadSuggestionRow.lift, LoadSuggestionRow.document).where(
+            LoadSuggestionRow.lifter_id == lifter_id,
+            col(LoadSuggestionRow.status).in_(("accepted", "dismissed")),
+            col(LoadSuggestionRow.decided_at) >= since,
+        )
+    ).all()
+    used: dict[Lift, set[str]] = {}
+    for lift, document in rows:
+        used.setdefault(Lift(lift), set()).update(document.get("sessions", ()))
+    return used
 
 
 def neutral_errors(

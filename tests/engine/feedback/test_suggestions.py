@@ -14,6 +14,7 @@ from training_engine.feedback.suggestions import (
     LIFT_ORDER,
     load_suggestions,
     suggested_max_kg,
+    unused,
 )
 
 MAXES = {Lift.SQUAT: 140.0, Lift.BENCH: 100.0, Lift.DEADLIFT: 180.0}
@@ -239,3 +240,36 @@ def test_properties_over_any_history(
         moved = suggestion.suggested_max_kg - max_kg
         assert moved < 0 if suggestion.kind == "decrease" else moved > 0
         assert abs(moved) <= max_kg * 0.025 + increment
+
+
+def test_g11_evidence_a_decision_used_and_everything_older_no_longer_counts() -> None:
+    newest_first = [
+        outcome("s5", 1.5),
+        outcome("b4", 0.0, lift=Lift.BENCH),
+        outcome("s3", 1.5),  # used by a decided squat suggestion
+        outcome("s2", 1.5),
+        outcome("b1", 1.5, lift=Lift.BENCH),
+    ]
+    kept = unused(newest_first, {Lift.SQUAT: {"s3", "s2"}})
+    assert [o.session_id for o in kept] == ["s5", "b4", "b1"]  # bench untouched
+    assert suggest(kept) == []  # one hard squat session left: no run of two
+    assert suggest(newest_first) == ["decrease"]
+    assert unused(newest_first, {}) == newest_first
+
+
+@given(
+    ids=st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), unique=True, max_size=6),
+    used=st.sets(st.sampled_from(["a", "b", "c", "d", "e", "f"])),
+)
+def test_g11_per_lift_only_the_sessions_newer_than_the_newest_used_one_are_kept(
+    ids: list[str], used: set[str]
+) -> None:
+    outcomes = [outcome(i, 1.5, lift=LIFT_ORDER[n % 3]) for n, i in enumerate(ids)]
+    kept = unused(outcomes, dict.fromkeys(LIFT_ORDER, used))
+    expected = []
+    for lift in LIFT_ORDER:
+        own = [o for o in outcomes if o.lift is lift]
+        cut = next((n for n, o in enumerate(own) if o.session_id in used), len(own))
+        expected += own[:cut]
+    assert sorted(o.session_id for o in kept) == sorted(o.session_id for o in expected)
+    assert [o for o in outcomes if o in kept] == kept  # newest first, as given
