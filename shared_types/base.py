@@ -32,7 +32,7 @@ class TrustedModelMismatch(AssertionError):
 
 
 _checking = False
-_templates: dict[type[BaseModel], tuple[dict[str, Any], set[str]]] = {}
+_templates: dict[type[BaseModel], tuple[dict[str, Any], set[str], int]] = {}
 _new = object.__new__
 # The model's slots, set through their descriptors (cheaper than object.__setattr__).
 _set_dict = BaseModel.__dict__["__dict__"].__set__
@@ -47,24 +47,24 @@ def check_trusted(enabled: bool) -> None:
     _checking = enabled
 
 
-def _template(model: type[BaseModel]) -> tuple[dict[str, Any], set[str]]:
+def _template(model: type[BaseModel]) -> tuple[dict[str, Any], set[str], int]:
     """Every field in declaration order (the order validation and serialisation use), holding
     its default (required fields hold a placeholder the caller's value replaces), and the set of
     every field name (the fields-set of a model built with every field, shared: frozen models
-    never change it, and copies copy it)."""
+    never change it, and copies copy it), and how many fields there are."""
     fields = model.model_fields
     if any(info.default_factory is not None for info in fields.values()):
         raise TypeError(f"{model.__name__}: a default factory cannot be shared by trusted copies")
     template = {name: info.get_default() for name, info in fields.items()}
-    _templates[model] = template, set(template)
+    _templates[model] = template, set(template), len(template)
     return _templates[model]
 
 
 def trusted(model: Callable[P, M], /, *args: P.args, **fields: P.kwargs) -> M:
     """`model(**fields)` without validation (typed like the model's constructor)."""
     cls: type[M] = model  # type: ignore[assignment]  # always a model class
-    template, every_field = _templates.get(cls) or _template(cls)
-    if len(fields) == len(template):
+    template, every_field, count = _templates.get(cls) or _template(cls)
+    if len(fields) == count:
         values: dict[str, Any] = fields  # every field given: the keyword dict is the model's
         fields_set = every_field
     else:

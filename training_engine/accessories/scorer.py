@@ -88,12 +88,16 @@ class ScoringContext:
         deficits: Mapping[MuscleGroup, float],
         patterns_used: tuple[str, ...],
         selected: tuple[str, ...],
+        compounds: int | None = None,
     ) -> ScoringContext:
+        """`compounds`: how many of `selected` are compound exercises, when the caller keeps
+        count (otherwise looked up here)."""
         lifts: Sequence[Lift] = inp.upcoming_lifts or ()
         recency: dict[str, float] = {}
         for name, value in zip(inp.recent_aux_exercises or (), RECENCY_BY_INDEX, strict=False):
             recency.setdefault(name, value)  # its first occurrence counts
-        compounds = sum(1 for s in selected if book.facts(s).compound)
+        if compounds is None:
+            compounds = sum(1 for s in selected if book.facts(s).compound)
         readiness = ((inp.sleep_quality or 3) + (inp.energy_level or 3)) / 2
         largest = max([1.0, *(d for d in deficits.values() if d > 0)])
         shares, sore = _per_muscle(target, deficits, largest, inp.soreness_ratings)
@@ -134,18 +138,19 @@ def _per_muscle(
 ) -> tuple[dict[MuscleGroup, float | None], dict[MuscleGroup, float | None]]:
     """For every muscle: its share of the largest deficit (capped at 1; None for the target or
     a muscle without a deficit) and its soreness as a fraction (None when not sore)."""
-    shares: dict[MuscleGroup, float | None] = {}
-    sore: dict[MuscleGroup, float | None] = {}
-    for muscle in MUSCLES:
-        deficit = deficits.get(muscle)
-        shares[muscle] = (
-            min(deficit / largest, 1.0)
-            if muscle is not target and deficit is not None and deficit > 0
-            else None
-        )
-        rating = ratings.get(muscle)
-        sore[muscle] = rating / 10 if rating is not None and rating > 1 else None
+    shares = _NONE.copy()
+    for muscle, deficit in deficits.items():
+        if muscle is not target and deficit is not None and deficit > 0:
+            share = deficit / largest
+            shares[muscle] = 1.0 if share > 1.0 else share  # `min(share, 1.0)`
+    sore = _NONE.copy()
+    for muscle, rating in ratings.items():
+        if rating is not None and rating > 1:
+            sore[muscle] = rating / 10
     return shares, sore
+
+
+_NONE: dict[MuscleGroup, float | None] = dict.fromkeys(MUSCLES)
 
 
 _DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _BALANCE = (
@@ -201,14 +206,19 @@ def score(c: Candidate, ctx: ScoringContext) -> float:
         else:
             balance = 0.7
     pattern = c.pattern
-    total = _DEFICIT * (0.5 + 0.5 * (min(bonus / count, 1.0) if count else 0.0))
-    total += _SORENESS * max(0.0, 1.0 - penalty)
+    # `min(x, 1.0)` and `max(0.0, x)` below written out as comparisons (same results, NaN
+    # included: no call per candidate).
+    covered = bonus / count if count else 0.0
+    total = _DEFICIT * (0.5 + 0.5 * (1.0 if covered > 1.0 else covered))
+    fresh = 1.0 - penalty
+    total += _SORENESS * (fresh if fresh > 0.0 else 0.0)
     total += _DIVERSITY * (
         UNKNOWN if pattern is None else 0.3 if pattern in ctx.patterns_used else 1.0
     )
     total += _RECENCY * ctx.recency.get(c.name, 1.0)  # done in the last few sessions
     total += _FATIGUE * fatigue
-    total += _UPCOMING * (1.0 if needed is None else max(0.0, 1.0 - 0.4 * shared))
+    spared = 1.0 if needed is None else 1.0 - 0.4 * shared
+    total += _UPCOMING * (spared if spared > 0.0 else 0.0)
     total += _SPECIFICITY * specificity
     total += _BALANCE * balance
     return total

@@ -146,15 +146,24 @@ def _deficits(
     for muscle, target, mev, done in targets:
         deficit = target - (done + load.get(muscle, 0.0))
         if deficit > MIN_DEFICIT:
-            found.append(Deficit(muscle, deficit, mev, target >= mev))
+            found.append(_tuple_new(Deficit, (muscle, deficit, mev, target >= mev)))
     return tuple(found)
+
+
+# `Deficit(...)` runs a Python-level `__new__`; the tuple's own is a C call (every field given).
+_tuple_new = tuple.__new__
 
 
 def _ranked(deficits: tuple[Deficit, ...]) -> list[Deficit]:
     """D18: the muscles the main lifts train first, then core, then the rest (biceps); each
     group by normalised deficit, ties in the canonical order."""
 
-    return sorted(deficits, key=lambda d: (_TIERS[d.muscle][d.full], -(d.sets / d.mev)))
+    # Sorted on (tier, -normalised deficit, position): `sorted` with that key, its stable ties
+    # kept by the position, without a key function call per deficit.
+    keyed = sorted(
+        [(_TIERS[d.muscle][d.full], -(d.sets / d.mev), i, d) for i, d in enumerate(deficits)]
+    )
+    return [d for _, _, _, d in keyed]
 
 
 # muscle -> (tier when pro-rated, tier when full), for `_ranked`.
@@ -307,6 +316,7 @@ def volume_top_ups(
     eligible = _eligible(ctx, pool)
     left_this_week = _mrv_left(ctx)
     used = list(inp.active_auxiliaries)
+    compounds = sum(1 for name in used if ctx.book.facts(name).compound)
     patterns: list[str] = []
     booked = _session_load(ctx, earlier)
     per_set = rpe_set_multiplier(AUX_RPE)
@@ -315,7 +325,7 @@ def volume_top_ups(
         # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
         # room of the tightest muscle it trains fully, and needs room for one set.
         left = {m: room - booked.get(m, 0.0) for m, room in left_this_week.items()}
-        with_room = frozenset(m for m, room in left.items() if room >= 1)
+        with_room = frozenset([m for m, room in left.items() if room >= 1])
         for target in _ranked(deficits):
             qualifying = [
                 c
@@ -333,6 +343,7 @@ def volume_top_ups(
             deficits=by_muscle,
             patterns_used=tuple(patterns),
             selected=tuple(used),
+            compounds=compounds,
         )
         chosen = best(qualifying, scoring)
         # At least one set for a muscle short of its minimum, but never past any MRV.
@@ -340,6 +351,7 @@ def volume_top_ups(
         wanted = math.ceil(target.sets / per_set - MIN_DEFICIT)
         count = math.floor(min(max(1, min(MAX_TOP_UP_SETS, wanted)), room))
         used.append(chosen.name)
+        compounds += chosen.compound  # a candidate's `compound` is its facts' (`_candidate`)
         if chosen.pattern is not None:
             patterns.append(chosen.pattern)
         for muscle in chosen.trained:
