@@ -197,6 +197,7 @@ def formula_run(inp: JITInput) -> FormulaRun:
             worst_soreness=ctx.worst_soreness,
             volume_ratio=state.planned_count / ctx.base.count,
             intensity_ratio=state.intensity_multiplier,
+            main_rpe=ctx.base.rpe_target,
         )
     )
     rests = rest_for(inp, ctx.cycled_block)

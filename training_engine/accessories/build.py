@@ -61,8 +61,10 @@ def accessory_context(
     worst_soreness: int,
     volume_ratio: float,
     intensity_ratio: float,
+    main_rpe: float | None = None,
 ) -> AccessoryContext:
-    """Deload and missing equipment override the main lift's ratios (§3.12.1)."""
+    """Deload and missing equipment override the main lift's ratios (§3.12.1). `main_rpe`: the
+    main lift's base RPE, when the caller has the formula base at hand."""
     deload = inp.intensity_type is IntensityType.DELOAD
     disruptions = inp.active_disruptions
     no_equipment = bool(disruptions) and any(
@@ -87,6 +89,7 @@ def accessory_context(
         intensity_ratio=intensity_ratio,
         no_equipment=no_equipment,
         primary_at_mrv=primary_at_mrv(inp, primary, main_set_count),
+        main_rpe=main_rpe,
     )
     return ctx
 

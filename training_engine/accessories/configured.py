@@ -82,6 +82,9 @@ class AccessoryContext:
     # The first of today's primary muscles with less than one set of MRV room left after the
     # main sets (it stops every accessory that is not timed); worked out at construction.
     primary_at_mrv: MuscleGroup | None = field(init=False)
+    # The main lift's base RPE when the caller has it (top-ups count the main sets at it);
+    # None: worked out from the input (`formula_base`).
+    main_rpe: float | None = None
 
     def __post_init__(self) -> None:
         at_mrv = primary_at_mrv(self.inp, self.primary_muscles, self.main_set_count)

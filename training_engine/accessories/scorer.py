@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from shared_types.enums import Lift, MuscleGroup
 from shared_types.inputs import JITInput
@@ -99,7 +100,7 @@ class ScoringContext:
         if compounds is None:
             compounds = sum(1 for s in selected if book.facts(s).compound)
         readiness = ((inp.sleep_quality or 3) + (inp.energy_level or 3)) / 2
-        largest = max([1.0, *(d for d in deficits.values() if d > 0)])
+        largest = max([1.0, *[d for d in deficits.values() if d > 0]])
         shares, sore = _per_muscle(target, deficits, largest, inp.soreness_ratings)
         # `cls(...)` with every field set in one go (a frozen dataclass's `__init__` sets each
         # through `object.__setattr__`): a context is built for every top-up.
@@ -111,9 +112,7 @@ class ScoringContext:
             soreness_ratings=inp.soreness_ratings,
             patterns_used=patterns_used,
             recency=recency,
-            upcoming_muscles=frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift])
-            if lifts
-            else None,
+            upcoming_muscles=_upcoming_muscles(tuple(lifts)) if lifts else None,
             fatigue_by_complexity=FATIGUE_BY_COMPLEXITY["low"]
             if readiness <= 2.5
             else FATIGUE_BY_COMPLEXITY["high"]
@@ -128,6 +127,12 @@ class ScoringContext:
 
 
 _new = object.__new__
+
+
+@lru_cache(maxsize=256)
+def _upcoming_muscles(lifts: tuple[Lift, ...]) -> frozenset[MuscleGroup]:
+    """The muscles the lifts still to come this week train (memoised on the lifts)."""
+    return frozenset(m for lift in lifts for m, _ in LIFT_CONTRIBUTIONS[lift])
 
 
 def _per_muscle(

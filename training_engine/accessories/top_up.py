@@ -73,7 +73,8 @@ def _effective_load(
     them once logged (`planning.volume`)."""
     load: dict[MuscleGroup, float] = {}
     if ctx.main_set_count:
-        per_set = rpe_set_multiplier(formula_base(ctx.inp).rpe_target)
+        rpe = ctx.main_rpe if ctx.main_rpe is not None else formula_base(ctx.inp).rpe_target
+        per_set = rpe_set_multiplier(rpe)
         for muscle, contribution in LIFT_CONTRIBUTIONS[ctx.inp.primary_lift]:
             load[muscle] = load.get(muscle, 0.0) + ctx.main_set_count * per_set * contribution
     for row in earlier:
@@ -119,11 +120,11 @@ def _targets(ctx: AccessoryContext) -> tuple[tuple[MuscleGroup, float, float, fl
     inp = ctx.inp
     credited = {m for m, _ in LIFT_CONTRIBUTIONS[inp.primary_lift]}
     primary = PRIMARY_MUSCLES[inp.primary_lift]
-    landmarks = inp.mrv_mev_config
+    landmarks, done = inp.mrv_mev_config.__dict__, inp.weekly_volume_to_date
     index, total = inp.session_index, inp.total_sessions_this_week
     found = []
     for muscle in MUSCLES:
-        mev = landmarks[muscle].mev
+        mev = landmarks[muscle].mev  # `inp.mrv_mev_config[muscle]`
         if mev <= 0:
             continue
         if muscle in primary:
@@ -134,7 +135,7 @@ def _targets(ctx: AccessoryContext) -> tuple[tuple[MuscleGroup, float, float, fl
             target = math.ceil(mev * index / total)
         else:
             target = mev
-        found.append((muscle, target, mev, inp.weekly_sets(muscle)))
+        found.append((muscle, target, mev, done.get(muscle, 0.0)))  # `inp.weekly_sets`
     return tuple(found)
 
 
@@ -347,7 +348,7 @@ def volume_top_ups(
         )
         chosen = best(qualifying, scoring)
         # At least one set for a muscle short of its minimum, but never past any MRV.
-        room = min(left[m] for m in chosen.trained)
+        room = min([left[m] for m in chosen.trained])
         wanted = math.ceil(target.sets / per_set - MIN_DEFICIT)
         count = math.floor(min(max(1, min(MAX_TOP_UP_SETS, wanted)), room))
         used.append(chosen.name)
@@ -393,7 +394,7 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
             factor=1.0,
             final_kg=weight,
         )
-    reason = f"{muscle.value.replace('_', ' ')} below MEV"
+    reason = _BELOW_MEV[muscle]
     row = trusted(
         AuxiliaryWork,
         exercise=name,
@@ -405,3 +406,6 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
         anchor=anchor.carrier() if anchor else None,
     )
     return Planned(row, row_trace(ctx, row, reason, weighed))
+
+
+_BELOW_MEV = {m: f"{m.value.replace('_', ' ')} below MEV" for m in MuscleGroup}
