@@ -26,7 +26,6 @@ from training_engine.formulas.rounding import (
     round_half_up,
     round_to_increment,
 )
-from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS
 from training_engine.pipeline.steps.soreness import SEVERE_FROM
 
@@ -99,8 +98,9 @@ def primary_at_mrv(
     inp: JITInput, primary_muscles: tuple[MuscleGroup, ...], main_set_count: int
 ) -> MuscleGroup | None:
     """The first primary muscle with less than one set of MRV room left after the main sets."""
+    landmarks, done = inp.mrv_mev_config.__dict__, inp.weekly_volume_to_date
     for muscle in primary_muscles:
-        if mrv_left(inp, muscle) - main_set_count < 1:
+        if landmarks[muscle].mrv - done.get(muscle, 0.0) - main_set_count < 1:  # `mrv_left`
             return muscle
     return None
 
@@ -217,7 +217,7 @@ def configured_accessory(
     facts = ctx.book.facts(exercise)
     kind = facts.exercise_type
     formula_kg = facts.formula_weight_kg(inp.one_rm_kg, lift)
-    anchor = resolve_anchor(ctx, exercise, formula_kg)
+    anchor = resolve_anchor(ctx, exercise, formula_kg) if inp.aux_history else None
     if override is not None:
         anchor = override(anchor, formula_kg)
 
@@ -266,7 +266,7 @@ def configured_accessory(
             if anchor is not None and anchor.source is not AnchorSource.FORMULA
             else formula_kg
         )
-        inc = ctx.increment_kg
+        inc = inp.weight_increment_kg or DEFAULT_INCREMENT_KG  # `ctx.increment_kg`
         weight = round_to_increment(round_to_increment(base, inc) * factor, inc)
         weighed = weight_trace(
             facts,

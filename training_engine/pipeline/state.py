@@ -60,17 +60,23 @@ class SessionContext:
 
     def recent_rpe_deviation(self) -> float | None:
         """Mean (actual - target) RPE over the two newest usable logs; None with fewer than two."""
-        logs = self.usable[:2]
+        logs = self.usable
         if len(logs) < 2:
             return None
-        return sum(_rpe(log) - log.target_rpe for log in logs) / len(logs)
+        newest, previous = logs[0], logs[1]
+        # `sum(...) / len(...)` over the two, added in the same order (`sum` starts at 0).
+        total = 0 + (_rpe(newest) - newest.target_rpe) + (_rpe(previous) - previous.target_rpe)
+        return total / 2
 
     def rpe_gap(self) -> float:
         """Mean (target - actual) RPE over every usable log (positive = sessions felt easy)."""
         logs = self.usable
         if len(logs) < 2:
             return 0.0
-        return sum(log.target_rpe - _rpe(log) for log in logs) / len(logs)
+        total: float = 0  # `sum(...)`, in the same order
+        for log in logs:
+            total += log.target_rpe - _rpe(log)
+        return total / len(logs)
 
     def calibration(self, source: str) -> float | None:
         calibrations = self.inp.modifier_calibrations
@@ -104,8 +110,11 @@ class PipelineState:
         new.__dict__.update(self.__dict__, **changes)
         return new
 
+    # The helpers below are `evolve(...)` inlined (a copy of the fields, then the change): they
+    # run several times per session, and their field names are known.
+
     def say(self, reason: str) -> PipelineState:
-        new = _new(PipelineState)  # `evolve(rationale=...)`, inlined: the most frequent change
+        new = _new(PipelineState)
         values = new.__dict__
         values.update(self.__dict__)
         values["rationale"] = (*self.rationale, reason)
@@ -116,19 +125,25 @@ class PipelineState:
         return self.evolve(skipped=True, skip_reason=self.skip_reason or reason)
 
     def warn(self, warning: str) -> PipelineState:
-        return self.evolve(warnings=(*self.warnings, warning))
+        new = _new(PipelineState)
+        values = new.__dict__
+        values.update(self.__dict__)
+        values["warnings"] = (*self.warnings, warning)
+        return new
 
     def scale_intensity(
         self, source: ModifierSource, default: float, applied: float, reason: str
     ) -> PipelineState:
         """Multiply the intensity by `applied`; the trace records the uncalibrated `default`."""
-        return self.evolve(
-            intensity_multiplier=self.intensity_multiplier * applied,
-            modifiers=(
-                *self.modifiers,
-                trusted(ModifierTrace, source=source, multiplier=default, reason=reason),
-            ),
+        new = _new(PipelineState)
+        values = new.__dict__
+        values.update(self.__dict__)
+        values["intensity_multiplier"] = self.intensity_multiplier * applied
+        values["modifiers"] = (
+            *self.modifiers,
+            trusted(ModifierTrace, source=source, multiplier=default, reason=reason),
         )
+        return new
 
     def set_count(self, source: VolumeChangeSource, count: int, reason: str) -> PipelineState:
         """Change the planned set count, recording the change when there is one."""
@@ -141,14 +156,23 @@ class PipelineState:
             sets_after=count,
             reason=reason,
         )
-        return self.evolve(planned_count=count, volume_changes=(*self.volume_changes, change))
+        new = _new(PipelineState)
+        values = new.__dict__
+        values.update(self.__dict__)
+        values["planned_count"] = count
+        values["volume_changes"] = (*self.volume_changes, change)
+        return new
 
     def record_removed(self, source: VolumeReductionSourceName, before: int) -> PipelineState:
         """Book the sets a body-state signal removed (for the intra-session 'add back' offer)."""
         removed = before - self.planned_count
         if removed <= 0:
             return self
-        return self.evolve(sets_removed=(*self.sets_removed, (source, removed)))
+        new = _new(PipelineState)
+        values = new.__dict__
+        values.update(self.__dict__)
+        values["sets_removed"] = (*self.sets_removed, (source, removed))
+        return new
 
 
 _STATE_FIELDS = frozenset(f.name for f in fields(PipelineState))
@@ -199,4 +223,9 @@ _UNTOUCHED = PipelineState(sets=(), planned_count=0)
 
 
 def initial_state(ctx: SessionContext) -> PipelineState:
-    return _UNTOUCHED.evolve(sets=ctx.base.sets, planned_count=ctx.base.count)
+    state = _new(PipelineState)  # `_UNTOUCHED.evolve(sets=..., planned_count=...)`, inlined
+    values = state.__dict__
+    values.update(_UNTOUCHED.__dict__)
+    values["sets"] = ctx.base.sets
+    values["planned_count"] = ctx.base.count
+    return state

@@ -56,10 +56,21 @@ def final_sets(ctx: SessionContext, state: PipelineState) -> PipelineState:
             f"Raised to the empty bar ({format_kg(bar)} kg): no working set is lighter than the bar"
         )
         weight = bar
-    sets = tuple(
-        s if s.set_number == n and s.weight_kg == weight else changed_set(s, n, weight)
-        for n, s in enumerate(state.sets[: state.planned_count], start=1)
+    planned = state.sets[: state.planned_count]
+    first = planned[0]
+    reps, rpe, reps_range = first.reps, first.rpe_target, first.reps_range
+    straight = all(
+        s.reps == reps and s.rpe_target == rpe and s.reps_range == reps_range for s in planned
     )
+    if straight and rpe is not None:
+        # Straight sets (as every step leaves them): the same sets as renumbering and
+        # re-weighing each, from the shared straight-set memo.
+        sets = straight_sets(len(planned), weight, reps, rpe, reps_range)
+    else:
+        sets = tuple(
+            s if s.set_number == n and s.weight_kg == weight else changed_set(s, n, weight)
+            for n, s in enumerate(planned, start=1)
+        )
     return state.evolve(sets=sets)
 
 
