@@ -35,7 +35,7 @@ from training_engine.accessories.configured import (
 from training_engine.accessories.exercises import ExerciseBook, is_compound, movement_pattern
 from training_engine.accessories.scorer import Candidate, ScoringContext, best
 from training_engine.formulas.base_sets import formula_base, straight_sets
-from training_engine.formulas.rounding import round_to_increment
+from training_engine.formulas.rounding import DEFAULT_INCREMENT_KG, round_to_increment
 from training_engine.muscles import LIFT_CONTRIBUTIONS, MUSCLES, PRIMARY_MUSCLES
 from training_engine.planning.volume import rpe_set_multiplier
 
@@ -74,7 +74,7 @@ def _effective_load(
     load: dict[MuscleGroup, float] = {}
     if ctx.main_set_count:
         rpe = ctx.main_rpe if ctx.main_rpe is not None else formula_base(ctx.inp).rpe_target
-        per_set = rpe_set_multiplier(rpe)
+        per_set = _set_multiplier(rpe)
         for muscle, contribution in LIFT_CONTRIBUTIONS[ctx.inp.primary_lift]:
             load[muscle] = load.get(muscle, 0.0) + ctx.main_set_count * per_set * contribution
     for row in earlier:
@@ -84,6 +84,8 @@ def _effective_load(
 
 
 _UNSET = object()
+# `rpe_set_multiplier` memoised on the RPE (a handful of values recur: the accessory RPEs).
+_set_multiplier = lru_cache(maxsize=256)(rpe_set_multiplier)
 
 
 def _book_effective(
@@ -100,7 +102,7 @@ def _book_effective(
     for s in sets:
         if s.rpe_target != rpe:
             rpe = s.rpe_target
-            multiplier = rpe_set_multiplier(s.rpe_target)
+            multiplier = _set_multiplier(s.rpe_target)
         effective += multiplier
     for muscle, contribution in ctx.book.muscles(name):
         load[muscle] = load.get(muscle, 0.0) + effective * contribution
@@ -143,12 +145,13 @@ def _deficits(
     targets: tuple[tuple[MuscleGroup, float, float, float], ...],
     load: Mapping[MuscleGroup, float],
 ) -> tuple[Deficit, ...]:
-    found = []
-    for muscle, target, mev, done in targets:
-        deficit = target - (done + load.get(muscle, 0.0))
-        if deficit > MIN_DEFICIT:
-            found.append(_tuple_new(Deficit, (muscle, deficit, mev, target >= mev)))
-    return tuple(found)
+    return tuple(
+        [
+            _tuple_new(Deficit, (muscle, deficit, mev, target >= mev))
+            for muscle, target, mev, done in targets
+            if (deficit := target - (done + load.get(muscle, 0.0))) > MIN_DEFICIT
+        ]
+    )
 
 
 # `Deficit(...)` runs a Python-level `__new__`; the tuple's own is a C call (every field given).
@@ -320,7 +323,7 @@ def volume_top_ups(
     compounds = sum(1 for name in used if ctx.book.facts(name).compound)
     patterns: list[str] = []
     booked = _session_load(ctx, earlier)
-    per_set = rpe_set_multiplier(AUX_RPE)
+    per_set = _set_multiplier(AUX_RPE)
     rows: list[Planned] = []
     while len(rows) < MAX_TOP_UPS and deficits:
         # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
@@ -373,18 +376,19 @@ def _row(ctx: AccessoryContext, name: str, muscle: MuscleGroup, count: int) -> P
     weight = 0.0
     weighed = None
     if kind is not ExerciseType.BODYWEIGHT:
-        own_lift = book.lift(name)
+        entry = facts.entry  # the catalog entry (`book.lift` reads it)
+        own_lift = entry.lift if entry is not None else None
         lift = own_lift or inp.primary_lift
         own_one_rm = (inp.all_one_rm_kg or {}).get(own_lift) if own_lift else None
         one_rm_kg = own_one_rm if own_one_rm is not None else inp.one_rm_kg
         formula_kg = facts.formula_weight_kg(one_rm_kg, lift)
-        anchor = resolve_anchor(ctx, name, formula_kg)
+        anchor = resolve_anchor(ctx, name, formula_kg) if inp.aux_history else None
         base = (
             anchor.anchor_kg
             if anchor is not None and anchor.source is not AnchorSource.FORMULA
             else formula_kg
         )
-        weight = round_to_increment(base, ctx.increment_kg)
+        weight = round_to_increment(base, inp.weight_increment_kg or DEFAULT_INCREMENT_KG)
         weighed = weight_trace(
             facts,
             one_rm_kg=one_rm_kg,
