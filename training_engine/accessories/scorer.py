@@ -125,6 +125,26 @@ class ScoringContext:
         )
         return ctx
 
+    def retarget(
+        self,
+        *,
+        target: MuscleGroup,
+        patterns_used: tuple[str, ...],
+        selected: tuple[str, ...],
+        compounds: int,
+    ) -> ScoringContext:
+        """This context for the session's next top-up: another target, patterns and selection
+        (`compounds` of them compound); the session's parts (deficits, soreness, recency,
+        upcoming lifts, readiness) kept. The same context `build` gives for them."""
+        ctx = _new(ScoringContext)
+        values = ctx.__dict__
+        values.update(self.__dict__)
+        values["target"] = target
+        values["patterns_used"] = patterns_used
+        values["compound_share"] = compounds / len(selected) if selected else None
+        values["shares"] = _shares(target, self.deficits, self.largest_deficit)
+        return ctx
+
 
 _new = object.__new__
 
@@ -141,18 +161,27 @@ def _per_muscle(
     largest: float,
     ratings: Mapping[MuscleGroup, int],
 ) -> tuple[dict[MuscleGroup, float | None], dict[MuscleGroup, float | None]]:
-    """For every muscle: its share of the largest deficit (capped at 1; None for the target or
-    a muscle without a deficit) and its soreness as a fraction (None when not sore)."""
-    shares = _NONE.copy()
-    for muscle, deficit in deficits.items():
-        if muscle is not target and deficit is not None and deficit > 0:
-            share = deficit / largest
-            shares[muscle] = 1.0 if share > 1.0 else share  # `min(share, 1.0)`
+    """For every muscle: its share of the largest deficit (`_shares`) and its soreness as a
+    fraction (None when not sore)."""
+    shares = _shares(target, deficits, largest)
     sore = _NONE.copy()
     for muscle, rating in ratings.items():
         if rating is not None and rating > 1:
             sore[muscle] = rating / 10
     return shares, sore
+
+
+def _shares(
+    target: MuscleGroup, deficits: Mapping[MuscleGroup, float], largest: float
+) -> dict[MuscleGroup, float | None]:
+    """Each muscle's share of the largest deficit, capped at 1 (None for the target or a muscle
+    without a deficit)."""
+    shares = _NONE.copy()
+    for muscle, deficit in deficits.items():
+        if muscle is not target and deficit is not None and deficit > 0:
+            share = deficit / largest
+            shares[muscle] = 1.0 if share > 1.0 else share  # `min(share, 1.0)`
+    return shares
 
 
 _NONE: dict[MuscleGroup, float | None] = dict.fromkeys(MUSCLES)

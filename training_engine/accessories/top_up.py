@@ -325,6 +325,7 @@ def volume_top_ups(
     booked = _session_load(ctx, earlier)
     per_set = _set_multiplier(AUX_RPE)
     rows: list[Planned] = []
+    scoring: ScoringContext | None = None
     while len(rows) < MAX_TOP_UPS and deficits:
         # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
         # room of the tightest muscle it trains fully, and needs room for one set.
@@ -340,14 +341,23 @@ def volume_top_ups(
                 break
         else:
             break
-        scoring = ScoringContext.build(
-            inp,
-            ctx.book,
-            target=target.muscle,
-            deficits=by_muscle,
-            patterns_used=tuple(patterns),
-            selected=tuple(used),
-            compounds=compounds,
+        scoring = (
+            ScoringContext.build(
+                inp,
+                ctx.book,
+                target=target.muscle,
+                deficits=by_muscle,
+                patterns_used=tuple(patterns),
+                selected=tuple(used),
+                compounds=compounds,
+            )
+            if scoring is None
+            else scoring.retarget(  # the scorer's session parts are the same each time
+                target=target.muscle,
+                patterns_used=tuple(patterns),
+                selected=tuple(used),
+                compounds=compounds,
+            )
         )
         chosen = best(qualifying, scoring)
         # At least one set for a muscle short of its minimum, but never past any MRV.
