@@ -326,11 +326,12 @@ def volume_top_ups(
     per_set = _set_multiplier(AUX_RPE)
     rows: list[Planned] = []
     scoring: ScoringContext | None = None
+    # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
+    # room of the tightest muscle it trains fully, and needs room for one set. Worked out for
+    # every muscle here, then again for the muscles each top-up books.
+    left = {m: room - booked.get(m, 0.0) for m, room in left_this_week.items()}
+    with_room = {m for m, room in left.items() if room >= 1}
     while len(rows) < MAX_TOP_UPS and deficits:
-        # Sets left under each muscle's MRV, counting today (deviation D8); an exercise has the
-        # room of the tightest muscle it trains fully, and needs room for one set.
-        left = {m: room - booked.get(m, 0.0) for m, room in left_this_week.items()}
-        with_room = frozenset([m for m, room in left.items() if room >= 1])
         for target in _ranked(deficits):
             qualifying = [
                 c
@@ -370,6 +371,9 @@ def volume_top_ups(
             patterns.append(chosen.pattern)
         for muscle in chosen.trained:
             booked[muscle] = booked.get(muscle, 0.0) + count
+            left[muscle] = room_left = left_this_week[muscle] - booked[muscle]
+            if not room_left >= 1:  # as `with_room` tells it (a NaN has no room either)
+                with_room.discard(muscle)
         row = _row(ctx, chosen.name, target.muscle, count)
         _book_effective(ctx, load, chosen.name, row.row.sets)
         rows.append(row)
