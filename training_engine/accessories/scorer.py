@@ -205,74 +205,87 @@ _DEFICIT, _SORENESS, _DIVERSITY, _RECENCY, _FATIGUE, _UPCOMING, _SPECIFICITY, _B
 def score(c: Candidate, ctx: ScoringContext) -> float:
     """The weighted sum of the eight factors, added up in `SCORE_WEIGHTS` order (the order fixes
     the float result, and equal scores keep the pool's order)."""
-    # The muscle factors, in one pass over the muscles it trains: deficit (how much of the other
-    # muscles' deficits it also covers), soreness (of the muscles it loads) and upcoming (it
-    # spares the muscles of lifts still to come this week).
+    return scores((c,), ctx)[0]
+
+
+def scores(candidates: Sequence[Candidate], ctx: ScoringContext) -> list[float]:
+    """`score` of each candidate, in order: what the context gives every candidate is read once,
+    not per candidate."""
     shares, sore, needed = ctx.shares, ctx.sore, ctx.upcoming_muscles
-    bonus, count, penalty, shared = 0.0, 0, 0.0, 0
-    for muscle, contribution in c.muscles:
-        share = shares[muscle]
-        if share is not None:
-            bonus += contribution * share
-            count += 1
-        rating = sore[muscle]
-        if rating is not None:
-            penalty += contribution * rating
-        if needed is not None and contribution >= 0.5 and muscle in needed:
-            shared += 1
-    # The catalog factors (middling for the lifter's own exercises): fatigue (complexity
-    # against readiness), specificity (to today's lift) and balance (compound or isolation
-    # against what is already selected).
-    entry = c.entry
-    if entry is None:
-        fatigue = specificity = balance = UNKNOWN
+    by_complexity, primary_lift = ctx.fatigue_by_complexity, ctx.primary_lift
+    patterns_used, recency = ctx.patterns_used, ctx.recency
+    # balance: a compound or an isolation exercise against what is already selected
+    share_of_compounds = ctx.compound_share
+    if share_of_compounds is None:
+        compound_balance = isolation_balance = 0.7
+    elif share_of_compounds > 0.6:
+        compound_balance, isolation_balance = 0.3, 1.0
+    elif share_of_compounds < 0.4:
+        compound_balance, isolation_balance = 1.0, 0.3
     else:
-        by_complexity = ctx.fatigue_by_complexity
-        fatigue = 0.7 if by_complexity is None else by_complexity[entry.complexity or "moderate"]
-        specificity = 1.0 if c.lift is ctx.primary_lift else 0.6 if c.lift is None else 0.3
-        share_of_compounds = ctx.compound_share
-        if share_of_compounds is None:
-            balance = 0.7
-        elif share_of_compounds > 0.6:
-            balance = 0.3 if c.compound else 1.0
-        elif share_of_compounds < 0.4:
-            balance = 1.0 if c.compound else 0.3
+        compound_balance = isolation_balance = 0.7
+    results: list[float] = []
+    for c in candidates:
+        # The muscle factors, in one pass over the muscles it trains: deficit (how much of the
+        # other muscles' deficits it also covers), soreness (of the muscles it loads) and
+        # upcoming (it spares the muscles of lifts still to come this week).
+        bonus, count, penalty, shared = 0.0, 0, 0.0, 0
+        for muscle, contribution in c.muscles:
+            share = shares[muscle]
+            if share is not None:
+                bonus += contribution * share
+                count += 1
+            rating = sore[muscle]
+            if rating is not None:
+                penalty += contribution * rating
+            if needed is not None and contribution >= 0.5 and muscle in needed:
+                shared += 1
+        # The catalog factors (middling for the lifter's own exercises): fatigue (complexity
+        # against readiness), specificity (to today's lift) and balance.
+        entry = c.entry
+        if entry is None:
+            fatigue = specificity = balance = UNKNOWN
         else:
-            balance = 0.7
-    pattern = c.pattern
-    # `min(x, 1.0)` and `max(0.0, x)` below written out as comparisons (same results, NaN
-    # included: no call per candidate).
-    covered = bonus / count if count else 0.0
-    total = _DEFICIT * (0.5 + 0.5 * (1.0 if covered > 1.0 else covered))
-    fresh = 1.0 - penalty
-    total += _SORENESS * (fresh if fresh > 0.0 else 0.0)
-    total += _DIVERSITY * (
-        UNKNOWN if pattern is None else 0.3 if pattern in ctx.patterns_used else 1.0
-    )
-    total += _RECENCY * ctx.recency.get(c.name, 1.0)  # done in the last few sessions
-    total += _FATIGUE * fatigue
-    spared = 1.0 if needed is None else 1.0 - 0.4 * shared
-    total += _UPCOMING * (spared if spared > 0.0 else 0.0)
-    total += _SPECIFICITY * specificity
-    total += _BALANCE * balance
-    return total
+            fatigue = (
+                0.7 if by_complexity is None else by_complexity[entry.complexity or "moderate"]
+            )
+            lift = c.lift
+            specificity = 1.0 if lift is primary_lift else 0.6 if lift is None else 0.3
+            balance = compound_balance if c.compound else isolation_balance
+        pattern = c.pattern
+        # `min(x, 1.0)` and `max(0.0, x)` below written out as comparisons (same results, NaN
+        # included: no call per candidate).
+        covered = bonus / count if count else 0.0
+        total = _DEFICIT * (0.5 + 0.5 * (1.0 if covered > 1.0 else covered))
+        fresh = 1.0 - penalty
+        total += _SORENESS * (fresh if fresh > 0.0 else 0.0)
+        total += _DIVERSITY * (
+            UNKNOWN if pattern is None else 0.3 if pattern in patterns_used else 1.0
+        )
+        total += _RECENCY * recency.get(c.name, 1.0)  # done in the last few sessions
+        total += _FATIGUE * fatigue
+        spared = 1.0 if needed is None else 1.0 - 0.4 * shared
+        total += _UPCOMING * (spared if spared > 0.0 else 0.0)
+        total += _SPECIFICITY * specificity
+        total += _BALANCE * balance
+        results.append(total)
+    return results
 
 
 def rank(candidates: Sequence[Candidate], ctx: ScoringContext) -> list[Candidate]:
     """Best first; equal scores keep the pool's order."""
-    scored = [(score(c, ctx), c) for c in candidates]
+    scored = list(zip(scores(candidates, ctx), candidates, strict=True))
     return [c for _, c in sorted(scored, key=lambda pair: -pair[0])]
 
 
 def best(candidates: Sequence[Candidate], ctx: ScoringContext) -> Candidate:
     """`rank(candidates, ctx)[0]` without sorting: the first of the highest scores (as `max`
-    with a key picks it; a loop, without a key function call per candidate)."""
+    with a key picks it)."""
     if not candidates:
         raise ValueError("best() of no candidates")
-    chosen = candidates[0]
-    top = score(chosen, ctx)
-    for candidate in candidates[1:]:
-        value = score(candidate, ctx)
-        if value > top:
-            chosen, top = candidate, value
-    return chosen
+    values = scores(candidates, ctx)
+    chosen, top = 0, values[0]
+    for i in range(1, len(values)):
+        if values[i] > top:
+            chosen, top = i, values[i]
+    return candidates[chosen]
