@@ -59,9 +59,11 @@ def final_sets(ctx: SessionContext, state: PipelineState) -> PipelineState:
     planned = state.sets[: state.planned_count]
     first = planned[0]
     reps, rpe, reps_range = first.reps, first.rpe_target, first.reps_range
-    straight = all(
-        s.reps == reps and s.rpe_target == rpe and s.reps_range == reps_range for s in planned
-    )
+    straight = True
+    for s in planned:
+        if s.reps != reps or s.rpe_target != rpe or s.reps_range != reps_range:
+            straight = False
+            break
     if straight and rpe is not None:
         # Straight sets (as every step leaves them): the same sets as renumbering and
         # re-weighing each, from the shared straight-set memo.
