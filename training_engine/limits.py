@@ -56,10 +56,8 @@ def mrv_left(inp: JITInput, muscle: MuscleGroup) -> float:
 def main_sets_room(inp: JITInput) -> tuple[tuple[MuscleGroup, int], ...]:
     """Main sets of today's lift each primary muscle's MRV room allows (the lift's muscle order):
     whole sets only, `floor(left / contribution)`, and none when nothing is left."""
-    landmarks = inp.mrv_mev_config.__dict__
-    done = inp.weekly_volume_to_date
     rooms = []
     for muscle, contribution in primary_contributions(inp.primary_lift):
-        left = landmarks[muscle].mrv - done.get(muscle, 0.0)  # `mrv_left`
+        left = mrv_left(inp, muscle)
         rooms.append((muscle, math.floor(left / contribution) if left > 0 else 0))
     return tuple(rooms)

@@ -143,14 +143,15 @@ def _window_check(unit: Unit, row: RolloutRow) -> SloCheck:
 
 def _out(unit: Unit, row: RolloutRow) -> RolloutOut:
     last = None if row.last_verdict is None else SloCheck.model_validate(row.last_verdict)
+    variant = _variant(row) or ModelVariant()
     return RolloutOut(
         id=row.id,
         scope=_scope(row),
         lifter_id=row.lifter_id,
         lift=None if row.lift is None else Lift(row.lift),
         candidate=_candidate(row),
-        prompt_version=None if (variant := _variant(row)) is None else variant.prompt_version,
-        model=row.model,
+        prompt_version=variant.prompt_version,
+        model=variant.model,
         phase=Phase(row.phase),
         paused=row.paused,
         auto_advance=row.auto_advance,

@@ -26,6 +26,7 @@ from training_engine.formulas.rounding import (
     round_half_up,
     round_to_increment,
 )
+from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS
 from training_engine.pipeline.steps.soreness import SEVERE_FROM
 
@@ -98,9 +99,8 @@ def primary_at_mrv(
     inp: JITInput, primary_muscles: tuple[MuscleGroup, ...], main_set_count: int
 ) -> MuscleGroup | None:
     """The first primary muscle with less than one set of MRV room left after the main sets."""
-    landmarks, done = inp.mrv_mev_config.__dict__, inp.weekly_volume_to_date
     for muscle in primary_muscles:
-        if landmarks[muscle].mrv - done.get(muscle, 0.0) - main_set_count < 1:  # `mrv_left`
+        if mrv_left(inp, muscle) - main_set_count < 1:
             return muscle
     return None
 

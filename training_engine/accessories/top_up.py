@@ -36,6 +36,7 @@ from training_engine.accessories.exercises import ExerciseBook, is_compound, mov
 from training_engine.accessories.scorer import Candidate, ScoringContext, best
 from training_engine.formulas.base_sets import formula_base, straight_sets
 from training_engine.formulas.rounding import DEFAULT_INCREMENT_KG, round_to_increment
+from training_engine.limits import mrv_left
 from training_engine.muscles import LIFT_CONTRIBUTIONS, MUSCLES, PRIMARY_MUSCLES
 from training_engine.planning.volume import rpe_set_multiplier
 
@@ -277,8 +278,7 @@ def _eligible(
 def _mrv_left(ctx: AccessoryContext) -> dict[MuscleGroup, float]:
     """Sets each muscle has left under its MRV this week, before today."""
     inp = ctx.inp
-    landmarks, done = inp.mrv_mev_config.__dict__, inp.weekly_volume_to_date
-    return {m: landmarks[m].mrv - done.get(m, 0.0) for m in MUSCLES}  # `mrv_left` of each
+    return {m: mrv_left(inp, m) for m in MUSCLES}
 
 
 def _session_load(

@@ -54,10 +54,6 @@ class SessionContext:
             None,
         )
 
-    def usable_logs(self) -> tuple[RecentSessionSummary, ...]:
-        """Recent logs that carry an RPE and were not done under a rehab cap (newest first)."""
-        return self.usable
-
     def recent_rpe_deviation(self) -> float | None:
         """Mean (actual - target) RPE over the two newest usable logs; None with fewer than two."""
         logs = self.usable
@@ -106,44 +102,38 @@ class PipelineState:
         changes state several times per session; the fields are plain values)."""
         if not changes.keys() <= _STATE_FIELDS:
             raise TypeError(f"not PipelineState fields: {sorted(changes.keys() - _STATE_FIELDS)}")
-        new = _new(PipelineState)
-        new.__dict__.update(self.__dict__, **changes)
-        return new
+        return self._with(changes)
 
-    # The helpers below are `evolve(...)` inlined (a copy of the fields, then the change): they
-    # run several times per session, and their field names are known.
-
-    def say(self, reason: str) -> PipelineState:
+    def _with(self, changes: dict[str, Any]) -> PipelineState:
+        """`evolve` for the helpers below, whose field names are known: no check, no keyword
+        packing (they run several times per session)."""
         new = _new(PipelineState)
         values = new.__dict__
         values.update(self.__dict__)
-        values["rationale"] = (*self.rationale, reason)
+        values.update(changes)
         return new
+
+    def say(self, reason: str) -> PipelineState:
+        return self._with({"rationale": (*self.rationale, reason)})
 
     def skip(self, reason: str) -> PipelineState:
         """No main lift today: the first reason given is the one the session leads with."""
         return self.evolve(skipped=True, skip_reason=self.skip_reason or reason)
 
     def warn(self, warning: str) -> PipelineState:
-        new = _new(PipelineState)
-        values = new.__dict__
-        values.update(self.__dict__)
-        values["warnings"] = (*self.warnings, warning)
-        return new
+        return self._with({"warnings": (*self.warnings, warning)})
 
     def scale_intensity(
         self, source: ModifierSource, default: float, applied: float, reason: str
     ) -> PipelineState:
         """Multiply the intensity by `applied`; the trace records the uncalibrated `default`."""
-        new = _new(PipelineState)
-        values = new.__dict__
-        values.update(self.__dict__)
-        values["intensity_multiplier"] = self.intensity_multiplier * applied
-        values["modifiers"] = (
-            *self.modifiers,
-            trusted(ModifierTrace, source=source, multiplier=default, reason=reason),
+        modifier = trusted(ModifierTrace, source=source, multiplier=default, reason=reason)
+        return self._with(
+            {
+                "intensity_multiplier": self.intensity_multiplier * applied,
+                "modifiers": (*self.modifiers, modifier),
+            }
         )
-        return new
 
     def set_count(self, source: VolumeChangeSource, count: int, reason: str) -> PipelineState:
         """Change the planned set count, recording the change when there is one."""
@@ -156,23 +146,16 @@ class PipelineState:
             sets_after=count,
             reason=reason,
         )
-        new = _new(PipelineState)
-        values = new.__dict__
-        values.update(self.__dict__)
-        values["planned_count"] = count
-        values["volume_changes"] = (*self.volume_changes, change)
-        return new
+        return self._with(
+            {"planned_count": count, "volume_changes": (*self.volume_changes, change)}
+        )
 
     def record_removed(self, source: VolumeReductionSourceName, before: int) -> PipelineState:
         """Book the sets a body-state signal removed (for the intra-session 'add back' offer)."""
         removed = before - self.planned_count
         if removed <= 0:
             return self
-        new = _new(PipelineState)
-        values = new.__dict__
-        values.update(self.__dict__)
-        values["sets_removed"] = (*self.sets_removed, (source, removed))
-        return new
+        return self._with({"sets_removed": (*self.sets_removed, (source, removed))})
 
 
 _STATE_FIELDS = frozenset(f.name for f in fields(PipelineState))
@@ -223,9 +206,4 @@ _UNTOUCHED = PipelineState(sets=(), planned_count=0)
 
 
 def initial_state(ctx: SessionContext) -> PipelineState:
-    state = _new(PipelineState)  # `_UNTOUCHED.evolve(sets=..., planned_count=...)`, inlined
-    values = state.__dict__
-    values.update(_UNTOUCHED.__dict__)
-    values["sets"] = ctx.base.sets
-    values["planned_count"] = ctx.base.count
-    return state
+    return _UNTOUCHED._with({"sets": ctx.base.sets, "planned_count": ctx.base.count})
