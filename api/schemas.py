@@ -35,6 +35,7 @@ from shared_types.enums import (
 from shared_types.feedback import (
     CalibrationRecommendation,
     CalibrationRow,
+    LoadCalibrationRow,
     LoadSuggestion,
     SessionOutcome,
     SetAdvice,
@@ -890,6 +891,11 @@ class CalibrationOut(BaseModel):
     updated_at: datetime
 
 
+class LoadCalibrationOut(BaseModel):
+    calibration: LoadCalibrationRow
+    updated_at: datetime
+
+
 class RecommendationOut(BaseModel):
     id: str
     status: DecisionStatus
@@ -909,6 +915,13 @@ class CalibrationsOut(BaseModel):
         description="What the next generation sends the engine (modifier_calibrations)."
     )
     pending: list[RecommendationOut]
+    load_calibrations: list[LoadCalibrationOut] = Field(
+        default_factory=list, description="Learnt load corrections per intensity type (F9)."
+    )
+    applied_load: dict[str, float] = Field(
+        default_factory=dict,
+        description="What the next generation sends the engine (load_calibrations).",
+    )
 
 
 class SuggestionOut(BaseModel):

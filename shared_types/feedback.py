@@ -23,6 +23,7 @@ __all__ = [
     "CalibrationRow",
     "Confidence",
     "ExclusionReason",
+    "LoadCalibrationRow",
     "LoadSuggestion",
     "SessionOutcome",
     "SetAdvice",
@@ -100,6 +101,20 @@ class CalibrationRow(Frozen):
     suggested_adjustment: float
     applied_adjustment: float | None = None
     typical_multiplier: float = 1.0  # the decayed mean of the source's default multipliers
+
+
+class LoadCalibrationRow(Frozen):
+    """One lifter's learnt load correction for one intensity type (deviation F9).
+
+    The evidence's `mean_bias` is the main sets' RPE error as if no load correction had been
+    applied; `applied_adjustment` is what reaches `JITInput.load_calibrations` (None: nothing).
+    """
+
+    intensity_type: IntensityType
+    evidence: CalibrationEvidence
+    confidence: Confidence
+    suggested_adjustment: float
+    applied_adjustment: float | None = None
 
 
 class CalibrationRecommendation(Frozen):

@@ -58,6 +58,8 @@ Soreness = Annotated[int, Field(ge=1, le=10)]
 Scale5 = Annotated[int, Field(ge=1, le=5)]
 WeeklySets = Annotated[float, Field(ge=0, le=200)]
 Calibration = Annotated[float, Field(ge=-0.5, le=0.5)]
+# A learnt per-intensity load correction (F9): the main lift's load is multiplied by 1 + value.
+LoadCalibration = Annotated[float, Field(ge=-0.15, le=0.15)]
 
 
 class RecentSessionSummary(Frozen):
@@ -176,6 +178,10 @@ class JITInput(Frozen):
     total_sessions_this_week: Annotated[int, Field(ge=0, le=14)] | None = None
     upcoming_lifts: Annotated[tuple[Lift, ...], Field(max_length=MAX_ITEMS)] | None = None
     modifier_calibrations: dict[CalibrationSource, Calibration] | None = None
+    load_calibrations: dict[IntensityType, LoadCalibration] | None = Field(
+        default=None,
+        description="Learnt load corrections per intensity type (F9): load x (1 + value).",
+    )
     stored_one_rm_kg: Annotated[float, Field(gt=0, le=700)] | None = None
     one_rm_source: OneRmSource | None = None
     capacity_history: (

@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 ModifierSource = Literal[
+    "load_calibration",
     "rpe_history",
     "readiness",
     "wearable-readiness",

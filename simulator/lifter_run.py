@@ -138,9 +138,13 @@ class DayTruth:
     rows: list[list[Any]]
 
 
+# The engine's reactions to past sessions, not the lifter's state today: no capacity change.
+_ENGINE_REACTIONS = frozenset({"rpe_history", "load_calibration"})
+
+
 def day_truth(output: JITOutput, gains: Gains, inp: JITInput) -> DayTruth:
-    """Read the trace's modifiers (defaults before calibration); RPE history is left out (it is
-    the engine's reaction to past sessions, not the lifter's state today)."""
+    """Read the trace's modifiers (defaults before calibration); RPE history and the learnt load
+    correction are left out (`_ENGINE_REACTIONS`)."""
     trace = output.trace
     derivation = trace.main_lift.weight_derivation if trace is not None else None
     if derivation is None:
@@ -148,7 +152,7 @@ def day_truth(output: JITOutput, gains: Gains, inp: JITInput) -> DayTruth:
     sent = inp.modifier_calibrations or {}
     true_product, applied_product, rows = 1.0, 1.0, []
     for modifier in derivation.modifiers:
-        if modifier.source == "rpe_history":
+        if modifier.source in _ENGINE_REACTIONS:
             continue
         default = modifier.multiplier
         key = _CALIBRATION_KEYS.get(modifier.source)
@@ -419,6 +423,9 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
         "modifiers": truth.rows,
         "calibrations": {
             k.value: round(v, 4) for k, v in sorted((inp.modifier_calibrations or {}).items())
+        },
+        "load_calibrations": {
+            k.value: round(v, 4) for k, v in sorted((inp.load_calibrations or {}).items())
         },
         "skipped_main_lift": output.skipped_main_lift,
         "main_sets": set_rows,

@@ -49,6 +49,7 @@ __all__ = [
     "LifterRow",
     "LifterSettingsRow",
     "LlmCallRow",
+    "LoadCalibrationStateRow",
     "LoadSuggestionRow",
     "MaxRow",
     "ProgramRow",
@@ -600,6 +601,23 @@ class CalibrationStateRow(SQLModel, table=True):
     samples: int = 0
     document: dict[str, Any] = _json(nullable=False)
     dismissed_at_samples: int | None = None
+    updated_at: datetime = _utc()
+
+
+class LoadCalibrationStateRow(SQLModel, table=True):
+    """A lifter's learnt load correction for one intensity type (`LoadCalibrationRow` as
+    `document`, deviation F9); `applied_adjustment` is what reaches the engine."""
+
+    __tablename__ = "load_calibrations"
+
+    lifter_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("lifters.id", ondelete="CASCADE"), primary_key=True)
+    )
+    intensity_type: str = Field(primary_key=True, max_length=10)
+    applied_adjustment: float | None = None
+    confidence: str = Field(max_length=10)
+    samples: int = 0
+    document: dict[str, Any] = _json(nullable=False)
     updated_at: datetime = _utc()
 
 

@@ -24,12 +24,14 @@ from api.persistence.repositories.rows import save
 from api.persistence.tables import (
     CalibrationRecommendationRow,
     CalibrationStateRow,
+    LoadCalibrationStateRow,
     SessionOutcomeRow,
     SessionRow,
 )
 from api.schemas import (
     CalibrationOut,
     CalibrationsOut,
+    LoadCalibrationOut,
     OutcomeOut,
     OutcomePage,
     RecommendationOut,
@@ -38,7 +40,12 @@ from api.schemas import (
 from api.services.suggestions import refresh_suggestions
 from api.state import AppState
 from shared_types.enums import CalibrationSource, IntensityType, Lift
-from shared_types.feedback import CalibrationRecommendation, CalibrationRow, SessionOutcome
+from shared_types.feedback import (
+    CalibrationRecommendation,
+    CalibrationRow,
+    LoadCalibrationRow,
+    SessionOutcome,
+)
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
 from training_engine.feedback.calibration import (
@@ -51,6 +58,7 @@ from training_engine.feedback.calibration import (
     learn,
     modifier_effects,
 )
+from training_engine.feedback.load_calibration import applied_load_calibrations, learn_load
 from training_engine.feedback.outcomes import session_outcome
 
 __all__ = [
@@ -112,8 +120,13 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
     save(unit, stored)
     if skipped:
         return
-    if learning and result.learnable and effects is not None:
-        _learn(unit, row.lifter_id, result, effects, now=now)
+    if learning and result.learnable:
+        served = ((snapshot or {}).get("load_calibrations") or {}).get(result.intensity_type.value)
+        changed = _learn_load(unit, row.lifter_id, result, float(served or 0.0), now=now)
+        if effects is not None:
+            changed = _learn(unit, row.lifter_id, result, effects, now=now) or changed
+        if changed:
+            config.bump_config_version(unit, row.lifter_id)  # the next generation must see it
     refresh_suggestions(unit, row.lifter_id, now)
 
 
@@ -124,7 +137,8 @@ def _learn(
     effects: Sequence[ModifierEffect],
     *,
     now: datetime,
-) -> None:
+) -> bool:
+    """Teaches the modifier calibrations; True when what the engine is sent changed."""
     states = {CalibrationSource(s.source): s for s in feedback.calibration_states(unit, lifter_id)}
     rows = {source: CalibrationRow.model_validate(s.document) for source, s in states.items()}
     baseline = baseline_error(
@@ -169,8 +183,34 @@ def _learn(
                 created_at=now,
             ),
         )
-    if applied_calibrations(step.rows.values()) != before:
-        config.bump_config_version(unit, lifter_id)  # the next generation must see it
+    return applied_calibrations(step.rows.values()) != before
+
+
+def _learn_load(
+    unit: Unit, lifter_id: str, result: SessionOutcome, served: float, *, now: datetime
+) -> bool:
+    """Teaches the load correction of the session's intensity type (F9); True when the applied
+    correction changed."""
+    kind = result.intensity_type.value
+    state = next(
+        (s for s in feedback.load_calibration_states(unit, lifter_id) if s.intensity_type == kind),
+        None,
+    )
+    row = LoadCalibrationRow.model_validate(state.document) if state is not None else None
+    step = learn_load(row, result, served=served)
+    if not step.changed or step.row is None:
+        return False
+    if state is None:
+        state = LoadCalibrationStateRow(
+            lifter_id=lifter_id, intensity_type=kind, confidence=step.row.confidence.value
+        )
+    state.applied_adjustment = step.row.applied_adjustment
+    state.confidence = step.row.confidence.value
+    state.samples = step.row.evidence.samples
+    state.document = step.row.model_dump(mode="json")
+    state.updated_at = now
+    save(unit, state)
+    return (row.applied_adjustment if row is not None else None) != step.row.applied_adjustment
 
 
 def _store_calibration(state: CalibrationStateRow, row: CalibrationRow, now: datetime) -> None:
@@ -217,6 +257,8 @@ def calibrations(state: AppState, lifter_id: str) -> CalibrationsOut:
         lifters.lifter(unit, lifter_id)  # 404 for an admin asking after an unknown lifter
         states = feedback.calibration_states(unit, lifter_id)
         rows = [CalibrationRow.model_validate(s.document) for s in states]
+        load_states = feedback.load_calibration_states(unit, lifter_id)
+        loads = [LoadCalibrationRow.model_validate(s.document) for s in load_states]
         return CalibrationsOut(
             learning=state.settings.calibration_learning,
             calibrations=[
@@ -227,6 +269,11 @@ def calibrations(state: AppState, lifter_id: str) -> CalibrationsOut:
             pending=[
                 _recommendation_out(r) for r in feedback.pending_recommendations(unit, lifter_id)
             ],
+            load_calibrations=[
+                LoadCalibrationOut(calibration=r, updated_at=s.updated_at)
+                for r, s in zip(loads, load_states, strict=True)
+            ],
+            applied_load={k.value: v for k, v in applied_load_calibrations(loads).items()},
         )
 
 

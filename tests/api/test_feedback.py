@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from api.persistence.tables import CalibrationStateRow, SessionOutcomeRow
+from api.persistence.tables import CalibrationStateRow, LoadCalibrationStateRow, SessionOutcomeRow
 from tests.api.client import ADMIN, Api, Lifter
 
 POOR_DAY = {"sleep_quality": 1, "energy_level": 1}  # readiness: one set fewer, load 0.95
@@ -114,8 +114,46 @@ def test_with_learning_off_outcomes_are_kept_and_nothing_is_learnt(make_api: Any
         _train(api, lifter, session, rpe_over=1.5)
     assert len(api.rows(SessionOutcomeRow, lifter_id=lifter.id)) == 11
     assert api.rows(CalibrationStateRow, lifter_id=lifter.id) == []
+    assert api.rows(LoadCalibrationStateRow, lifter_id=lifter.id) == []
     calibrations = api.get(lifter, "/v1/me/calibrations").json()
-    assert calibrations == {"learning": False, "calibrations": [], "applied": {}, "pending": []}
+    assert calibrations == {
+        "learning": False,
+        "calibrations": [],
+        "applied": {},
+        "pending": [],
+        "load_calibrations": [],
+        "applied_load": {},
+    }
+
+
+def test_easy_heavy_days_teach_a_load_correction_that_the_next_heavy_day_carries(
+    api: Api,
+) -> None:
+    api, lifter, sessions = _start(api)
+    training = [s for s in sessions if not s["is_deload"]]
+    heavy = [s for s in training if s["intensity_type"] == "heavy"]
+    upto = training.index(heavy[3])  # three heavy days learnt, the fourth generated next
+    for session in training[:upto]:
+        _train(api, lifter, session, rpe_over=-2.0, checkin={})
+    calibrations = api.get(lifter, "/v1/me/calibrations").json()
+    loads = {
+        c["calibration"]["intensity_type"]: c["calibration"]
+        for c in calibrations["load_calibrations"]
+    }
+    assert loads["heavy"]["evidence"]["samples"] == 3
+    assert loads["heavy"]["confidence"] == "low"
+    assert loads["heavy"]["applied_adjustment"] == 0.05  # one trust-region step up
+    assert calibrations["applied_load"]["heavy"] == 0.05
+    rows = api.rows(LoadCalibrationStateRow, lifter_id=lifter.id, intensity_type="heavy")
+    assert rows[0].applied_adjustment == 0.05
+    assert rows[0].samples == 3
+    nxt = heavy[3]
+    generated = api.generate(lifter, nxt["id"], key="next-heavy", body={})
+    assert generated.status_code == 200, generated.text
+    snapshot = api.get(lifter, f"/v1/me/sessions/{nxt['id']}").json()["jit_input_snapshot"]
+    assert snapshot["load_calibrations"] == calibrations["applied_load"]
+    rationale = generated.json()["prescription"]["rationale"]
+    assert any("heavy days felt easier than planned: load up 5.0%" in r for r in rationale)
 
 
 def test_a_large_bias_is_recommended_and_a_person_decides(api: Api) -> None:

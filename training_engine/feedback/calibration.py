@@ -43,6 +43,7 @@ __all__ = [
     "LOAD_PER_RPE",
     "MAX_ADJUSTMENT",
     "MIN_EFFECT",
+    "NO_EVIDENCE",
     "RECOMMEND_MIN_CHANGE",
     "RE_RAISE_AFTER",
     "TRUST_REGION",
@@ -52,6 +53,7 @@ __all__ = [
     "applied_calibrations",
     "baseline_error",
     "confidence_for",
+    "fold",
     "is_neutral",
     "learn",
     "modifier_effects",
@@ -76,7 +78,7 @@ CALIBRATED_SOURCES = frozenset(CalibrationSource)
 
 _RANK = {c: i for i, c in enumerate(Confidence)}  # exploring < low < medium < high
 _NO_DISMISSALS: Mapping[CalibrationSource, int] = MappingProxyType({})
-_NO_EVIDENCE = CalibrationEvidence(
+NO_EVIDENCE = CalibrationEvidence(
     samples=0, effective_weight=0.0, mean_bias=0.0, interval_low=0.0, interval_high=0.0
 )
 Reason = Literal["low_confidence", "large_adjustment", "direction_flip", "softens_disruption"]
@@ -117,7 +119,11 @@ def modifier_effects(
     derivation = trace.main_lift.weight_derivation
     if derivation is None:
         return ()
-    return tuple(_effect(_source(m.source), m.multiplier, applied) for m in derivation.modifiers)
+    return tuple(
+        _effect(_source(m.source), m.multiplier, applied)
+        for m in derivation.modifiers
+        if m.source != "load_calibration"  # F9: learnt per intensity type, not a modifier
+    )
 
 
 def _source(name: ModifierSource) -> CalibrationSource:
@@ -240,28 +246,36 @@ def _taught(
     default: float,
 ) -> CalibrationRow:
     """F3: the row after one sample of `error` with `weight` (exponentially weighted)."""
-    old = row.evidence if row is not None else _NO_EVIDENCE
-    total = FORGETTING * old.effective_weight + weight
-    new_mean = old.mean_bias + weight / total * (error - old.mean_bias)
-    spread = FORGETTING * _variance(old) * old.effective_weight
-    deviation = weight * (error - old.mean_bias) * (error - new_mean)
-    variance = max(0.0, (spread + deviation) / total)
-    half = _critical(total) * math.sqrt(variance / total)
-    samples = old.samples + 1
+    old = row.evidence if row is not None else NO_EVIDENCE
+    evidence = fold(old, error, weight, FORGETTING)
     typical = row.typical_multiplier if row is not None else default
     return CalibrationRow(
         source=source,
-        evidence=CalibrationEvidence(
-            samples=samples,
-            effective_weight=total,
-            mean_bias=new_mean,
-            interval_low=new_mean - half,
-            interval_high=new_mean + half,
-        ),
-        confidence=confidence_for(samples),
-        suggested_adjustment=_clamp(-new_mean * LOAD_PER_RPE, MAX_ADJUSTMENT),
+        evidence=evidence,
+        confidence=confidence_for(evidence.samples),
+        suggested_adjustment=_clamp(-evidence.mean_bias * LOAD_PER_RPE, MAX_ADJUSTMENT),
         applied_adjustment=row.applied_adjustment if row is not None else None,
-        typical_multiplier=typical + weight / total * (default - typical),
+        typical_multiplier=typical + weight / evidence.effective_weight * (default - typical),
+    )
+
+
+def fold(
+    old: CalibrationEvidence, error: float, weight: float, forgetting: float
+) -> CalibrationEvidence:
+    """F3: the evidence after one sample of `error` with `weight`, the past kept at `forgetting`
+    per sample (an exponentially weighted mean and variance, with a Student t interval)."""
+    total = forgetting * old.effective_weight + weight
+    new_mean = old.mean_bias + weight / total * (error - old.mean_bias)
+    spread = forgetting * _variance(old) * old.effective_weight
+    deviation = weight * (error - old.mean_bias) * (error - new_mean)
+    variance = max(0.0, (spread + deviation) / total)
+    half = _critical(total) * math.sqrt(variance / total)
+    return CalibrationEvidence(
+        samples=old.samples + 1,
+        effective_weight=total,
+        mean_bias=new_mean,
+        interval_low=new_mean - half,
+        interval_high=new_mean + half,
     )
 
 

@@ -137,6 +137,7 @@ def assemble(state: LifterState, checkin: DailyCheckIn, now: datetime) -> Assemb
             custom_muscle_map=muscle_map,
             custom_exercise_type_map=type_map,
             modifier_calibrations=dict(state.calibrations) or None,
+            load_calibrations=dict(state.load_calibrations) or None,
             now=now,
         )
     except ValidationError as exc:

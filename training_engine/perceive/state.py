@@ -133,6 +133,8 @@ class LifterState:
     custom_exercises: tuple[CustomExercise, ...] = ()
     # The learnt calibrations the lifter has applied (issue 10); empty: none sent.
     calibrations: Mapping[CalibrationSource, float] = field(default_factory=dict)
+    # Their applied load corrections per intensity type (F9); empty: none sent.
+    load_calibrations: Mapping[IntensityType, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

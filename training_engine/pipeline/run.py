@@ -9,6 +9,7 @@ from training_engine.pipeline.state import PipelineState, SessionContext, initia
 from training_engine.pipeline.steps.cycle_phase import cycle_phase
 from training_engine.pipeline.steps.disruption import disruption
 from training_engine.pipeline.steps.final_sets import final_sets
+from training_engine.pipeline.steps.load_calibration import load_calibration
 from training_engine.pipeline.steps.mrv_cap import mrv_cap
 from training_engine.pipeline.steps.readiness import readiness
 from training_engine.pipeline.steps.rep_range import rep_range
@@ -24,6 +25,7 @@ Step = Callable[[SessionContext, PipelineState], PipelineState]
 MAIN_LIFT_STEPS: tuple[Step, ...] = (
     session_intent,
     volume_calibration,
+    load_calibration,
     rpe_history,
     rep_range,
     readiness,

@@ -15,6 +15,7 @@ from api.persistence.db import Unit
 from api.persistence.tables import (
     CalibrationRecommendationRow,
     CalibrationStateRow,
+    LoadCalibrationStateRow,
     LoadSuggestionRow,
     SessionOutcomeRow,
     SessionRow,
@@ -28,6 +29,7 @@ __all__ = [
     "calibration_states",
     "decided_evidence",
     "latest_advice",
+    "load_calibration_states",
     "neutral_errors",
     "outcome",
     "outcome_page",
@@ -155,6 +157,16 @@ def calibration_states(unit: Unit, lifter_id: str) -> list[CalibrationStateRow]:
             select(CalibrationStateRow)
             .where(CalibrationStateRow.lifter_id == lifter_id)
             .order_by(col(CalibrationStateRow.source))
+        ).all()
+    )
+
+
+def load_calibration_states(unit: Unit, lifter_id: str) -> list[LoadCalibrationStateRow]:
+    return list(
+        unit.exec(
+            select(LoadCalibrationStateRow)
+            .where(LoadCalibrationStateRow.lifter_id == lifter_id)
+            .order_by(col(LoadCalibrationStateRow.intensity_type))
         ).all()
     )
 

@@ -38,7 +38,7 @@ from api.persistence.tables import DisruptionRow, metadata
 from api.persistence.units import kg
 from api.schemas import SessionStatus
 from shared_types.config import VolumeLandmark, WarmupProtocol
-from shared_types.enums import CalibrationSource, ExerciseType, Lift, MuscleGroup
+from shared_types.enums import CalibrationSource, ExerciseType, IntensityType, Lift, MuscleGroup
 from shared_types.inputs import RehabCap, RestOverride, TrainingDisruption
 from training_engine.perceive import (
     CustomExercise,
@@ -69,6 +69,7 @@ _disruptions = metadata.tables["disruptions"]
 _caps = metadata.tables["rehab_caps"]
 _customs = metadata.tables["custom_exercises"]
 _calibrations = metadata.tables["modifier_calibrations"]
+_load_calibrations = metadata.tables["load_calibrations"]
 _lifter: BindParameter[str] = bindparam("lifter_id")
 
 
@@ -103,6 +104,7 @@ class Standing:
     rehab_caps: tuple[RehabCap, ...]
     custom_exercises: tuple[CustomExercise, ...] = ()
     calibrations: Mapping[CalibrationSource, float] = field(default_factory=dict)
+    load_calibrations: Mapping[IntensityType, float] = field(default_factory=dict)
 
 
 _newest = (
@@ -192,6 +194,11 @@ CAPS = select(_caps.c.lift, _caps.c.cap_grams).where(
 )
 CALIBRATIONS = select(_calibrations.c.source, _calibrations.c.applied_adjustment).where(
     _calibrations.c.lifter_id == _lifter, _calibrations.c.applied_adjustment.is_not(None)
+)
+LOAD_CALIBRATIONS = select(
+    _load_calibrations.c.intensity_type, _load_calibrations.c.applied_adjustment
+).where(
+    _load_calibrations.c.lifter_id == _lifter, _load_calibrations.c.applied_adjustment.is_not(None)
 )
 CUSTOMS = (
     select(
@@ -306,6 +313,9 @@ def load_standing(unit: Unit, lifter_id: str, config_version: int) -> Standing:
         calibrations={
             CalibrationSource(r[0]): float(r[1]) for r in connection.execute(CALIBRATIONS, who)
         },
+        load_calibrations={
+            IntensityType(r[0]): float(r[1]) for r in connection.execute(LOAD_CALIBRATIONS, who)
+        },
     )
 
 
@@ -329,4 +339,5 @@ def load_state(unit: Unit, target: Target, standing: Standing) -> LifterState:
         rehab_caps=standing.rehab_caps,
         custom_exercises=standing.custom_exercises,
         calibrations=standing.calibrations,
+        load_calibrations=standing.load_calibrations,
     )
