@@ -58,7 +58,11 @@ from training_engine.feedback.calibration import (
     learn,
     modifier_effects,
 )
-from training_engine.feedback.load_calibration import applied_load_calibrations, learn_load
+from training_engine.feedback.load_calibration import (
+    applied_load_calibrations,
+    learn_load,
+    served_correction,
+)
 from training_engine.feedback.outcomes import session_outcome
 
 __all__ = [
@@ -83,11 +87,8 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
         CalibrationSource(k): float(v)
         for k, v in ((snapshot or {}).get("modifier_calibrations") or {}).items()
     }
-    effects = (
-        modifier_effects(PrescriptionTrace.model_validate(trace_doc), sent)
-        if trace_doc is not None
-        else None
-    )
+    trace = PrescriptionTrace.model_validate(trace_doc) if trace_doc is not None else None
+    effects = modifier_effects(trace, sent) if trace is not None else None
     result = session_outcome(
         session_id=row.id,
         lift=Lift(row.primary_lift),
@@ -121,8 +122,8 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
     if skipped:
         return
     if learning and result.learnable:
-        served = ((snapshot or {}).get("load_calibrations") or {}).get(result.intensity_type.value)
-        changed = _learn_load(unit, row.lifter_id, result, float(served or 0.0), now=now)
+        served = served_correction(trace) if trace is not None else 0.0
+        changed = _learn_load(unit, row.lifter_id, result, served, now=now)
         if effects is not None:
             changed = _learn(unit, row.lifter_id, result, effects, now=now) or changed
         if changed:

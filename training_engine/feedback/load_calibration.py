@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from shared_types.enums import IntensityType
 from shared_types.feedback import Confidence, LoadCalibrationRow, SessionOutcome
+from shared_types.trace import PrescriptionTrace
 from training_engine.feedback.calibration import DEADBAND, NO_EVIDENCE, fold
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "LoadStep",
     "applied_load_calibrations",
     "learn_load",
+    "served_correction",
 ]
 
 # Load fraction per RPE point at 1-8 reps: the RTS chart moves 2.5-4.5 % of 1RM per rep in
@@ -68,7 +70,8 @@ def learn_load(
     """Fold one outcome into the lifter's row for its intensity type.
 
     `row` is the row of the outcome's intensity type (None: none yet); `served` the correction
-    the session was generated with (its input snapshot; by default the row's applied one). An
+    the session was served with (`served_correction` of its trace; by default the row's applied
+    one). An
     outcome that is not learnable, has no RPE error or is a deload teaches nothing.
     """
     kind = outcome.intensity_type
@@ -121,6 +124,17 @@ def _target(row: LoadCalibrationRow, current: float) -> float | None:
     wanted = -ev.mean_bias * LOAD_PER_RPE if low > 0 or high < 0 else 0.0
     target = _clamp(wanted, AUTO_APPLY_MAX)
     return 0.0 if current * target < 0 else target
+
+
+def served_correction(trace: PrescriptionTrace) -> float:
+    """The correction the session's main lift was actually served with (its trace modifier,
+    after the step's ceiling); 0 when none applied."""
+    derivation = trace.main_lift.weight_derivation
+    if derivation is None:
+        return 0.0
+    return next(
+        (m.multiplier - 1.0 for m in derivation.modifiers if m.source == "load_calibration"), 0.0
+    )
 
 
 def applied_load_calibrations(rows: Iterable[LoadCalibrationRow]) -> dict[IntensityType, float]:

@@ -22,7 +22,9 @@ from training_engine.feedback.load_calibration import (
     TRUST_REGION,
     applied_load_calibrations,
     learn_load,
+    served_correction,
 )
+from training_engine.pipeline.steps.load_calibration import MAX_SHARE_OF_MAX
 from training_engine.session import formula_run
 
 HEAVY = IntensityType.HEAVY
@@ -107,10 +109,34 @@ def test_another_intensitys_correction_a_deload_and_a_rehab_cap_leave_the_load_a
     )
 
 
-def test_a_correction_never_lifts_the_load_above_the_1rm() -> None:
-    # A heavy day near the max with the largest correction the input allows.
-    weight = main_weight(intensity_type="heavy", block_number=3, load_calibrations={"heavy": 0.15})
-    assert weight <= 140.0
+@pytest.mark.parametrize("block", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["heavy", "explosive", "rep"])
+def test_a_correction_up_never_asks_for_a_rep_max_or_a_max_attempt(block: int, kind: str) -> None:
+    run_ = formula_run(
+        make_input(intensity_type=kind, block_number=block, load_calibrations={kind: 0.15})
+    )
+    first = run_.output.main_lift_sets[0]
+    one_rm = 140.0
+    # The reps to failure by Epley at the engine's 1RM (plus half a plate step of rounding), and
+    # a single at most at 95 %.
+    limit = one_rm / (1 + first.reps / 30) if first.reps > 1 else MAX_SHARE_OF_MAX * one_rm
+    assert first.weight_kg <= limit + 1.25
+    assert first.weight_kg <= MAX_SHARE_OF_MAX * one_rm + 1.25
+
+
+def test_a_held_correction_says_so_and_the_trace_keeps_what_was_served() -> None:
+    run_ = formula_run(
+        make_input(intensity_type="heavy", block_number=3, load_calibrations={"heavy": 0.15})
+    )
+    assert any("never a rep max or a max attempt" in r for r in run_.output.rationale)
+    assert run_.output.trace is not None
+    served = served_correction(run_.output.trace)
+    assert 0 < served < 0.15
+    base = run_.output.trace.main_lift.weight_derivation.base_weight_kg  # type: ignore[union-attr]
+    assert base * (1 + served) == pytest.approx(MAX_SHARE_OF_MAX * 140.0)
+    plain = formula_run(make_input(intensity_type="heavy"))
+    assert plain.output.trace is not None
+    assert served_correction(plain.output.trace) == 0.0
 
 
 def test_the_modifier_learner_does_not_take_the_correction_for_a_modifier() -> None:
