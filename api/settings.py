@@ -48,7 +48,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shared_types.bandit import RewardWeights
+
 __all__ = [
+    "BanditSettings",
     "BudgetSettings",
     "LlmSettings",
     "MetricsSettings",
@@ -75,11 +78,25 @@ class MetricsSettings(BaseModel):
     public: bool = False
 
 
+class BanditSettings(BaseModel):
+    """`auto`'s contextual bandit (issue 12, docs/domain/bandit.md): off by default (the rules'
+    strategy serves, as before). On: where the rules let the model serve, Thompson sampling
+    chooses between it and the formula per context, every decision logged with its propensity,
+    and each completed session's reward updates the shared posteriors."""
+
+    enabled: bool = False
+    policy_version: str = Field(default="bandit-1", min_length=1, max_length=100)
+    seed: int = 0
+    floor: float = Field(default=0.05, gt=0, le=1)
+    rewards: RewardWeights = RewardWeights()
+
+
 class RoutingSettings(BaseModel):
     """Switches of `auto`'s routing policy (issue 11), each on by default and off for an A/B
-    comparison."""
+    comparison, and the bandit (issue 12, off by default)."""
 
     gate_enabled: bool = True
+    bandit: BanditSettings = BanditSettings()
 
 
 class LlmSettings(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shared_types.adjustment import JITAdjustment
+from shared_types.bandit import BanditDecision
 from shared_types.base import Frozen
 from shared_types.enums import FallbackReason, StrategyUsed
 from shared_types.outputs import JITOutput
@@ -97,3 +98,5 @@ class GenerationResult(Frozen):
     # logged, never served (`training_engine.strategies.auto`).
     shadow_call: LlmCallRecord | None = None
     strategy: str | None = None  # the strategy that ran (set by `serve`)
+    # `auto`'s bandit decision, logged with the generation (its reward joins at completion).
+    bandit: BanditDecision | None = None

@@ -13,12 +13,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from shared_types.bandit import ArmPosterior, BanditDecision
 from shared_types.base import Frozen
 from shared_types.enums import FallbackReason
 from shared_types.llm import PromptVersion
 
 __all__ = [
     "RULE_FIELDS",
+    "BanditFacts",
     "BudgetState",
     "EffectiveRule",
     "GateDecision",
@@ -129,6 +131,7 @@ class RouteDecision(Frozen):
     fallback: Literal[FallbackReason.BUDGET_EXHAUSTED] | None = None
     variant: ModelVariant | None = None  # the served model call's prompt and model
     beside: ModelVariant | None = None  # a rollout's shadow call, run beside and only logged
+    bandit: BanditDecision | None = None  # the bandit's choice between the allowed arms
 
 
 class Phase(StrEnum):
@@ -207,6 +210,17 @@ class BudgetState(Frozen):
     reserved_cost: Usd = Decimal(0)
 
 
+class BanditFacts(Frozen):
+    """What `auto`'s contextual bandit decides with (issue 12, docs/domain/bandit.md): its
+    policy version and seed, the exploration floor, and the stored posteriors of the contexts
+    the generation may fall in (by context key, then arm; a missing arm has the prior)."""
+
+    policy_version: Annotated[str, Field(min_length=1, max_length=100)]
+    seed: int
+    floor: Annotated[float, Field(gt=0, le=1)] = 0.05
+    posteriors: dict[str, dict[str, ArmPosterior]] = Field(default_factory=dict)
+
+
 class RoutingFacts(Frozen):
     """What the shell knows about one generation that `auto` needs to decide: the effective rule,
     a manual trigger, whether a budget reservation was granted, the rollout arm, the model calls
@@ -221,3 +235,5 @@ class RoutingFacts(Frozen):
     calls_today: Count = 0
     expected_latency_ms: NonNegative | None = None
     expected_cost: NonNegative | None = None
+    # `auto`'s bandit (None: the rules' strategy serves, as before).
+    bandit: BanditFacts | None = None

@@ -52,13 +52,19 @@ from training_engine.pipeline.steps.final_sets import recovery_sets
 from training_engine.pipeline.steps.soreness import HIGH_FROM, SEVERE_FROM
 from training_engine.session import FormulaRun
 
-__all__ = ["FLOOR_PCT_OF_BASE", "disrupted_session", "enforce_hard_constraints", "mrv_room"]
+__all__ = [
+    "CONSTRAINT_PREFIX",
+    "FLOOR_PCT_OF_BASE",
+    "disrupted_session",
+    "enforce_hard_constraints",
+    "mrv_room",
+]
 
 FLOOR_PCT_OF_BASE = 0.4
 GUARD_MIN_SETS_CUT = 2
 GUARD_WEIGHT_BELOW = 0.9
 GUARD_RESTORE_PCT = 0.95
-_PREFIX = "[constraint] "
+CONSTRAINT_PREFIX = "[constraint] "  # the warning of a rule that changed the model's session
 
 
 def mrv_room(inp: JITInput) -> tuple[str, int] | None:
@@ -115,22 +121,26 @@ def _main_sets(
     major = ctx.major_disruption
     if major is not None and not deload:
         kind = major.disruption_type.value
-        warn.append(f"{_PREFIX}Major {kind} disruption — main lift forced skip")
+        warn.append(f"{CONSTRAINT_PREFIX}Major {kind} disruption — main lift forced skip")
         return (), False
     for muscle, _ in primary_contributions(inp.primary_lift):
         if not deload and mrv_left(inp, muscle) <= 0:
-            warn.append(f"{_PREFIX}MRV exceeded for {muscle.value} — main lift forced skip")
+            warn.append(
+                f"{CONSTRAINT_PREFIX}MRV exceeded for {muscle.value} — main lift forced skip"
+            )
             return (), False
     sets = out.main_lift_sets
     if not sets:
         sets = base.sets[:1]
-        warn.append(f"{_PREFIX}Minimum 1 working set enforced")
+        warn.append(f"{CONSTRAINT_PREFIX}Minimum 1 working set enforced")
 
     rehab = rehab_ceiling_kg(inp, inc)
     if not deload and ctx.worst_soreness >= SEVERE_FROM:
         recovery = recovery_sets(ctx, rehab)
         if sets != recovery:
-            warn.append(f"{_PREFIX}Severe soreness ({ctx.worst_soreness}/10) — recovery session")
+            warn.append(
+                f"{CONSTRAINT_PREFIX}Severe soreness ({ctx.worst_soreness}/10) — recovery session"
+            )
         return recovery, False
 
     first = sets[0].weight_kg
@@ -141,12 +151,12 @@ def _main_sets(
 
     room = None if deload else mrv_room(inp)
     if room is not None and room[1] < 1:
-        warn.append(f"{_PREFIX}MRV exceeded for {room[0]} — main lift forced skip")
+        warn.append(f"{CONSTRAINT_PREFIX}MRV exceeded for {room[0]} — main lift forced skip")
         return (), False
     limit = room[1] if room is not None else base.count
     if room is not None and len(sets) > limit:
         sets = sets[:limit]
-        warn.append(f"{_PREFIX}Approaching MRV for {room[0]} — sets capped at {limit}")
+        warn.append(f"{CONSTRAINT_PREFIX}Approaching MRV for {room[0]} — sets capped at {limit}")
 
     # The guard judges the cut against what today allows (MRV room, weight ceilings), so a cut
     # the hard limits forced is never mistaken for an over-reaction.
@@ -163,17 +173,19 @@ def _main_sets(
         )
         sets, weight = base.sets[:count], restored
         warn.append(
-            f"{_PREFIX}Over-reaction guard: no disruption and soreness < 7 — combined "
+            f"{CONSTRAINT_PREFIX}Over-reaction guard: no disruption and soreness < 7 — combined "
             "volume + intensity cut clamped to formula envelope "
             f"(restored to {count} set(s) @ {format_kg(weight)}kg)"
         )
 
     if deload and len(sets) > base.count:
         sets = sets[: base.count]
-        warn.append(f"{_PREFIX}Deload kept to the planned {base.count} set(s)")
+        warn.append(f"{CONSTRAINT_PREFIX}Deload kept to the planned {base.count} set(s)")
     if disrupted is not None and len(sets) > len(disrupted):
         sets = sets[: len(disrupted)]
-        warn.append(f"{_PREFIX}Disruption — held to the formula's {len(disrupted)} set(s)")
+        warn.append(
+            f"{CONSTRAINT_PREFIX}Disruption — held to the formula's {len(disrupted)} set(s)"
+        )
 
     weight, capped_now = _held(
         weight, hard_max, rehab=rehab, disrupted=disrupted, out=out, warn=warn
@@ -196,12 +208,14 @@ def _held(
         return weight, False
     if rehab is not None and hard_max == rehab:
         if not out.capped_by_rehab:
-            warn.append(f"{_PREFIX}Capped at {format_kg(rehab)}kg by Rehab Mode")
+            warn.append(f"{CONSTRAINT_PREFIX}Capped at {format_kg(rehab)}kg by Rehab Mode")
         return hard_max, True
     if disrupted is not None and hard_max == disrupted[0].weight_kg:
-        warn.append(f"{_PREFIX}Disruption — weight held at {format_kg(hard_max)}kg")
+        warn.append(f"{CONSTRAINT_PREFIX}Disruption — weight held at {format_kg(hard_max)}kg")
     else:
-        warn.append(f"{_PREFIX}Weight held at {format_kg(hard_max)}kg, today's upper bound")
+        warn.append(
+            f"{CONSTRAINT_PREFIX}Weight held at {format_kg(hard_max)}kg, today's upper bound"
+        )
     return hard_max, False
 
 

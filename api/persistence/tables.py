@@ -36,6 +36,8 @@ from shared_types.routing import Phase, RouteStrategy
 __all__ = [
     "AdjustmentCacheRow",
     "ApiTokenRow",
+    "BanditDecisionRow",
+    "BanditPosteriorRow",
     "BudgetDayRow",
     "CalibrationRecommendationRow",
     "CalibrationStateRow",
@@ -879,3 +881,42 @@ class RolloutEventRow(SQLModel, table=True):
     changed_by: str = Field(max_length=120)
     verdict: dict[str, Any] | None = _json()
     created_at: datetime = _utc()
+
+
+class BanditDecisionRow(SQLModel, table=True):
+    """One decision of `auto`'s contextual bandit (`shared_types.bandit.BanditDecision` as
+    `document`, issue 12), written with its generation; the reward joins when the session is
+    completed (`reward`, `rewarded_at`, the model tokens it cost). Offline evaluation reads
+    these rows: context, chosen arm, its propensity, the policy version and the seed."""
+
+    __tablename__ = "bandit_decisions"
+    __table_args__ = (Index("ix_bandit_decisions_policy", "policy_version", "created_at"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    generation_id: str | None = _record_fk("generations.id")
+    lifter_id: str | None = _record_fk("lifters.id")
+    session_id: str | None = _record_fk("training_sessions.id")
+    context_key: str = Field(max_length=200)
+    chosen: str = Field(max_length=100)
+    propensity: float
+    policy_version: str = Field(max_length=100)
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    document: dict[str, Any] = _json(nullable=False)
+    tokens: int | None = None
+    reward: float | None = None
+    rewarded_at: datetime | None = _utc(nullable=True)
+    created_at: datetime = _utc()
+
+
+class BanditPosteriorRow(SQLModel, table=True):
+    """One arm's posterior in one context under one policy version (`ArmPosterior` as
+    `document`), shared by every worker; updated, under a row lock, when a reward arrives."""
+
+    __tablename__ = "bandit_posteriors"
+
+    policy_version: str = Field(primary_key=True, max_length=100)
+    context_key: str = Field(primary_key=True, max_length=200)
+    arm: str = Field(primary_key=True, max_length=100)
+    n: int = 0
+    document: dict[str, Any] = _json(nullable=False)
+    updated_at: datetime = _utc()

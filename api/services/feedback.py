@@ -18,6 +18,7 @@ from typing import Any
 from api.errors import Conflict
 from api.persistence.db import Unit
 from api.persistence.mappers import main_sets
+from api.persistence.repositories import bandit as bandit_repo
 from api.persistence.repositories import config, feedback, lifters
 from api.persistence.repositories import sessions as session_repo
 from api.persistence.repositories.rows import save
@@ -39,6 +40,7 @@ from api.schemas import (
 )
 from api.services.suggestions import refresh_suggestions
 from api.state import AppState
+from shared_types.bandit import ArmPosterior, RewardWeights
 from shared_types.enums import CalibrationSource, IntensityType, Lift
 from shared_types.feedback import (
     CalibrationRecommendation,
@@ -48,6 +50,7 @@ from shared_types.feedback import (
 )
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
+from training_engine.constraints import CONSTRAINT_PREFIX
 from training_engine.feedback.calibration import (
     BASELINE_WINDOW,
     ModifierEffect,
@@ -64,6 +67,10 @@ from training_engine.feedback.load_calibration import (
     served_correction,
 )
 from training_engine.feedback.outcomes import session_outcome
+from training_engine.routing.bandit import TRUST_REGION as BANDIT_TRUST_REGION
+from training_engine.routing.bandit import prior as bandit_prior
+from training_engine.routing.bandit import reward as bandit_reward
+from training_engine.routing.bandit import update as bandit_update
 
 __all__ = [
     "calibrations",
@@ -77,9 +84,17 @@ __all__ = [
 # --- outcomes and learning ---------------------------------------------------------------------
 
 
-def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool) -> None:
+def record_outcome(
+    unit: Unit,
+    row: SessionRow,
+    now: datetime,
+    *,
+    learning: bool,
+    rewards: RewardWeights | None = None,
+) -> None:
     """Stores the finished session's outcome; a completed one then teaches the calibrations
-    (when `learning`) and refreshes the lifter's load suggestions."""
+    (when `learning`), rewards the bandit decision that served it (`rewards`: the reward's
+    weights), and refreshes the lifter's load suggestions."""
     output_doc, trace_doc, snapshot = feedback.prescription_documents(unit, row.id)
     output = JITOutput.model_validate(output_doc) if output_doc is not None else None
     skipped = row.status == "skipped"
@@ -121,6 +136,8 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
     save(unit, stored)
     if skipped:
         return
+    if rewards is not None and output is not None:
+        _reward_bandit(unit, row.id, result, output, weights=rewards, now=now)
     if learning and result.learnable:
         served = served_correction(trace) if trace is not None else 0.0
         changed = _learn_load(unit, row.lifter_id, result, served, now=now)
@@ -129,6 +146,45 @@ def record_outcome(unit: Unit, row: SessionRow, now: datetime, *, learning: bool
         if changed:
             config.bump_config_version(unit, row.lifter_id)  # the next generation must see it
     refresh_suggestions(unit, row.lifter_id, now)
+
+
+def _reward_bandit(
+    unit: Unit,
+    session_id: str,
+    result: SessionOutcome,
+    output: JITOutput,
+    *,
+    weights: RewardWeights,
+    now: datetime,
+) -> None:
+    """The session's open bandit decision gets its reward, and the chosen arm's posterior in
+    its context is updated under a row lock (docs/domain/bandit.md). An outcome that cannot be
+    rewarded (no RPE, not learnable) leaves the decision open."""
+    decision = bandit_repo.open_decision(unit, session_id)
+    if decision is None:
+        return
+    violations = sum(w.startswith(CONSTRAINT_PREFIX) for w in output.warnings)
+    value = bandit_reward(
+        result, tokens=decision.tokens or 0, violations=violations, weights=weights
+    )
+    if value is None:
+        return
+    decision.reward = value
+    decision.rewarded_at = now
+    posterior = bandit_repo.locked_posterior(
+        unit,
+        decision.policy_version,
+        decision.context_key,
+        prior=bandit_prior(decision.chosen),
+        now=now,
+    )
+    learnt = bandit_update(
+        ArmPosterior.model_validate(posterior.document), value, trust_region=BANDIT_TRUST_REGION
+    )
+    posterior.n = learnt.n
+    posterior.document = learnt.model_dump(mode="json")
+    posterior.updated_at = now
+    save(unit, decision, posterior)
 
 
 def _learn(

@@ -151,7 +151,15 @@ def _read(state: AppState, request: _Request) -> _Read | tuple[str, bool]:
         auto = strategy == AUTO
         rollout = rollouts.assignment(unit, target.lifter_id, target.plan.lift) if auto else None
         facts = (
-            routing_facts(unit, target.lifter_id, target.plan.lift, state.clock(), rollout)
+            routing_facts(
+                unit,
+                target.lifter_id,
+                target.plan.lift,
+                state.clock(),
+                rollout,
+                bandit=state.settings.routing.bandit,
+                intensity=today.intensity,
+            )
             if auto
             else None
         )
@@ -256,7 +264,12 @@ def _write(state: AppState, read: _Read, computed: _Computed) -> tuple[str, bool
     stored = computed.stored
     result = computed.result
     # Without records to store, PostgreSQL writes in one statement (`store_generation`).
-    alone = result.call is None and result.shadow_call is None and result.comparison is None
+    alone = (
+        result.call is None
+        and result.shadow_call is None
+        and result.comparison is None
+        and result.bandit is None
+    )
     with state.stage("write"), state.db.write(one_statement=alone) as unit:
         if not generations.store_generation(unit, stored, generations.version_of(read.target)):
             raise _Changed  # the next read answers: a replay, a 409, or a new computation

@@ -6,19 +6,22 @@ in a transaction of their own without a generation or session (ADR 0009).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from api.persistence.db import Unit
 from api.persistence.repositories.rows import save
-from api.persistence.tables import ComparisonLogRow, LlmCallRow
+from api.persistence.tables import BanditDecisionRow, ComparisonLogRow, LlmCallRow
 from api.state import AppState
+from shared_types.bandit import BanditDecision
 from shared_types.inputs import JITInput
 from shared_types.llm import ComparisonRecord, GenerationResult, LlmCallRecord
 
 __all__ = [
     "SHADOW_CALL",
     "RecordOwner",
+    "bandit_decision_row",
     "comparison_row",
     "llm_call_row",
     "store_records",
@@ -98,8 +101,35 @@ def store_records(unit: Unit, result: GenerationResult, inp: JITInput, owner: Re
         rows.append(llm_call_row(result.shadow_call, replace(owner, strategy=SHADOW_CALL)))
     if result.comparison is not None:
         rows.append(comparison_row(result.comparison, inp, owner))
+    if result.bandit is not None:
+        rows.append(bandit_decision_row(result.bandit, result.call, owner))
     if rows:
         save(unit, *rows)
+
+
+def bandit_decision_row(
+    decision: BanditDecision, call: LlmCallRecord | None, owner: RecordOwner
+) -> BanditDecisionRow:
+    """The bandit's decision, with the model tokens the served call cost (0 when the formula
+    served or the answer came from the cache; None when the provider did not say)."""
+    tokens: int | None = 0
+    if call is not None and not call.cache_hit:
+        known = call.input_tokens is not None and call.output_tokens is not None
+        tokens = (call.input_tokens or 0) + (call.output_tokens or 0) if known else None
+    return BanditDecisionRow(
+        id=str(uuid.uuid4()),
+        generation_id=owner.generation_id,
+        lifter_id=owner.lifter_id,
+        session_id=owner.session_id,
+        context_key=decision.context_key,
+        chosen=decision.chosen,
+        propensity=decision.propensity,
+        policy_version=decision.policy_version,
+        seed=decision.seed,
+        document=decision.model_dump(mode="json"),
+        tokens=tokens,
+        created_at=owner.created_at,
+    )
 
 
 def store_stateless(

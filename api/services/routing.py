@@ -19,13 +19,15 @@ from datetime import UTC, datetime, time
 
 from api.persistence.db import Unit
 from api.persistence.repositories import audit, routing_rules
+from api.persistence.repositories import bandit as bandit_repo
 from api.services import budgets
 from api.services.budgets import Reservation
 from api.services.rollouts import Assignment
+from api.settings import BanditSettings
 from api.state import AppState
-from shared_types.enums import Lift
+from shared_types.enums import IntensityType, Lift
 from shared_types.llm import LlmCallRecord
-from shared_types.routing import EffectiveRule, RoutingFacts
+from shared_types.routing import BanditFacts, EffectiveRule, RoutingFacts
 from training_engine.ports import Routing
 from training_engine.routing.rules import effective_rule
 
@@ -37,10 +39,18 @@ PROMPT_CHARS_ESTIMATE = 4096
 
 
 def routing_facts(
-    unit: Unit, lifter_id: str, lift: Lift, now: datetime, rollout: Assignment | None = None
+    unit: Unit,
+    lifter_id: str,
+    lift: Lift,
+    now: datetime,
+    rollout: Assignment | None = None,
+    *,
+    bandit: BanditSettings | None = None,
+    intensity: IntensityType | None = None,
 ) -> RoutingFacts:
-    """The rule, the manual trigger and the day's calls for this lifter and lift, and the arm
-    of the rollout that applies (`services.rollouts.assignment`), if any."""
+    """The rule, the manual trigger and the day's calls for this lifter and lift, the arm of
+    the rollout that applies (`services.rollouts.assignment`), if any, and with the bandit on
+    (`bandit.enabled`) its posteriors for the day's lift and intensity type."""
     inputs = routing_rules.routing_inputs(unit, lifter_id, lift.value)
     day_start = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
     latency, cost = audit.call_expectations(unit)
@@ -53,6 +63,22 @@ def routing_facts(
         calls_today=audit.model_calls_since(unit, lifter_id, day_start),
         expected_latency_ms=latency,
         expected_cost=cost,
+        bandit=_bandit_facts(unit, bandit, lift, intensity),
+    )
+
+
+def _bandit_facts(
+    unit: Unit, bandit: BanditSettings | None, lift: Lift, intensity: IntensityType | None
+) -> BanditFacts | None:
+    if bandit is None or not bandit.enabled or intensity is None:
+        return None
+    return BanditFacts(
+        policy_version=bandit.policy_version,
+        seed=bandit.seed,
+        floor=bandit.floor,
+        posteriors=bandit_repo.posteriors_for(
+            unit, bandit.policy_version, lift.value, intensity.value
+        ),
     )
 
 

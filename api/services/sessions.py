@@ -204,7 +204,13 @@ def complete_session(
         row.completed_at = now
         row.updated_at = now
         _advance(session, row, now)
-        record_outcome(session, row, now, learning=state.settings.calibration_learning)
+        record_outcome(
+            session,
+            row,
+            now,
+            learning=state.settings.calibration_learning,
+            rewards=state.settings.routing.bandit.rewards,
+        )
         return session_out(row)
 
 
@@ -218,7 +224,13 @@ def skip_session(state: AppState, lifter_id: str, session_id: str, body: SkipReq
         row.skip_reason = body.reason
         row.updated_at = now
         _advance(session, row, now)
-        record_outcome(session, row, now, learning=state.settings.calibration_learning)
+        record_outcome(
+            session,
+            row,
+            now,
+            learning=state.settings.calibration_learning,
+            rewards=state.settings.routing.bandit.rewards,
+        )
         return session_out(row)
 
 

@@ -10,13 +10,16 @@ Precedence, first match decides (docs/domain/routing.md):
    `max_cost_per_call`, `max_calls_per_day` reached: the model is not worth calling;
 5. the budget: no reservation granted serves the formula, labelled `budget_exhausted`;
 6. provider health: no provider, or its breaker open, serves the formula;
-7. the rollout arm. A rollout of a strategy: the control serves the formula, the candidate the
+7. the rollout arm, or without a rollout the contextual bandit (issue 12), when configured:
+   Thompson sampling between the formula and the rule's strategy in the input's context
+   (`routing.bandit.choose`), its choice and propensities on `RouteDecision.bandit`. A rollout
+   of a strategy: the control serves the formula, the candidate the
    rule's strategy, and the shadow phase the formula with the candidate logged beside it
    (`shadow`). A rollout of a prompt version or a model (`variant`): every arm serves the rule's
    strategy; the candidate arm asks the model with the candidate's prompt and model, the
    control with the configured ones, and the shadow phase serves as the control with the
    candidate's call made beside it and only logged (`RouteDecision.beside`). Without a rollout
-   the rule's strategy serves.
+   or a bandit the rule's strategy serves.
 
 Every step that decided or was passed is a reason, so the route explains the whole decision.
 The lifter's own `jit_strategy` setting is applied by the shell before it asks for a route.
@@ -29,6 +32,7 @@ from collections.abc import Callable
 from shared_types.enums import FallbackReason, IntensityType
 from shared_types.inputs import JITInput
 from shared_types.routing import (
+    BanditFacts,
     EffectiveRule,
     GateDecision,
     ModelVariant,
@@ -36,6 +40,7 @@ from shared_types.routing import (
     RouteDecision,
     RouteStrategy,
 )
+from training_engine.routing.bandit import choose, context_of
 from training_engine.routing.gate import in_recovery_mode
 
 __all__ = ["decide"]
@@ -57,8 +62,13 @@ def decide(
     expected_latency_ms: float | None,
     expected_cost: float | None,
     variant: ModelVariant | None = None,
+    bandit: BanditFacts | None = None,
+    decision_id: str | None = None,
 ) -> RouteDecision:
-    """The strategy that serves `inp` and why (the module docstring gives the order)."""
+    """The strategy that serves `inp` and why (the module docstring gives the order).
+
+    `decision_id` names the decision for the bandit's seeded draw (the session id: the same
+    seed, session and context give the same choice); without one the input's `session_id`."""
     if manual is not None:
         return RouteDecision(strategy=manual, reasons=(f"manual trigger: {manual}",))
     reasons = [f"rule: {rule.strategy} (from {rule.sources['strategy']})"]
@@ -72,13 +82,42 @@ def decide(
         reasons.append(reason)
         if stops:
             return RouteDecision(strategy="formula", reasons=tuple(reasons))
-    return _serve(
+    decision = _serve(
         rule,
         reasons,
         provider_accepting=provider_accepting,
         budget_granted=budget_granted,
         rollout_arm=rollout_arm,
         variant=variant,
+    )
+    if bandit is None or rollout_arm is not None or decision.strategy not in _BANDIT_ARMS:
+        return decision
+    return _bandit(inp, decision, bandit, decision_id or inp.session_id)
+
+
+# The strategies the bandit may replace with the formula: what the rules let the model serve.
+_BANDIT_ARMS = frozenset({"llm", "hybrid"})
+
+
+def _bandit(
+    inp: JITInput, allowed: RouteDecision, bandit: BanditFacts, decision_id: str
+) -> RouteDecision:
+    """Thompson sampling between the formula and the strategy the rules allow."""
+    context = context_of(inp)
+    choice = choose(
+        bandit.posteriors.get(context.key, {}),
+        ("formula", allowed.strategy),
+        context=context,
+        seed=bandit.seed,
+        decision_id=decision_id,
+        policy_version=bandit.policy_version,
+        floor=bandit.floor,
+    )
+    shares = ", ".join(f"{arm} {p:.2f}" for arm, p in sorted(choice.propensities.items()))
+    why = f"bandit {bandit.policy_version} in {context.key}: {choice.chosen} ({shares})"
+    strategy: RouteStrategy = "formula" if choice.chosen == "formula" else allowed.strategy
+    return allowed.model_copy(
+        update={"strategy": strategy, "reasons": (*allowed.reasons, why), "bandit": choice}
     )
 
 

@@ -79,6 +79,7 @@ class AutoStrategy:
             expected_latency_ms=facts.expected_latency_ms,
             expected_cost=facts.expected_cost,
             variant=facts.variant,
+            bandit=facts.bandit,
         )
 
     async def run(self, inp: JITInput) -> GenerationResult:
@@ -111,7 +112,7 @@ class AutoStrategy:
             if reserved and budget is not None:
                 await budget.settle(result.call if result is not None else None)
         route = f"{decision.strategy}: " + "; ".join(decision.reasons)
-        return result.model_copy(update={"route": route})
+        return result.model_copy(update={"route": route, "bandit": decision.bandit})
 
     async def _shadow_call(
         self, variant: ModelVariant, formula: FormulaRun
