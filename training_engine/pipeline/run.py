@@ -25,12 +25,12 @@ Step = Callable[[SessionContext, PipelineState], PipelineState]
 MAIN_LIFT_STEPS: tuple[Step, ...] = (
     session_intent,
     volume_calibration,
-    load_calibration,
     rpe_history,
     rep_range,
     readiness,
     cycle_phase,
     soreness,
+    load_calibration,
     mrv_cap,
     disruption,
     final_sets,

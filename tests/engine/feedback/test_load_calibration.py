@@ -24,7 +24,12 @@ from training_engine.feedback.load_calibration import (
     learn_load,
     served_correction,
 )
-from training_engine.pipeline.steps.load_calibration import MAX_SHARE_OF_MAX
+from training_engine.pipeline.state import initial_state, new_context
+from training_engine.pipeline.steps.load_calibration import (
+    MAX_SHARE_OF_MAX,
+    correction_ceiling,
+    load_calibration,
+)
 from training_engine.session import formula_run
 
 HEAVY = IntensityType.HEAVY
@@ -122,6 +127,33 @@ def test_a_correction_up_never_asks_for_a_rep_max_or_a_max_attempt(block: int, k
     limit = one_rm / (1 + first.reps / 30) if first.reps > 1 else MAX_SHARE_OF_MAX * one_rm
     assert first.weight_kg <= limit + 1.25
     assert first.weight_kg <= MAX_SHARE_OF_MAX * one_rm + 1.25
+
+
+def test_the_days_signals_count_against_the_ceiling_and_keep_their_own_effect() -> None:
+    # Two easy sessions (+5 %) and a good night (+2.5 %) take a block-3 single to 96 % of the
+    # max: the correction may add only what is left below 97.5 %.
+    logs = [{"actual_rpe": 7.0, "target_rpe": 9.0}] * 2
+    good = {
+        "intensity_type": "heavy",
+        "block_number": 3,
+        "recent_logs": logs,
+        "sleep_quality": 5,
+        "energy_level": 5,
+    }
+    plain = formula_run(make_input(**good)).output.main_lift_sets[0].weight_kg
+    corrected = formula_run(make_input(**good, load_calibrations={"heavy": 0.10}))
+    weight = corrected.output.main_lift_sets[0].weight_kg
+    assert plain < weight <= MAX_SHARE_OF_MAX * 140.0 + 1.25
+    assert any("held to" in r for r in corrected.output.rationale)
+    # When the signals alone already reach the ceiling, the correction adds nothing and says so.
+    inp = make_input(intensity_type="heavy", block_number=3, load_calibrations={"heavy": 0.10})
+    ctx = new_context(inp)
+    assert correction_ceiling(ctx, 1.1) == 1.0
+    boosted = initial_state(ctx).evolve(intensity_multiplier=1.1)
+    after = load_calibration(ctx, boosted)
+    assert after.intensity_multiplier == 1.1
+    assert after.modifiers == boosted.modifiers
+    assert "not applied today" in after.rationale[-1]
 
 
 def test_a_held_correction_says_so_and_the_trace_keeps_what_was_served() -> None:
