@@ -11,20 +11,28 @@
                         [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
                         [--workers 1] [--rpe-table rts|anchored] [--accept-suggestions off|on]
     jit-engine bench-gate [--lifters 200] [--weeks 12] [--seed 7]
+    jit-engine evaluate [--candidate greedy|formula|model] [--policy-version V]
+                        [--since DATE] [--until DATE] [--seed 0] [--n-boot 1000]
+                        [--min-ess 30] [--max-weight 20] [--max-unsupported 0]
+                        [--format table|json]
+                        [--database-url URL]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
 the database is created and migrated on start (`--workers N`, PostgreSQL only: migrated once,
 then N uvicorn workers). `bench-api` measures it on loopback. `simulate` drives synthetic
 lifters with hidden truths through the real services on temporary databases (simulator/).
 `bench-gate` measures `auto`'s confidence gate over the simulator's daily life, with its coach
-as the model (benchmarks/routing.py).
+as the model (benchmarks/routing.py). `evaluate` estimates, from the bandit's logged and
+rewarded decisions, what a candidate routing policy would have earned (IPS, self-normalised
+IPS, doubly robust, with bootstrap intervals), or says why the logs cannot tell (api/evaluation.py).
 
 `llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
 `api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
 for every input, or an array aligned with the inputs (a stored session replayed offline).
 
 Exit codes: 0 success; 2 unusable input or arguments (each problem on stderr with its field
-path, nothing on stdout); 1 an unexpected internal error (one line on stderr, no traceback).
+path, nothing on stdout); 3 `evaluate` refused (the logs cannot support the candidate: the
+reason on stdout); 1 an unexpected internal error (one line on stderr, no traceback).
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
+EXIT_REFUSED = 3
 STRATEGY_NAMES = ("formula", "llm", "hybrid", "auto")
 FORMATS = ("native", "parakeet")  # api.documents.Format, spelled here so --help loads no model
 # Parakeet's 37 inputs, kept in the repository (tests/fixtures/parakeet/README.md).
@@ -153,6 +162,36 @@ def _simulate_parser(commands: Any) -> None:
         default="off",
         help="the lifters accept every pending load suggestion after each session",
     )
+
+    evaluate = commands.add_parser(
+        "evaluate", help="estimate a routing policy offline from the bandit's logged decisions"
+    )
+    evaluate.add_argument("--candidate", choices=("greedy", "formula", "model"), default="greedy")
+    evaluate.add_argument("--policy-version", help="only this policy's decisions (default: all)")
+    evaluate.add_argument("--since", type=_date_arg, help="from this UTC date (YYYY-MM-DD)")
+    evaluate.add_argument("--until", type=_date_arg, help="before this UTC date (YYYY-MM-DD)")
+    evaluate.add_argument("--seed", type=int, default=0, help="the bootstrap's seed")
+    evaluate.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    evaluate.add_argument("--min-ess", type=float, default=30.0)
+    evaluate.add_argument("--max-weight", type=float, default=20.0)
+    evaluate.add_argument(
+        "--max-unsupported",
+        type=float,
+        default=0.0,
+        help="the share of rows whose context never logged the candidate's action that may be "
+        "accepted (default 0: refuse)",
+    )
+    evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate.add_argument("--database-url", help="default: JIT_DATABASE_URL or the embedded file")
+
+
+def _date_arg(text: str) -> Any:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _read(path: Path | None, stdin: TextIO) -> str:
@@ -477,6 +516,52 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     return EXIT_OK
 
 
+def _sqlite_exists(url: str) -> bool:
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    path = make_url(url).database
+    return path is None or path in ("", ":memory:") or Path(path).exists()
+
+
+def _cmd_evaluate(args: argparse.Namespace, stdout: TextIO) -> int:
+    if not 1 <= args.n_boot <= 100_000:
+        raise _UsageError("--n-boot must be 1-100000")
+    if args.min_ess < 0 or args.max_weight <= 0 or not 0 <= args.max_unsupported <= 1:
+        raise _UsageError("--min-ess must be >= 0, --max-weight > 0, --max-unsupported 0-1")
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
+
+    from api.evaluation import run_evaluation  # noqa: PLC0415
+    from api.persistence.db import Database  # noqa: PLC0415
+    from api.settings import Settings  # noqa: PLC0415
+
+    url = args.database_url or Settings().database_url
+    if url.startswith("sqlite") and not _sqlite_exists(url):
+        raise _UsageError(f"no database at {url}")
+    database = Database(url)
+    try:
+        report = run_evaluation(
+            database,
+            candidate=args.candidate,
+            policy_version=args.policy_version,
+            since=args.since,
+            until=args.until,
+            seed=args.seed,
+            n_boot=args.n_boot,
+            min_ess=args.min_ess,
+            max_weight=args.max_weight,
+            max_unsupported=args.max_unsupported,
+        )
+    except DBAPIError as exc:
+        raise _UsageError(f"cannot read the bandit's decisions: {exc.orig}") from None
+    finally:
+        database.dispose()
+    if args.format == "json":
+        stdout.write(json.dumps(report.document(), indent=2) + "\n")
+    else:
+        stdout.write(report.table())
+    return EXIT_REFUSED if report.evaluation.refused else EXIT_OK
+
+
 def _run(
     args: argparse.Namespace,
     registry: StrategyRegistry | None,
@@ -500,6 +585,8 @@ def _run(
             return _cmd_simulate(args, stdout, stderr)
         if args.command == "bench-gate":
             return _cmd_bench_gate(args, stdout)
+        if args.command == "evaluate":
+            return _cmd_evaluate(args, stdout)
         return _cmd_bench(args, stdin, stdout)
     except DocumentError as exc:
         stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -24,6 +25,7 @@ __all__ = [
     "locked_posterior",
     "open_decision",
     "posteriors_for",
+    "posteriors_of",
     "rewarded_decisions",
 ]
 
@@ -35,10 +37,21 @@ def posteriors_for(
 ) -> dict[str, dict[str, ArmPosterior]]:
     """The stored posteriors of every context of one lift and intensity type (the contexts a
     generation of that day may fall in), by context key, then arm."""
+    prefix = col(BanditPosteriorRow.context_key).startswith(f"{lift}|{intensity_type}|")
+    return _by_context(unit, policy_version, prefix)
+
+
+def posteriors_of(unit: Unit, policy_version: str) -> dict[str, dict[str, ArmPosterior]]:
+    """Every stored posterior of a policy version, by context key, then arm."""
+    return _by_context(unit, policy_version)
+
+
+def _by_context(
+    unit: Unit, policy_version: str, *conditions: ColumnElement[bool]
+) -> dict[str, dict[str, ArmPosterior]]:
     rows = unit.exec(
         select(BanditPosteriorRow).where(
-            BanditPosteriorRow.policy_version == policy_version,
-            col(BanditPosteriorRow.context_key).startswith(f"{lift}|{intensity_type}|"),
+            BanditPosteriorRow.policy_version == policy_version, *conditions
         )
     ).all()
     found: dict[str, dict[str, ArmPosterior]] = {}
