@@ -15,6 +15,7 @@ alone keep the reference's behaviour.
 
 from __future__ import annotations
 
+from training_engine.formulas.rounding import floor_to_increment
 from training_engine.pipeline.state import PipelineState, SessionContext
 from training_engine.planning.one_rm import epley_kg
 
@@ -24,6 +25,7 @@ from training_engine.planning.one_rm import epley_kg
 # of 6,784 sessions of singles at the engine's 1RM above the lifter's true max; at 95 % the
 # late error fell 9.5 % instead of 12.3 % (docs/measurements/learning.md, third sitting).
 MAX_SHARE_OF_MAX = 0.975
+_SLACK_KG = 1e-9
 
 
 def load_calibration(ctx: SessionContext, state: PipelineState) -> PipelineState:
@@ -55,7 +57,7 @@ def load_calibration(ctx: SessionContext, state: PipelineState) -> PipelineState
 def correction_ceiling(ctx: SessionContext, signals: float) -> float:
     """The largest correction up (at least 1.0) on the load the day's signals left (the base
     weight x `signals`): up to the base set's reps to failure by Epley at the engine's 1RM, and
-    a single up to `MAX_SHARE_OF_MAX` of it."""
+    a single up to `MAX_SHARE_OF_MAX` of it, on the plate step below."""
     base = ctx.base
     if base.weight_kg <= 0 or signals <= 0:
         return 1.0
@@ -65,4 +67,7 @@ def correction_ceiling(ctx: SessionContext, signals: float) -> float:
     factor = epley_kg(1.0, first.reps) if first is not None else None
     if factor is not None:
         heaviest = min(heaviest, one_rm / factor)
+    # Down to the plate step, so the final half-up rounding cannot carry it past the ceiling
+    # (with a float's slack: 140 / (1 + 5 / 30) is 119.99999999999999, a 120 kg five).
+    heaviest = floor_to_increment(heaviest + _SLACK_KG, ctx.increment_kg)
     return max(1.0, heaviest / (base.weight_kg * signals))
