@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared_types.enums import DisruptionType, Lift, Severity
+from shared_types.enums import DisruptionType, IntensityType, Lift, Severity
+from shared_types.feedback import SessionOutcome
 from shared_types.inputs import JITInput, RecentSessionSummary, TrainingDisruption
 from training_engine.defaults import (
     FEMALE_FORMULA_CONFIG,
@@ -79,3 +80,27 @@ def make_logs(*pairs: tuple[float | None, float], **extra: Any) -> tuple[RecentS
         RecentSessionSummary.model_validate({"actual_rpe": actual, "target_rpe": target, **extra})
         for actual, target in pairs
     )
+
+
+def make_outcome(error: float | None = 0.0, **overrides: Any) -> SessionOutcome:
+    """A completed heavy squat session's outcome with mean RPE error `error` (3 x 5 done, no
+    failure), learnable unless `learnable=False` (then pain-limited); any field by keyword."""
+    learnable = overrides.get("learnable", True)
+    fields: dict[str, Any] = {
+        "session_id": "s",
+        "lift": Lift.SQUAT,
+        "intensity_type": IntensityType.HEAVY,
+        "status": "completed",
+        "sets": (),
+        "sets_prescribed": 3,
+        "sets_done": 3,
+        "reps_prescribed": 15,
+        "reps_done": 15,
+        "failures": 0,
+        "mean_rpe_error": error,
+        "worst_rpe_error": error,
+        "completion_ratio": 1.0,
+        "learnable": learnable,
+        "excluded_because": None if learnable else "pain_limited",
+    }
+    return SessionOutcome(**{**fields, **overrides})

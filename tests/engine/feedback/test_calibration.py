@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_types.enums import CalibrationSource, IntensityType, Lift
+from shared_types.enums import CalibrationSource
 from shared_types.feedback import (
     CalibrationEvidence,
     CalibrationRecommendation,
@@ -19,7 +19,7 @@ from shared_types.feedback import (
     SessionOutcome,
 )
 from shared_types.trace import ModifierTrace
-from tests.factories import make_input
+from tests.factories import make_input, make_outcome
 from training_engine.feedback.calibration import (
     AUTO_APPLY_MAX,
     MAX_ADJUSTMENT,
@@ -48,23 +48,7 @@ Rows = dict[CalibrationSource, CalibrationRow]
 
 
 def outcome(error: float | None, *, learnable: bool = True) -> SessionOutcome:
-    return SessionOutcome(
-        session_id="s",
-        lift=Lift.SQUAT,
-        intensity_type=IntensityType.HEAVY,
-        status="completed",
-        sets=(),
-        sets_prescribed=3,
-        sets_done=3,
-        reps_prescribed=15,
-        reps_done=15,
-        failures=0,
-        mean_rpe_error=error,
-        worst_rpe_error=error,
-        completion_ratio=1.0,
-        learnable=learnable,
-        excluded_because=None if learnable else "pain_limited",
-    )
+    return make_outcome(error, learnable=learnable)
 
 
 def session(

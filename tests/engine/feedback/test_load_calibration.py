@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_types.enums import IntensityType, Lift
+from shared_types.enums import IntensityType
 from shared_types.feedback import Confidence, LoadCalibrationRow, SessionOutcome
-from tests.factories import make_input
+from tests.factories import make_input, make_outcome
 from training_engine.feedback.calibration import is_neutral, modifier_effects
 from training_engine.feedback.load_calibration import (
     AUTO_APPLY_MAX,
@@ -42,23 +42,7 @@ def outcome(
     learnable: bool = True,
     sid: str = "s",
 ) -> SessionOutcome:
-    return SessionOutcome(
-        session_id=sid,
-        lift=Lift.SQUAT,
-        intensity_type=kind,
-        status="completed",
-        sets=(),
-        sets_prescribed=3,
-        sets_done=3,
-        reps_prescribed=15,
-        reps_done=15,
-        failures=0,
-        mean_rpe_error=error,
-        worst_rpe_error=error,
-        completion_ratio=1.0,
-        learnable=learnable,
-        excluded_because=None if learnable else "pain_limited",
-    )
+    return make_outcome(error, intensity_type=kind, learnable=learnable, session_id=sid)
 
 
 def run(errors: Sequence[float]) -> list[LoadCalibrationRow | None]:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shared_types.bandit import ArmPosterior, BanditContext, RewardWeights
 from shared_types.enums import DisruptionStatus, IntensityType, Lift, MuscleGroup
 from shared_types.feedback import SessionOutcome
-from tests.factories import make_disruption, make_input, make_logs
+from tests.factories import make_disruption, make_input, make_logs, make_outcome
 from training_engine.routing.bandit import (
     DEFAULT_FLOOR,
     PRIOR_MEAN,
@@ -135,23 +135,7 @@ def test_a_deload_is_flagged_in_the_key() -> None:
 
 
 def outcome(error: float | None, *, failures: int = 0, learnable: bool = True) -> SessionOutcome:
-    return SessionOutcome(
-        session_id="s",
-        lift=Lift.SQUAT,
-        intensity_type=IntensityType.HEAVY,
-        status="completed",
-        sets=(),
-        sets_prescribed=3,
-        sets_done=3,
-        reps_prescribed=15,
-        reps_done=15,
-        failures=failures,
-        mean_rpe_error=error,
-        worst_rpe_error=error,
-        completion_ratio=1.0,
-        learnable=learnable,
-        excluded_because=None if learnable else "pain_limited",
-    )
+    return make_outcome(error, failures=failures, learnable=learnable)
 
 
 def test_reward_is_minus_error_penalties_and_token_cost() -> None:
