@@ -204,13 +204,7 @@ def complete_session(
         row.completed_at = now
         row.updated_at = now
         _advance(session, row, now)
-        record_outcome(
-            session,
-            row,
-            now,
-            learning=state.settings.calibration_learning,
-            rewards=state.settings.routing.bandit.rewards,
-        )
+        _finished(state, session, row, now)
         return session_out(row)
 
 
@@ -224,14 +218,19 @@ def skip_session(state: AppState, lifter_id: str, session_id: str, body: SkipReq
         row.skip_reason = body.reason
         row.updated_at = now
         _advance(session, row, now)
-        record_outcome(
-            session,
-            row,
-            now,
-            learning=state.settings.calibration_learning,
-            rewards=state.settings.routing.bandit.rewards,
-        )
+        _finished(state, session, row, now)
         return session_out(row)
+
+
+def _finished(state: AppState, session: Unit, row: SessionRow, now: datetime) -> None:
+    """The outcome of a completed or skipped session and what it teaches (`services.feedback`)."""
+    record_outcome(
+        session,
+        row,
+        now,
+        learning=state.settings.calibration_learning,
+        rewards=state.settings.routing.bandit.rewards,
+    )
 
 
 def _advance(session: Unit, row: SessionRow, now: datetime) -> None:
