@@ -250,7 +250,11 @@ def _learn_load(
     correction changed."""
     kind = result.intensity_type.value
     state = next(
-        (s for s in feedback.load_calibration_states(unit, lifter_id) if s.intensity_type == kind),
+        (
+            s
+            for s in feedback.load_calibration_states(unit, lifter_id, lock=True)
+            if s.intensity_type == kind
+        ),
         None,
     )
     row = LoadCalibrationRow.model_validate(state.document) if state is not None else None

@@ -71,8 +71,7 @@ def learn_load(
 
     `row` is the row of the outcome's intensity type (None: none yet); `served` the correction
     the session was served with (`served_correction` of its trace; by default the row's applied
-    one). An
-    outcome that is not learnable, has no RPE error or is a deload teaches nothing.
+    one). An outcome that is not learnable, has no RPE error or is a deload teaches nothing.
     """
     kind = outcome.intensity_type
     label = f"Session {outcome.session_id}"

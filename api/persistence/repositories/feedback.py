@@ -161,14 +161,17 @@ def calibration_states(unit: Unit, lifter_id: str) -> list[CalibrationStateRow]:
     )
 
 
-def load_calibration_states(unit: Unit, lifter_id: str) -> list[LoadCalibrationStateRow]:
-    return list(
-        unit.exec(
-            select(LoadCalibrationStateRow)
-            .where(LoadCalibrationStateRow.lifter_id == lifter_id)
-            .order_by(col(LoadCalibrationStateRow.intensity_type))
-        ).all()
+def load_calibration_states(
+    unit: Unit, lifter_id: str, *, lock: bool = False
+) -> list[LoadCalibrationStateRow]:
+    """The lifter's load corrections (`lock`: for update, so two completions of the lifter's
+    sessions apply their steps one after the other)."""
+    query = (
+        select(LoadCalibrationStateRow)
+        .where(LoadCalibrationStateRow.lifter_id == lifter_id)
+        .order_by(col(LoadCalibrationStateRow.intensity_type))
     )
+    return list(unit.exec(query.with_for_update() if lock else query).all())
 
 
 def pending_recommendations(unit: Unit, lifter_id: str) -> list[CalibrationRecommendationRow]:
