@@ -10,6 +10,8 @@
     jit-engine simulate --out DIR [--lifters 20] [--weeks 12] [--strategy formula|llm|hybrid|auto]
                         [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
                         [--workers 1] [--rpe-table rts|anchored] [--accept-suggestions off|on]
+                        [--bandit off|on] [--gate on|off] [--record-rewards off|on]
+                        [--keep-db]
     jit-engine bench-gate [--lifters 200] [--weeks 12] [--seed 7]
     jit-engine evaluate [--candidate greedy|formula|model] [--policy-version V]
                         [--since DATE] [--until DATE] [--seed 0] [--n-boot 1000]
@@ -161,6 +163,27 @@ def _simulate_parser(commands: Any) -> None:
         choices=("on", "off"),
         default="off",
         help="the lifters accept every pending load suggestion after each session",
+    )
+    simulate.add_argument(
+        "--bandit",
+        choices=("on", "off"),
+        default="off",
+        help="auto's contextual bandit (seeded by --seed); its posteriors live in each "
+        "worker's database, so results depend on --workers: use one worker",
+    )
+    simulate.add_argument(
+        "--gate", choices=("on", "off"), default="on", help="auto's confidence gate"
+    )
+    simulate.add_argument(
+        "--record-rewards",
+        choices=("on", "off"),
+        default="off",
+        help="record each completed session's bandit context and reward (arm_reward)",
+    )
+    simulate.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep the worker databases as OUT/worker-N.db (for jit-engine evaluate)",
     )
 
     evaluate = commands.add_parser(
@@ -511,6 +534,10 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         workers=min(args.workers, args.lifters),
         rpe_table=args.rpe_table,
         accept_suggestions=args.accept_suggestions == "on",
+        bandit=args.bandit == "on",
+        gate=args.gate == "on",
+        record_rewards=args.record_rewards == "on",
+        keep_db=str(args.out) if args.keep_db else None,
     )
     simulate_command(config, args.out, stdout, stderr)
     return EXIT_OK

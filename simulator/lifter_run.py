@@ -9,6 +9,14 @@ sets (`services.sessions.log_set`) and completes it with a session RPE; with
 (`services.suggestions.decide_suggestion`). At each week's end it reads the weekly volume
 (`services.sessions.weekly_volume_report`).
 
+With `auto`'s bandit on, a session's record gets `bandit`: the decision the service logged
+(context key, chosen arm, propensity, from the generation's result) and the reward the
+completion stored on it (`bandit_decisions.reward`; null when the outcome is not rewarded, e.g.
+a deload). With `record_rewards`, every completed session gets `arm_reward`: its bandit context
+key, the served call's tokens and the reward the bandit would give it (the core's `reward` over
+the outcome the service stored), whatever strategy served: the constant-arm runs' truth.
+Neither field is written otherwise, so a default run's records are as before.
+
 The day's true capacity is the true 1RM times, for each modifier the engine's trace records
 (`trace.main_lift.weight_derivation.modifiers`, the defaults before calibration), the default
 multiplier raised to the lifter's gain for that source. Sources without a gain (RPE history)
@@ -23,7 +31,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from sqlmodel import col, select
+
 from api.clock import FixedClock
+from api.persistence.repositories import feedback as feedback_repo
+from api.persistence.tables import BanditDecisionRow
 from api.schemas import (
     CheckIn,
     CompleteRequest,
@@ -38,9 +50,11 @@ from api.schemas import (
 from api.services import disruptions, lifters, programs, sessions, suggestions
 from api.services.generation import generate_session
 from api.state import AppState
+from shared_types.bandit import BanditDecision
 from shared_types.enums import CalibrationSource, Lift, StrategyName
+from shared_types.feedback import SessionOutcome
 from shared_types.inputs import JITInput
-from shared_types.llm import GenerationResult
+from shared_types.llm import GenerationResult, LlmCallRecord
 from shared_types.outputs import JITOutput
 from simulator.daily import DailyLife, Day, Event
 from simulator.invariants import LifterChecker, MuscleWeek
@@ -54,10 +68,12 @@ from simulator.rpe import (
     raw_rpe,
     to_half,
 )
+from training_engine.constraints import CONSTRAINT_PREFIX
 from training_engine.feedback.suggestions import LIFT_ORDER
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.steps.calibration import calibrated
 from training_engine.ports import Routing
+from training_engine.routing.bandit import context_of, reward
 from training_engine.strategies import serve
 
 __all__ = ["START", "DayTruth", "LifterResult", "RpeTable", "day_truth", "simulate_lifter"]
@@ -119,6 +135,7 @@ class _Lifter:
     strategy: str
     rpe_table: RpeTable
     accept_suggestions: bool = False
+    record_rewards: bool = False
     checker: LifterChecker = field(default_factory=LifterChecker)
     open_events: dict[int, tuple[Event, str]] = field(default_factory=dict)  # end day -> id
     captured: _Captured = field(default_factory=_Captured)
@@ -345,6 +362,56 @@ def _accept_suggestions(lifter: _Lifter) -> list[dict[str, Any]]:
     return accepted
 
 
+def _tokens(call: LlmCallRecord | None) -> int | None:
+    """The served call's tokens as the service logs them with a bandit decision (0: no call or
+    a cache hit; None: the provider did not say)."""
+    if call is None or call.cache_hit:
+        return 0
+    if call.input_tokens is None or call.output_tokens is None:
+        return None
+    return call.input_tokens + call.output_tokens
+
+
+def _bandit_record(lifter: _Lifter, session_id: str, decision: BanditDecision) -> dict[str, Any]:
+    """The logged decision, with the reward the completion stored on it (None: not rewarded)."""
+    with lifter.state.db.read() as unit:
+        stored = unit.exec(
+            select(BanditDecisionRow.reward)
+            .where(BanditDecisionRow.session_id == session_id)
+            .order_by(col(BanditDecisionRow.created_at).desc())
+            .limit(1)
+        ).first()
+    return {
+        "context_key": decision.context_key,
+        "chosen": decision.chosen,
+        "propensity": decision.propensity,
+        "reward": stored,
+    }
+
+
+def _arm_reward(
+    lifter: _Lifter, session_id: str, inp: JITInput, result: GenerationResult
+) -> dict[str, Any]:
+    """What the bandit would score this session: its context, the call's tokens, and the core's
+    reward over the outcome the service stored (None when the outcome teaches nothing)."""
+    with lifter.state.db.read() as unit:
+        row = feedback_repo.outcome(unit, session_id)
+        outcome = SessionOutcome.model_validate(row.outcome) if row is not None else None
+    tokens = _tokens(result.call)
+    violations = sum(w.startswith(CONSTRAINT_PREFIX) for w in result.output.warnings)
+    value = (
+        reward(
+            outcome,
+            tokens=tokens or 0,
+            violations=violations,
+            weights=lifter.state.settings.routing.bandit.rewards,
+        )
+        if outcome is not None
+        else None
+    )
+    return {"context_key": context_of(inp).key, "tokens": tokens, "reward": value}
+
+
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
@@ -396,6 +463,8 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
         state, lifter.lifter_id, row.id, CompleteRequest(session_rpe=session_rpe)
     )
     accepted = _accept_suggestions(lifter) if lifter.accept_suggestions else None
+    bandit = _bandit_record(lifter, row.id, result.bandit) if result.bandit is not None else None
+    arm_reward = _arm_reward(lifter, row.id, inp, result) if lifter.record_rewards else None
     lifter.strength.train(lift, sum(d.result.reps_done * d.weight_kg for d in done) / true_one_rm)
     lifter.life.trained(lift, len(done), aux_sets)
     found_errors, found_warnings = lifter.checker.session(inp, output)
@@ -438,6 +507,8 @@ async def _train(lifter: _Lifter, day: int, today: Day, row: Any) -> dict[str, A
         "warnings": found_warnings,
         # only with the option on, so the default output stays as it was
         **({"accepted_suggestions": accepted} if accepted is not None else {}),
+        **({"bandit": bandit} if bandit is not None else {}),
+        **({"arm_reward": arm_reward} if arm_reward is not None else {}),
     }
 
 
@@ -498,11 +569,13 @@ async def simulate_lifter(
     *,
     rpe_table: RpeTable = "rts",
     accept_suggestions: bool = False,
+    record_rewards: bool = False,
 ) -> LifterResult:
     """Provision the lifter (maxes, a `weeks`-week program from `START`) and live its weeks.
 
     `accept_suggestions`: after each completed session the lifter accepts every pending load
     suggestion (`services.suggestions.decide_suggestion`), recorded as `accepted_suggestions`.
+    `record_rewards`: each completed session records `arm_reward` (the module docstring).
     """
     clock.set(START)
     persona = spec.persona
@@ -516,6 +589,7 @@ async def simulate_lifter(
         strategy=strategy,
         rpe_table=rpe_table,
         accept_suggestions=accept_suggestions,
+        record_rewards=record_rewards,
     )
     result = LifterResult(spec.index)
     for day in range(weeks * DAYS_PER_WEEK):

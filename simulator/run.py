@@ -5,6 +5,14 @@ and its own `AppState` with a settable clock; lifters are handed out one at a ti
 lifter's run depends only on its configuration (seed, index, population, strategy, learning,
 chart, accepting suggestions), so the output does not depend on the number of workers or on
 their order: the same seed writes byte-identical `sessions.jsonl`.
+
+Except with `auto`'s bandit on (`bandit=True`): its posteriors live in each worker's database,
+shared by the lifters that worker runs, so a lifter's arms depend on the lifters before it in
+the same worker. A bandit run's results depend on `workers`; run the experiment with one
+worker (every lifter then learns from all those before it, in lifter order).
+
+`keep_db`: a folder the worker databases are copied to when the run ends (`worker-0.db`, ...),
+so `jit-engine evaluate --database-url sqlite:///.../worker-0.db` can read the bandit's logs.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -22,15 +31,16 @@ from pathlib import Path
 from api.clock import FixedClock
 from api.llm.runtime import registry_for_source
 from api.persistence.db import Database
-from api.settings import Settings
+from api.settings import BanditSettings, RoutingSettings, Settings
 from api.state import AppState
 from simulator.coach import SimulatedCoach
 from simulator.lifter import Population, make_lifter
 from simulator.lifter_run import START, LifterResult, RpeTable, simulate_lifter
 from training_engine.ports import AlwaysAccepting
+from training_engine.routing.gate import GateConfig
 from training_engine.strategies import StrategyRegistry, default_registry
 
-__all__ = ["STRATEGIES", "RunConfig", "run_simulation"]
+__all__ = ["STRATEGIES", "RunConfig", "run_simulation", "settings_for"]
 
 STRATEGIES = ("formula", "llm", "hybrid", "auto")
 Progress = Callable[[int, int], None]
@@ -47,13 +57,32 @@ class RunConfig:
     workers: int = 1
     rpe_table: RpeTable = "rts"
     accept_suggestions: bool = False  # the lifter accepts every pending load suggestion
+    bandit: bool = False  # auto's contextual bandit (JIT_ROUTING__BANDIT__ENABLED), seeded by seed
+    gate: bool = True  # auto's confidence gate (JIT_ROUTING__GATE_ENABLED)
+    record_rewards: bool = False  # each completed session's bandit context and reward
+    keep_db: str | None = None  # a folder to copy the worker databases to at the end
 
 
-def _registry(strategy: str) -> StrategyRegistry:
-    """`formula` alone, or every strategy over the simulated coach model."""
+def settings_for(config: RunConfig, database: str) -> Settings:
+    """The service's settings in one worker: its database, learning, and `auto`'s routing
+    switches (the bandit seeded with the run's seed)."""
+    routing = RoutingSettings(
+        gate_enabled=config.gate,
+        bandit=BanditSettings(enabled=config.bandit, seed=config.seed),
+    )
+    return Settings(
+        database_url=f"sqlite:///{database}",
+        calibration_learning=config.learning,
+        routing=routing,
+    )
+
+
+def _registry(strategy: str, gate: bool) -> StrategyRegistry:
+    """`formula` alone, or every strategy over the simulated coach model (`gate`: whether
+    `auto`'s confidence gate is on, as the service builds it from `routing.gate_enabled`)."""
     if strategy == "formula":
         return default_registry()
-    return registry_for_source(SimulatedCoach(), AlwaysAccepting())
+    return registry_for_source(SimulatedCoach(), AlwaysAccepting(), gate=GateConfig(enabled=gate))
 
 
 @dataclass(frozen=True)
@@ -71,14 +100,21 @@ class _Worker:
 
 def _start_worker(database: str, config: RunConfig) -> None:
     clock = FixedClock(START)
-    settings = Settings(database_url=f"sqlite:///{database}", calibration_learning=config.learning)
+    settings = settings_for(config, database)
     state = AppState(
         settings=settings,
         db=Database(settings.database_url),
         clock=clock,
-        registry=_registry(config.strategy),
+        registry=_registry(config.strategy, config.gate),
     )
     _Worker.context = _Context(state, clock, config)
+
+
+def _stop_worker() -> None:
+    """Close this process's database connections (before the database is copied or removed)."""
+    if _Worker.context is not None:
+        _Worker.context.state.db.dispose()
+        _Worker.context = None
 
 
 def _one_lifter(index: int) -> LifterResult:
@@ -95,13 +131,15 @@ def _one_lifter(index: int) -> LifterResult:
             config.strategy,
             rpe_table=config.rpe_table,
             accept_suggestions=config.accept_suggestions,
+            record_rewards=config.record_rewards,
         )
     )
 
 
 @contextmanager
-def _databases(count: int) -> Iterator[list[str]]:
-    """`count` copies of one freshly migrated SQLite database, removed afterwards."""
+def _databases(count: int, keep: str | None = None) -> Iterator[list[str]]:
+    """`count` copies of one freshly migrated SQLite database, copied to `keep` (if given)
+    when the run ends well, then removed."""
     folder = tempfile.mkdtemp(prefix="jit-sim-")
     try:
         template = Path(folder) / "template.db"
@@ -114,8 +152,25 @@ def _databases(count: int) -> Iterator[list[str]]:
             shutil.copyfile(template, copy)
             copies.append(str(copy))
         yield copies
+        if keep is not None:
+            _keep(copies, Path(keep))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _keep(databases: list[str], folder: Path) -> None:
+    """Copy each worker database to `folder` with SQLite's backup API (the write-ahead log's
+    pages included), as `worker-<n>.db`, replacing an earlier copy."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, database in enumerate(databases):
+        target = folder / f"worker-{n}.db"
+        target.unlink(missing_ok=True)
+        source, copy = sqlite3.connect(database), sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
 
 
 def run_simulation(
@@ -124,13 +179,14 @@ def run_simulation(
     """Every lifter's result, in lifter order, and the wall time in seconds."""
     began = time.perf_counter()
     results: list[LifterResult] = []
-    with _databases(config.workers) as databases:
+    with _databases(config.workers, config.keep_db) as databases:
         if config.workers == 1:
             _start_worker(databases[0], config)
             for index in range(config.lifters):
                 results.append(_one_lifter(index))
                 if progress is not None:
                     progress(len(results), config.lifters)
+            _stop_worker()
         else:
             results = _in_workers(config, databases, progress)
     results.sort(key=lambda r: r.index)
