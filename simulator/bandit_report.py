@@ -39,6 +39,7 @@ from typing import Any
 
 from shared_types.bandit import ArmPosterior
 from simulator.report import LATE_WEEKS
+from training_engine.evaluation import DEFAULT_MAX_WEIGHT
 from training_engine.routing.bandit import TRUST_REGION, prior, update
 
 __all__ = [
@@ -288,6 +289,7 @@ def offline_estimates(
     *,
     n_boot: int,
     max_unsupported: float,
+    max_weight: float = DEFAULT_MAX_WEIGHT,
 ) -> list[dict[str, Any]]:
     """`run_evaluation` of each candidate on the kept database, beside the simulated truth."""
     from api.evaluation import run_evaluation  # noqa: PLC0415 (only this step reads a database)
@@ -310,6 +312,7 @@ def offline_estimates(
                 policy_version=None,
                 n_boot=n_boot,
                 max_unsupported=max_unsupported,
+                max_weight=max_weight,
             )
             value, coverage = _weighted_truth(decisions, arms, truth)
             ev = report.evaluation
@@ -342,6 +345,7 @@ def analyse(
     min_truth: int = MIN_TRUTH,
     n_boot: int = 1000,
     max_unsupported: float = 0.0,
+    max_weight: float = DEFAULT_MAX_WEIGHT,
 ) -> dict[str, Any]:
     """Everything the module docstring lists, as one JSON-able document."""
     runs = {"formula": read_records(formula), "llm": read_records(llm)}
@@ -380,7 +384,12 @@ def analyse(
         },
         "offline": (
             offline_estimates(
-                database, decisions, truth, n_boot=n_boot, max_unsupported=max_unsupported
+                database,
+                decisions,
+                truth,
+                n_boot=n_boot,
+                max_unsupported=max_unsupported,
+                max_weight=max_weight,
             )
             if database.exists()
             else None
@@ -397,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-truth", type=int, default=MIN_TRUTH)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--max-unsupported", type=float, default=0.0)
+    parser.add_argument("--max-weight", type=float, default=DEFAULT_MAX_WEIGHT)
     parser.add_argument("--json", type=Path, help="write the whole document here")
     args = parser.parse_args(argv)
     document = analyse(
@@ -407,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         min_truth=args.min_truth,
         n_boot=args.n_boot,
         max_unsupported=args.max_unsupported,
+        max_weight=args.max_weight,
     )
     text = json.dumps(document, indent=2)
     if args.json is not None:
