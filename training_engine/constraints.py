@@ -55,9 +55,11 @@ from training_engine.session import FormulaRun
 __all__ = [
     "CONSTRAINT_PREFIX",
     "FLOOR_PCT_OF_BASE",
+    "SIGNAL_PREFIX",
     "disrupted_session",
     "enforce_hard_constraints",
     "mrv_room",
+    "signal_lines",
 ]
 
 FLOOR_PCT_OF_BASE = 0.4
@@ -219,6 +221,30 @@ def _held(
     return hard_max, False
 
 
+# The formula's steps whose reasons a served session must keep (C10): the signals a lifter
+# must see acknowledged (DR 9.10: a moderate disruption's line, a menstrual or late-luteal line).
+_SIGNAL_SOURCES = frozenset({"cycle_phase", "disruption"})
+SIGNAL_PREFIX = "Today's signals, as the formula reads them: "
+
+
+def signal_lines(formula: JITOutput, rationale: Sequence[str]) -> tuple[str, ...]:
+    """C10: the formula's cycle-phase and disruption reasons that the served rationale does not
+    already carry, each as one line saying it is the formula's reading (the model's session may
+    differ; its load and sets are held by the rules above)."""
+    trace = formula.trace
+    if trace is None:
+        return ()
+    derivation = trace.main_lift.weight_derivation
+    modifiers = derivation.modifiers if derivation is not None else ()
+    wanted = dict.fromkeys(
+        [m.reason for m in modifiers if m.source in _SIGNAL_SOURCES]
+        + [c.reason for c in trace.main_lift.volume_changes if c.source in _SIGNAL_SOURCES]
+    )
+    return tuple(
+        SIGNAL_PREFIX + reason for reason in wanted if not any(reason in line for line in rationale)
+    )
+
+
 def enforce_hard_constraints(
     output: JITOutput, formula: FormulaRun, overrides: Sequence[AuxOverride] = ()
 ) -> JITOutput:
@@ -270,6 +296,7 @@ def enforce_hard_constraints(
             ),
             "volume_modifier": len(main) / ctx.base.count,
             "intensity_modifier": intensity,
+            "rationale": (*output.rationale, *signal_lines(formula.output, output.rationale)),
             "warnings": (*output.warnings, *warnings),
             "capped_by_rehab": True if capped else None,
             "rehab_cap_kg": rehab if capped else None,

@@ -7,9 +7,9 @@ from typing import Any
 from shared_types.adjustment import JITAdjustment
 from shared_types.inputs import JITInput
 from shared_types.outputs import JITOutput
-from tests.factories import make_disruption, make_input
+from tests.factories import make_disruption, make_female_input, make_input
 from training_engine.adjustment import adjusted_session, apply_adjustment
-from training_engine.constraints import enforce_hard_constraints
+from training_engine.constraints import SIGNAL_PREFIX, enforce_hard_constraints
 from training_engine.session import formula_run
 
 
@@ -219,3 +219,27 @@ def test_a_deload_at_mrv_is_kept_as_the_formula_keeps_it() -> None:
         make_input(intensity_type="deload", weekly_volume_to_date={"quads": 25}), adjust(0.9, 0)
     )
     assert shape(out) == (3, 50.0)
+
+
+def test_c10_the_served_session_keeps_the_days_signals_in_its_reasons() -> None:
+    inp = make_female_input(
+        cycle_phase="menstrual", active_disruptions=(make_disruption("moderate"),)
+    )
+    formula = formula_run(inp).output
+    cycle = next(r for r in formula.rationale if r.startswith("Menstrual phase"))
+    injury = next(r for r in formula.rationale if "(moderate)" in r)
+    out = constrained(inp, adjust(0.9, 0))  # the model's rationale is "test" alone
+    assert out.rationale == (
+        "test",
+        f"{SIGNAL_PREFIX}{cycle}",
+        f"{SIGNAL_PREFIX}{injury}",
+    )
+    # A model that gave the formula's reason itself is not repeated, and the pass is idempotent.
+    said = constrained(inp, adjust(0.9, 0, rationale=[cycle]))
+    assert said.rationale == (cycle, f"{SIGNAL_PREFIX}{injury}")
+    again = enforce_hard_constraints(out, formula_run(inp))
+    assert again.rationale == out.rationale
+
+
+def test_c10_adds_nothing_without_a_signal() -> None:
+    assert constrained(make_input(), adjust(0.9, 0)).rationale == ("test",)
