@@ -49,12 +49,13 @@ from api.schemas import (
 )
 from api.services import disruptions, lifters, programs, sessions, suggestions
 from api.services.generation import generate_session
+from api.services.records import served_tokens
 from api.state import AppState
 from shared_types.bandit import BanditDecision
 from shared_types.enums import CalibrationSource, Lift, StrategyName
 from shared_types.feedback import SessionOutcome
 from shared_types.inputs import JITInput
-from shared_types.llm import GenerationResult, LlmCallRecord
+from shared_types.llm import GenerationResult
 from shared_types.outputs import JITOutput
 from simulator.daily import DailyLife, Day, Event
 from simulator.invariants import LifterChecker, MuscleWeek
@@ -362,16 +363,6 @@ def _accept_suggestions(lifter: _Lifter) -> list[dict[str, Any]]:
     return accepted
 
 
-def _tokens(call: LlmCallRecord | None) -> int | None:
-    """The served call's tokens as the service logs them with a bandit decision (0: no call or
-    a cache hit; None: the provider did not say)."""
-    if call is None or call.cache_hit:
-        return 0
-    if call.input_tokens is None or call.output_tokens is None:
-        return None
-    return call.input_tokens + call.output_tokens
-
-
 def _bandit_record(lifter: _Lifter, session_id: str, decision: BanditDecision) -> dict[str, Any]:
     """The logged decision, with the reward the completion stored on it (None: not rewarded)."""
     with lifter.state.db.read() as unit:
@@ -397,7 +388,7 @@ def _arm_reward(
     with lifter.state.db.read() as unit:
         row = feedback_repo.outcome(unit, session_id)
         outcome = SessionOutcome.model_validate(row.outcome) if row is not None else None
-    tokens = _tokens(result.call)
+    tokens = served_tokens(result.call)
     violations = sum(w.startswith(CONSTRAINT_PREFIX) for w in result.output.warnings)
     value = (
         reward(

@@ -24,6 +24,7 @@ __all__ = [
     "bandit_decision_row",
     "comparison_row",
     "llm_call_row",
+    "served_tokens",
     "store_records",
     "store_stateless",
 ]
@@ -110,12 +111,7 @@ def store_records(unit: Unit, result: GenerationResult, inp: JITInput, owner: Re
 def bandit_decision_row(
     decision: BanditDecision, call: LlmCallRecord | None, owner: RecordOwner
 ) -> BanditDecisionRow:
-    """The bandit's decision, with the model tokens the served call cost (0 when the formula
-    served or the answer came from the cache; None when the provider did not say)."""
-    tokens: int | None = 0
-    if call is not None and not call.cache_hit:
-        known = call.input_tokens is not None and call.output_tokens is not None
-        tokens = (call.input_tokens or 0) + (call.output_tokens or 0) if known else None
+    """The bandit's decision, with the model tokens the served call cost (`served_tokens`)."""
     return BanditDecisionRow(
         id=str(uuid.uuid4()),
         generation_id=owner.generation_id,
@@ -127,9 +123,19 @@ def bandit_decision_row(
         policy_version=decision.policy_version,
         seed=decision.seed,
         document=decision.model_dump(mode="json"),
-        tokens=tokens,
+        tokens=served_tokens(call),
         created_at=owner.created_at,
     )
+
+
+def served_tokens(call: LlmCallRecord | None) -> int | None:
+    """The tokens a served call cost: 0 when no model was asked or the answer came from the
+    cache; None when the provider did not say."""
+    if call is None or call.cache_hit:
+        return 0
+    if call.input_tokens is None or call.output_tokens is None:
+        return None
+    return call.input_tokens + call.output_tokens
 
 
 def store_stateless(
