@@ -77,9 +77,8 @@ class ArmPosterior(Frozen):
     """One arm's Normal-Inverse-Gamma posterior over its reward (unknown mean, unknown variance)
     in one context: mean ~ N(`mean`, sigma^2 / `kappa`), sigma^2 ~ InvGamma(`alpha`, `beta`).
 
-    `n` counts the rewards absorbed; `updated_at_n` is `n` when the posterior was last written,
-    a version the shell can compare before it writes back (another worker may have updated the
-    same row meanwhile). `clamped` counts the updates the trust region cut short."""
+    `n` counts the rewards absorbed (the shell updates a row under a lock, so no version is
+    kept); `clamped` counts the updates the trust region cut short."""
 
     arm: Arm
     n: Count = 0
@@ -87,7 +86,6 @@ class ArmPosterior(Frozen):
     kappa: Annotated[float, Field(gt=0)]
     alpha: Annotated[float, Field(gt=0)]
     beta: Annotated[float, Field(gt=0)]
-    updated_at_n: Count = 0
     clamped: Count = 0
 
 

@@ -57,11 +57,11 @@ _LEARNT = frozenset({IntensityType.HEAVY, IntensityType.EXPLOSIVE, IntensityType
 
 @dataclass(frozen=True)
 class LoadStep:
-    """What one outcome taught: the row after it (None: nothing learnt yet) and a sentence."""
+    """What one outcome taught: the row after it (None: nothing learnt yet), and whether it
+    changed (to store)."""
 
     row: LoadCalibrationRow | None
     changed: bool
-    note: str
 
 
 def learn_load(
@@ -74,12 +74,10 @@ def learn_load(
     one). An outcome that is not learnable, has no RPE error or is a deload teaches nothing.
     """
     kind = outcome.intensity_type
-    label = f"Session {outcome.session_id}"
     if row is not None and row.intensity_type is not kind:
         raise ValueError(f"a {kind.value} session cannot teach the {row.intensity_type.value} row")
     if kind not in _LEARNT or not outcome.learnable or outcome.mean_rpe_error is None:
-        why = outcome.excluded_because or ("deload" if kind not in _LEARNT else "no_rpe")
-        return LoadStep(row, False, f"{label} teaches no load correction ({why}).")
+        return LoadStep(row, changed=False)
     current = (row.applied_adjustment or 0.0) if row is not None else 0.0
     used = current if served is None else served
     error = outcome.mean_rpe_error - used / LOAD_PER_RPE  # as if uncorrected
@@ -94,17 +92,12 @@ def learn_load(
         suggested_adjustment=_clamp(-evidence.mean_bias * LOAD_PER_RPE, MAX_SUGGESTION),
         applied_adjustment=row.applied_adjustment if row is not None else None,
     )
-    seen = (
-        f"{kind.value}: learnt {error:+.2f} RPE (as if uncorrected); over {evidence.samples} "
-        f"session(s) {evidence.mean_bias:+.2f} ({evidence.interval_low:+.2f} to "
-        f"{evidence.interval_high:+.2f}), suggesting {learnt.suggested_adjustment:+.3f}."
-    )
     target = _target(learnt, current)
     if target is None or target == current or (target and abs(target - current) < DEADBAND):
-        return LoadStep(learnt, True, f"{seen} Applied correction kept at {current:+.3f}.")
+        return LoadStep(learnt, changed=True)
     new = current + _clamp(target - current, TRUST_REGION)
     moved = learnt.model_copy(update={"applied_adjustment": new or None})
-    return LoadStep(moved, True, f"{seen} Applied correction {current:+.3f} -> {new:+.3f}.")
+    return LoadStep(moved, changed=True)
 
 
 def _target(row: LoadCalibrationRow, current: float) -> float | None:

@@ -147,15 +147,13 @@ def update(posterior: ArmPosterior, reward: float, *, trust_region: float) -> Ar
         if abs(new_mean - mean) <= trust_region:
             break
         new_mean = math.nextafter(new_mean, mean)
-    n = posterior.n + 1
     return ArmPosterior(
         arm=posterior.arm,
-        n=n,
+        n=posterior.n + 1,
         mean=new_mean,
         kappa=kappa + 1,
         alpha=posterior.alpha + 0.5,
         beta=posterior.beta + kappa * (reward - mean) ** 2 / (2 * (kappa + 1)),
-        updated_at_n=n,
         clamped=posterior.clamped + clamped,
     )
 

@@ -63,12 +63,10 @@ def decide(
     expected_cost: float | None,
     variant: ModelVariant | None = None,
     bandit: BanditFacts | None = None,
-    decision_id: str | None = None,
 ) -> RouteDecision:
-    """The strategy that serves `inp` and why (the module docstring gives the order).
-
-    `decision_id` names the decision for the bandit's seeded draw (the session id: the same
-    seed, session and context give the same choice); without one the input's `session_id`."""
+    """The strategy that serves `inp` and why (the module docstring gives the order). The
+    bandit's seeded draw is named by the input's `session_id`: the same seed, session and
+    context give the same choice."""
     if manual is not None:
         return RouteDecision(strategy=manual, reasons=(f"manual trigger: {manual}",))
     reasons = [f"rule: {rule.strategy} (from {rule.sources['strategy']})"]
@@ -92,16 +90,14 @@ def decide(
     )
     if bandit is None or rollout_arm is not None or decision.strategy not in _BANDIT_ARMS:
         return decision
-    return _bandit(inp, decision, bandit, decision_id or inp.session_id)
+    return _bandit(inp, decision, bandit)
 
 
 # The strategies the bandit may replace with the formula: what the rules let the model serve.
 _BANDIT_ARMS = frozenset({"llm", "hybrid"})
 
 
-def _bandit(
-    inp: JITInput, allowed: RouteDecision, bandit: BanditFacts, decision_id: str
-) -> RouteDecision:
+def _bandit(inp: JITInput, allowed: RouteDecision, bandit: BanditFacts) -> RouteDecision:
     """Thompson sampling between the formula and the strategy the rules allow."""
     context = context_of(inp)
     choice = choose(
@@ -109,7 +105,7 @@ def _bandit(
         ("formula", allowed.strategy),
         context=context,
         seed=bandit.seed,
-        decision_id=decision_id,
+        decision_id=inp.session_id,
         policy_version=bandit.policy_version,
         floor=bandit.floor,
     )

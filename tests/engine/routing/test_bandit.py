@@ -285,7 +285,7 @@ def test_an_update_within_the_trust_region_is_the_conjugate_one() -> None:
     before = ArmPosterior(arm="llm", n=3, mean=-1.0, kappa=4.0, alpha=2.5, beta=1.0)
     after = update(before, -0.5, trust_region=0.5)
     assert after.mean == pytest.approx((4 * -1.0 - 0.5) / 5)
-    assert (after.kappa, after.alpha, after.n, after.updated_at_n) == (5.0, 3.0, 4, 4)
+    assert (after.kappa, after.alpha, after.n) == (5.0, 3.0, 4)
     assert after.beta == pytest.approx(1.0 + 4 * 0.25 / 10)
     assert after.clamped == 0
 
