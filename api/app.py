@@ -32,6 +32,7 @@ from api.clock import Clock, system_clock
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.llm.cache import database_tier
+from api.llm.review_tasks import Reviewer, ReviewTasks
 from api.llm.runtime import build_runtime
 from api.metrics import Metrics
 from api.persistence.db import Database
@@ -112,7 +113,10 @@ def create_app(
     clock: Clock = system_clock,
     registry: StrategyRegistry | None = None,
     migrate: bool = True,
+    reviewer: Reviewer | None = None,
 ) -> FastAPI:
+    """`reviewer`: the review pass's model (tests), used only when `JIT_LLM__REVIEW__ENABLED`;
+    without one the runtime's, when the app builds its runtime."""
     settings = settings or Settings()
     db = Database(settings.database_url)
     app_metrics = Metrics()
@@ -121,6 +125,13 @@ def create_app(
         runtime = build_runtime(settings.llm, database_tier=tier)
         registry = runtime.registry(gate=GateConfig(enabled=settings.routing.gate_enabled))
         app_metrics.watch_runtime(runtime)
+        reviewer = reviewer or runtime.reviewer
+    review = settings.llm.review
+    reviews = (
+        ReviewTasks(reviewer, max_in_flight=review.max_in_flight)
+        if review.enabled and reviewer is not None
+        else None
+    )
     stages = StageTimes() if settings.stage_times_file else None
     state = AppState(
         settings=settings,
@@ -129,6 +140,7 @@ def create_app(
         registry=registry,
         stages=stages,
         metrics=app_metrics,
+        reviews=reviews,
     )
 
     @asynccontextmanager
@@ -138,6 +150,8 @@ def create_app(
         try:
             yield
         finally:
+            if reviews is not None:  # bounded by the review deadline (ADR 0016)
+                await reviews.drain()
             db.dispose()
             if stages is not None and settings.stage_times_file:
                 stages.write(settings.stage_times_file)

@@ -43,6 +43,7 @@ from shared_types.feedback import (
 from shared_types.inputs import JITInput, RestOverride
 from shared_types.llm import BreakerState, Divergence, PromptVersion
 from shared_types.outputs import JITOutput
+from shared_types.review import DroppedConcern, ReviewOverrides, ReviewStatus, ReviewVerdict
 from shared_types.routing import (
     EffectiveRule,
     Phase,
@@ -113,6 +114,7 @@ __all__ = [
     "SessionDetail",
     "SessionOut",
     "SessionPage",
+    "SessionReviewOut",
     "SessionStatus",
     "SetKind",
     "SetLogIn",
@@ -597,6 +599,31 @@ class ComparisonPage(Page[ComparisonOut]):
     """A page of `ComparisonOut`."""
 
 
+class SessionReviewOut(BaseModel):
+    """The review pass's verdict on the generation shown (issue 12): advice beside the session,
+    never applied to it. `failed` carries the reason and no score."""
+
+    status: ReviewStatus
+    reason: FallbackReason | None = Field(description="Why the review failed (failed only).")
+    detail: str | None
+    score: int | None = Field(description="0-100 after grounding; null when failed.")
+    verdict: ReviewVerdict | None = Field(description="accept or flag; null when failed.")
+    concerns: list[str] = Field(description="The concerns kept by grounding (at most 3).")
+    dropped_concerns: list[DroppedConcern] = Field(
+        description="The concerns the input could not support, with why."
+    )
+    suggested_overrides: ReviewOverrides | None = Field(
+        description="What the reviewer would change; shown, never applied."
+    )
+    model: str
+    prompt_version: str
+    latency_ms: float
+    input_tokens: int | None
+    output_tokens: int | None
+    cost_usd: float | None
+    created_at: datetime
+
+
 class SessionDetail(SessionOut):
     prescription: JITOutput | None = Field(description="The full stored output (trace apart).")
     trace: PrescriptionTrace | None
@@ -614,6 +641,11 @@ class SessionDetail(SessionOut):
     )
     advice: list[AdviceOut] = Field(
         default_factory=list, description="The next-set advice offered during the session."
+    )
+    review: SessionReviewOut | None = Field(
+        default=None,
+        description="The review pass's verdict on this generation; null while it is pending, "
+        "and when reviews are off or the session was not served by the model.",
     )
 
 

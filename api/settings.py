@@ -21,6 +21,11 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_LLM__BREAKER_COOLDOWN_S  open time before a half-open probe, seconds (default 30)
     JIT_LLM__HYBRID_SHADOW    hybrid serves the formula and only records the LLM (default false)
     JIT_LLM__PRICES           JSON {model: {"input_per_mtok": USD, "output_per_mtok": USD}}
+    JIT_LLM__REVIEW__ENABLED  review each model-served session in the background (default false)
+    JIT_LLM__REVIEW__DEADLINE_S  the review call's own deadline, seconds (default 8.0)
+    JIT_LLM__REVIEW__MODEL    the reviewer's model (unset: JIT_LLM__MODEL)
+    JIT_LLM__REVIEW__MAX_IN_FLIGHT  reviews running at once per process; more are not started,
+                              only counted (default 8)
     JIT_METRICS__ENABLED      GET /metrics, Prometheus text format (default true; false: no route)
     JIT_METRICS__PUBLIC       /metrics without the admin token (default false)
     JIT_ROUTING__GATE_ENABLED `auto` serves the formula without asking the model when the formula
@@ -57,6 +62,7 @@ __all__ = [
     "MetricsSettings",
     "ModelPrice",
     "RateLimitSettings",
+    "ReviewSettings",
     "RoutingSettings",
     "Settings",
 ]
@@ -99,6 +105,17 @@ class RoutingSettings(BaseModel):
     bandit: BanditSettings = BanditSettings()
 
 
+class ReviewSettings(BaseModel):
+    """The review pass (issue 12, docs/domain/review.md): after a model-served session is
+    returned, a second call scores it under its own deadline. Off by default; never delays the
+    response, never changes the served session."""
+
+    enabled: bool = False
+    deadline_s: float = Field(default=8.0, gt=0, le=120)
+    model: str | None = None
+    max_in_flight: int = Field(default=8, ge=1, le=1000)
+
+
 class LlmSettings(BaseModel):
     provider: Literal["openai", "anthropic", "openai_compatible", "none"] = "none"
     model: str = ""
@@ -115,6 +132,7 @@ class LlmSettings(BaseModel):
     breaker_cooldown_s: float = Field(default=30.0, gt=0)
     hybrid_shadow: bool = False
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    review: ReviewSettings = ReviewSettings()
 
 
 class RateLimitSettings(BaseModel):

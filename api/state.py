@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 from fastapi import Request
 
 from api.clock import Clock
+from api.llm.review_tasks import ReviewTasks
 from api.metrics import Metrics
 from api.persistence.db import Database
 from api.persistence.repositories.state import Standing
@@ -142,6 +143,7 @@ class AppState:
     standing: StandingCache = field(default_factory=StandingCache)
     stages: StageTimes | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    reviews: ReviewTasks | None = None  # the review pass's tasks; None when reviews are off
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:

@@ -1,4 +1,4 @@
-"""Wiring: settings -> client, cache, breaker, source, and the strategy registry.
+"""Wiring: settings -> client, cache, breaker, source, the strategy registry, and the reviewer.
 
 Built by the entry points (CLI, app factory), never at import time. One runtime holds one
 provider's breaker and cache for the life of the process.
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import httpx2
 
     from api.llm.clients import StructuredClient
+    from api.llm.review import ReviewClient
+    from api.llm.review_tasks import Reviewer
 
 __all__ = ["LlmRuntime", "ProviderHealthCheck", "build_runtime", "registry_for_source"]
 
@@ -54,6 +56,8 @@ class LlmRuntime:
     source: AdjustmentSource
     breaker: CircuitBreaker | None
     cache: AdjustmentCache
+    # The review pass (`JIT_LLM__REVIEW__ENABLED`): None when off or without a provider.
+    reviewer: Reviewer | None = None
 
     def health(self) -> ProviderHealthCheck:
         return ProviderHealthCheck(self.breaker)
@@ -91,9 +95,12 @@ def build_runtime(
     cache: AdjustmentCache | None = None,
     database_tier: DatabaseAdjustmentTier | None = None,
     clock: Callable[[], float] = time.monotonic,
+    review_client: ReviewClient | None = None,
 ) -> LlmRuntime:
     """Without a `cache`, the memory tier (`settings.cache_*`) in front of `database_tier`
-    (shared by every worker; the app passes it, the CLI does not)."""
+    (shared by every worker; the app passes it, the CLI does not). With
+    `settings.review.enabled`, a reviewer over `review_client` (default: the provider's SDK
+    with the review's deadline and model); it shares neither breaker nor cache."""
     if cache is None:  # not `or`: an empty memory cache is falsy (it has a length)
         memory = MemoryAdjustmentCache(settings.cache_size, settings.cache_ttl_s, clock)
         cache = TieredAdjustmentCache(memory, database_tier)
@@ -111,4 +118,13 @@ def build_runtime(
         breaker=breaker,
         prices=settings.prices,
     )
-    return LlmRuntime(settings, source, breaker, cache)
+    reviewer = None
+    if settings.review.enabled:
+        from api.llm.review import LlmReviewSource, build_review_client  # noqa: PLC0415
+
+        reviewer = LlmReviewSource(
+            review_client or build_review_client(settings, http_client),
+            deadline_s=settings.review.deadline_s,
+            prices=settings.prices,
+        )
+    return LlmRuntime(settings, source, breaker, cache, reviewer)

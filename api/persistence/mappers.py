@@ -15,6 +15,7 @@ from api.persistence.tables import (
     ProgramRow,
     RehabCapRow,
     RestOverrideRow,
+    SessionReviewRow,
     SessionRow,
     SetLogRow,
     WarmupConfigRow,
@@ -35,6 +36,7 @@ from api.schemas import (
     RestConfig,
     SessionDetail,
     SessionOut,
+    SessionReviewOut,
     SetKind,
     SetLogOut,
     WarmupsOut,
@@ -55,6 +57,7 @@ from shared_types.enums import (
 from shared_types.inputs import JITInput, RestOverride, TrainingDisruption
 from shared_types.llm import Divergence
 from shared_types.outputs import JITOutput
+from shared_types.review import GroundedReview, ReviewStatus
 from shared_types.trace import PrescriptionTrace
 from training_engine.feedback.outcomes import LoggedMainSet
 from training_engine.formulas.rounding import PLATES_KG, plate_step_kg
@@ -75,6 +78,7 @@ __all__ = [
     "rest_override",
     "session_detail",
     "session_out",
+    "session_review_out",
     "set_out",
     "to_disruption",
     "warmups_out",
@@ -292,6 +296,7 @@ def session_detail(
     sets: list[SetLogRow],
     call: LlmCallRow | None = None,
     comparison: ComparisonLogRow | None = None,
+    review: SessionReviewRow | None = None,
 ) -> SessionDetail:
     return SessionDetail.model_validate(
         {
@@ -309,7 +314,29 @@ def session_detail(
             "generation_id": row.generation_id,
             "llm_call": llm_call_out(call) if call is not None else None,
             "comparison": comparison_summary(comparison) if comparison is not None else None,
+            "review": session_review_out(review) if review is not None else None,
         }
+    )
+
+
+def session_review_out(row: SessionReviewRow) -> SessionReviewOut:
+    grounded = GroundedReview.model_validate(row.document) if row.document is not None else None
+    return SessionReviewOut(
+        status=ReviewStatus(row.status),
+        reason=_fallback(row.reason),
+        detail=row.detail,
+        score=row.score,
+        verdict=None if grounded is None else grounded.verdict,
+        concerns=[] if grounded is None else list(grounded.concerns),
+        dropped_concerns=[] if grounded is None else list(grounded.dropped),
+        suggested_overrides=None if grounded is None else grounded.suggested_overrides,
+        model=row.model,
+        prompt_version=row.prompt_version,
+        latency_ms=row.latency_ms,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        cost_usd=row.cost_usd,
+        created_at=row.created_at,
     )
 
 

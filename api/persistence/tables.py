@@ -63,6 +63,7 @@ __all__ = [
     "RoutingRuleRow",
     "RoutingTriggerRow",
     "SessionOutcomeRow",
+    "SessionReviewRow",
     "SessionRow",
     "SetAdviceRow",
     "SetLogRow",
@@ -920,3 +921,53 @@ class BanditPosteriorRow(SQLModel, table=True):
     n: int = 0
     document: dict[str, Any] = _json(nullable=False)
     updated_at: datetime = _utc()
+
+
+class SessionReviewRow(SQLModel, table=True):
+    """The review pass's verdict on one model-served generation (`shared_types.review.
+    ReviewRecord`, issue 12), written by the background review after the response, never in
+    the generation's transaction. `ok` rows carry the grounded score, verdict and concerns (and
+    the concerns dropped, with why); `failed` rows carry the reason and no score. One per
+    generation at most; it never changes the generation or the session."""
+
+    __tablename__ = "session_reviews"
+    __table_args__ = (
+        _one_of("status", ("ok", "failed"), "ck_session_reviews_status"),
+        _one_of("verdict", ("accept", "flag"), "ck_session_reviews_verdict"),
+        UniqueConstraint("generation_id", name="uq_session_reviews_generation"),
+        Index("ix_session_reviews_created_at", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    generation_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("generations.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    lifter_id: str = _lifter_fk()
+    session_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("training_sessions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    status: str = Field(max_length=10)
+    reason: str | None = Field(default=None, max_length=20)
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    score: int | None = None
+    verdict: str | None = Field(default=None, max_length=10)
+    document: dict[str, Any] | None = _json()  # the GroundedReview, when the status is ok
+    provider: str = Field(max_length=40)
+    model: str = Field(sa_column=Column(Text, nullable=False))
+    prompt_version: str = Field(max_length=40)
+    prompt_chars: int
+    attempts: int
+    latency_ms: float
+    deadline_s: float
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    usage_known: bool
+    cost_usd: float | None = None
+    created_at: datetime = _utc()

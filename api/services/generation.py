@@ -15,6 +15,8 @@
                             key is unique per lifter), the records. Commit. A changed session
                             or a key taken meanwhile writes nothing: read again (a replay, a
                             409, or a new computation; at most ATTEMPTS times)
+    review    (background)  a fresh model-served generation starts the review pass and returns
+                            without waiting for it (`services.reviews`, ADR 0016)
 
 Nothing is held while the strategy runs, so one slow model never blocks other writers; the
 re-check keeps "one key, one generation": of 20 concurrent requests with one key, one writes and
@@ -37,9 +39,10 @@ from api.errors import Conflict, GenerationFailed
 from api.persistence.db import Unit
 from api.persistence.repositories import generations
 from api.persistence.repositories.generations import CheckInValues, Earlier, Stored
+from api.persistence.repositories.reviews import ReviewOwner
 from api.persistence.repositories.state import Target, load_standing, load_state
 from api.schemas import CheckIn, GenerationOut
-from api.services import lifecycle, rollouts
+from api.services import lifecycle, reviews, rollouts
 from api.services.clock import local_now
 from api.services.lifecycle import Action
 from api.services.programs import unending_signals
@@ -307,5 +310,8 @@ async def generate_session(
             continue
         if read.rollout is not None:  # its own write unit; never fails the generation
             await state.db.run(rollouts.check_slo, state, read.rollout.rollout_id)
+        stored = computed.stored
+        owner = ReviewOwner(stored.generation_id, stored.lifter_id, stored.session_id)
+        reviews.schedule_review(state, owner, computed.inp, computed.result.output)  # ADR 0016
         return answer
     raise Conflict("the session kept changing while it was generated; try again")

@@ -15,7 +15,15 @@ from api.assembly import effective_landmarks, set_volume
 from api.errors import ErrorDetail, InvalidRequest, NotFound
 from api.persistence.db import Unit
 from api.persistence.mappers import lifter_sex, session_detail, session_out, set_out
-from api.persistence.repositories import audit, config, disruptions, feedback, lifters, programs
+from api.persistence.repositories import (
+    audit,
+    config,
+    disruptions,
+    feedback,
+    lifters,
+    programs,
+    reviews,
+)
 from api.persistence.repositories import sessions as repo
 from api.persistence.repositories.rows import save
 from api.persistence.tables import SessionRow, SetLogRow
@@ -95,7 +103,8 @@ def get_session(state: AppState, lifter_id: str, session_id: str) -> SessionDeta
 def _detail(session: Unit, lifter_id: str, session_id: str) -> SessionDetail:
     row = repo.own_session(session, lifter_id, session_id, documents=True)
     call, comparison = audit.generation_records(session, row.generation_id)
-    detail = session_detail(row, repo.session_sets(session, row.id), call, comparison)
+    review = reviews.generation_review(session, row.generation_id)
+    detail = session_detail(row, repo.session_sets(session, row.id), call, comparison, review)
     outcome = feedback.outcome(session, row.id)
     return detail.model_copy(
         update={
