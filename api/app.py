@@ -15,8 +15,9 @@ fixed or fake adjustment source).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib.resources import files
 from typing import Any
 
@@ -48,6 +49,7 @@ from api.routes import (
     history,
     me,
     metrics,
+    oracle,
     rollouts,
     routing,
     sessions,
@@ -55,6 +57,7 @@ from api.routes import (
 )
 from api.routes.common import document_replays
 from api.routes.text import valid_text_body
+from api.services.oracle import schedule_loop
 from api.settings import Settings
 from api.state import AppState, StageTimes
 from training_engine.routing.gate import GateConfig
@@ -147,9 +150,20 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await run_in_threadpool(db.migrate)
+        # The oracle's schedule (JIT_ORACLE__INTERVAL_S; off by default): one task per worker,
+        # each interval's run made once across workers (services/oracle.scheduled_run).
+        schedule = (
+            asyncio.create_task(schedule_loop(state))
+            if settings.oracle.interval_s is not None
+            else None
+        )
         try:
             yield
         finally:
+            if schedule is not None:
+                schedule.cancel()
+                with suppress(asyncio.CancelledError):
+                    await schedule
             if reviews is not None:  # bounded by the review deadline (ADR 0016)
                 await reviews.drain()
             db.dispose()
@@ -192,6 +206,7 @@ def create_app(
         budgets,
         routing,
         rollouts,
+        oracle,
         me,
         tokens,
         sessions,

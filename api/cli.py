@@ -18,6 +18,8 @@
                         [--min-ess 30] [--max-weight 20] [--max-unsupported 0]
                         [--format table|json]
                         [--database-url URL]
+    jit-engine oracle [--since DATE] [--until DATE] [--days N] [--format table|json]
+                      [--database-url URL]
 
 `serve` runs the HTTP API (settings from the environment: JIT_DATABASE_URL, JIT_ADMIN_TOKEN);
 the database is created and migrated on start (`--workers N`, PostgreSQL only: migrated once,
@@ -27,6 +29,9 @@ lifters with hidden truths through the real services on temporary databases (sim
 as the model (benchmarks/routing.py). `evaluate` estimates, from the bandit's logged and
 rewarded decisions, what a candidate routing policy would have earned (IPS, self-normalised
 IPS, doubly robust, with bootstrap intervals), or says why the logs cannot tell (api/evaluation.py).
+`oracle` runs the optimisation oracle on the logged model calls (default the last
+JIT_ORACLE__PERIOD_DAYS days): its recommendations with their evidence, and the rules it
+distilled with their validation, stored as a run (api/services/oracle.py; nothing is activated).
 
 `llm`, `hybrid` and `auto` use the provider in the environment (`JIT_LLM__*`, see
 `api/settings.py`); `--adjustment FILE` replaces the model with a fixed source: one adjustment
@@ -206,6 +211,17 @@ def _simulate_parser(commands: Any) -> None:
     )
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
     evaluate.add_argument("--database-url", help="default: JIT_DATABASE_URL or the embedded file")
+
+    oracle = commands.add_parser(
+        "oracle", help="recommend routing changes and distil model rules from the logged calls"
+    )
+    oracle.add_argument("--since", type=_date_arg, help="from this UTC date (YYYY-MM-DD)")
+    oracle.add_argument("--until", type=_date_arg, help="before this UTC date (YYYY-MM-DD)")
+    oracle.add_argument(
+        "--days", type=int, help="the days before --until (default: JIT_ORACLE__PERIOD_DAYS)"
+    )
+    oracle.add_argument("--format", choices=("table", "json"), default="table")
+    oracle.add_argument("--database-url", help="default: JIT_DATABASE_URL or the embedded file")
 
 
 def _date_arg(text: str) -> Any:
@@ -589,6 +605,43 @@ def _cmd_evaluate(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_REFUSED if report.evaluation.refused else EXIT_OK
 
 
+def _cmd_oracle(args: argparse.Namespace, stdout: TextIO) -> int:
+    if args.days is not None and not 1 <= args.days <= 366:
+        raise _UsageError("--days must be 1-366")
+    if args.days is not None and args.since is not None:
+        raise _UsageError("give --since or --days, not both")
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415
+
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
+
+    from api.errors import ApiError  # noqa: PLC0415
+    from api.persistence.db import Database  # noqa: PLC0415
+    from api.services.oracle import run_now, run_table  # noqa: PLC0415
+    from api.settings import Settings  # noqa: PLC0415
+
+    settings = Settings()
+    url = args.database_url or settings.database_url
+    if url.startswith("sqlite") and not _sqlite_exists(url):
+        raise _UsageError(f"no database at {url}")
+    now = datetime.now(UTC)
+    until = args.until or now
+    since = args.since or (None if args.days is None else until - timedelta(days=args.days))
+    database = Database(url)
+    try:
+        run = run_now(database, settings, trigger="cli", now=now, since=since, until=until)
+    except ApiError as exc:
+        raise _UsageError(exc.message) from None
+    except DBAPIError as exc:
+        raise _UsageError(f"cannot read the logged calls or store the run: {exc.orig}") from None
+    finally:
+        database.dispose()
+    if args.format == "json":
+        stdout.write(run.model_dump_json(indent=2) + "\n")
+    else:
+        stdout.write(run_table(run))
+    return EXIT_OK
+
+
 def _run(
     args: argparse.Namespace,
     registry: StrategyRegistry | None,
@@ -614,6 +667,8 @@ def _run(
             return _cmd_bench_gate(args, stdout)
         if args.command == "evaluate":
             return _cmd_evaluate(args, stdout)
+        if args.command == "oracle":
+            return _cmd_oracle(args, stdout)
         return _cmd_bench(args, stdin, stdout)
     except DocumentError as exc:
         stderr.write(f"jit-engine: invalid input ({len(exc.problems)} problem(s)):\n")

@@ -42,6 +42,10 @@ passed down. Secrets are `SecretStr` so they never print.
     JIT_BUDGETS__CACHE_DB_TIER  the adjustment cache's database tier, shared by every worker
                               (default true)
     JIT_BUDGETS__CACHE_DB_TTL_S  life of a database-tier entry, seconds (default 86400; 0 = off)
+    JIT_ORACLE__INTERVAL_S    run the optimisation oracle every so many seconds from the app
+                              (default unset: never on a schedule; manual and CLI runs only)
+    JIT_ORACLE__PERIOD_DAYS   the days of logged model calls a run reads (default 30)
+    JIT_ORACLE__THRESHOLDS    JSON OracleThresholds (docs/domain/oracle.md; default its defaults)
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shared_types.bandit import RewardWeights
+from shared_types.oracle import OracleThresholds
 
 __all__ = [
     "BanditSettings",
@@ -61,6 +66,7 @@ __all__ = [
     "LlmSettings",
     "MetricsSettings",
     "ModelPrice",
+    "OracleSettings",
     "RateLimitSettings",
     "ReviewSettings",
     "RoutingSettings",
@@ -116,6 +122,15 @@ class ReviewSettings(BaseModel):
     max_in_flight: int = Field(default=8, ge=1, le=1000)
 
 
+class OracleSettings(BaseModel):
+    """The optimisation oracle (issue 12, docs/domain/oracle.md): off a schedule by default.
+    `interval_s` set: the app runs it that often from its lifespan, one worker per interval."""
+
+    interval_s: float | None = Field(default=None, gt=0)
+    period_days: int = Field(default=30, ge=1, le=366)
+    thresholds: OracleThresholds = OracleThresholds()
+
+
 class LlmSettings(BaseModel):
     provider: Literal["openai", "anthropic", "openai_compatible", "none"] = "none"
     model: str = ""
@@ -169,6 +184,7 @@ class Settings(BaseSettings):
     calibration_learning: bool = True
     metrics: MetricsSettings = MetricsSettings()
     routing: RoutingSettings = RoutingSettings()
+    oracle: OracleSettings = OracleSettings()
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from shared_types.bandit import ArmPosterior, BanditDecision
 from shared_types.base import Frozen
 from shared_types.enums import FallbackReason
 from shared_types.llm import PromptVersion
+from shared_types.oracle import DistilledRule
 
 __all__ = [
     "RULE_FIELDS",
@@ -132,6 +133,9 @@ class RouteDecision(Frozen):
     variant: ModelVariant | None = None  # the served model call's prompt and model
     beside: ModelVariant | None = None  # a rollout's shadow call, run beside and only logged
     bandit: BanditDecision | None = None  # the bandit's choice between the allowed arms
+    # An active distilled rule (issue 12, the oracle) serves in place of the model: its
+    # adjustment goes through the LLM path's apply and constraint pass, with no model call.
+    distilled: DistilledRule | None = None
 
 
 class Phase(StrEnum):
@@ -237,3 +241,6 @@ class RoutingFacts(Frozen):
     expected_cost: NonNegative | None = None
     # `auto`'s bandit (None: the rules' strategy serves, as before).
     bandit: BanditFacts | None = None
+    # The oracle's active distilled rules that serve this lifter, by routing context key (the
+    # shell keeps only the rules whose share takes the lifter in; empty: none, as before).
+    distilled: dict[str, DistilledRule] = Field(default_factory=dict)

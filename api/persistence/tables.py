@@ -46,6 +46,8 @@ __all__ = [
     "CustomExerciseRow",
     "DecimalText",
     "DisruptionRow",
+    "DistilledRuleEventRow",
+    "DistilledRuleRow",
     "GenerationRow",
     "IdempotencyKeyRow",
     "LifterRow",
@@ -54,6 +56,7 @@ __all__ = [
     "LoadCalibrationStateRow",
     "LoadSuggestionRow",
     "MaxRow",
+    "OracleRunRow",
     "ProgramRow",
     "RateLimitRow",
     "RehabCapRow",
@@ -970,4 +973,91 @@ class SessionReviewRow(SQLModel, table=True):
     output_tokens: int | None = None
     usage_known: bool
     cost_usd: float | None = None
+    created_at: datetime = _utc()
+
+
+RULE_STATUSES = ("draft", "validated", "failed", "active", "rolled_back")
+
+
+class OracleRunRow(SQLModel, table=True):
+    """One run of the optimisation oracle (issue 12): what started it (`manual`, `schedule`,
+    `cli`), the period of logged model calls it read, its thresholds, the per-context summaries
+    and the recommendations (JSON lists of the core's `ContextSummary` and `Recommendation`),
+    and what was distilled (`distillations`: per distil recommendation, the rule's id or why
+    none). Append-only."""
+
+    __tablename__ = "oracle_runs"
+    __table_args__ = (
+        _one_of("trigger", ("manual", "schedule", "cli"), "ck_oracle_runs_trigger"),
+        Index("ix_oracle_runs_created_at", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    trigger: str = Field(max_length=10)
+    period_start: datetime = _utc()
+    period_end: datetime = _utc()
+    calls: int  # the CallMetrics read
+    thresholds: dict[str, Any] = _json(nullable=False)
+    summaries: list[Any] = _json(nullable=False)
+    recommendations: list[Any] = _json(nullable=False)
+    distillations: list[Any] = _json(nullable=False)
+    created_at: datetime = _utc()
+
+
+class DistilledRuleRow(SQLModel, table=True):
+    """A formula rule the oracle distilled from the model's adjustments in one routing context
+    (`shared_types.oracle.DistilledRule` as `document`, with its regression cases), versioned
+    per context, with its validation (`Validation`) and status: `validated` or `failed` when
+    made, `active` once an admin activates a validated one (served to the lifters whose bucket
+    falls below `share`), `rolled_back` after. At most one active rule per context (the partial
+    unique index decides). Changed only under a row lock; every change is an event."""
+
+    __tablename__ = "distilled_rules"
+    __table_args__ = (
+        _one_of("status", RULE_STATUSES, "ck_distilled_rules_status"),
+        UniqueConstraint("context_key", "version", name="uq_distilled_rules_version"),
+        _unique_where("uq_distilled_rules_active", "context_key", where="status = 'active'"),
+        Index("ix_distilled_rules_lift", "lift", "intensity_type", "status"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    version: str = Field(max_length=60)
+    context_key: str = Field(max_length=200)
+    lift: str = Field(max_length=10)  # the context's lift and intensity type, for the
+    intensity_type: str = Field(max_length=10)  # generation path's read
+    intensity_multiplier: float
+    set_delta: int
+    provenance: str = Field(max_length=64)  # SHA-256 of the fitted session ids
+    document: dict[str, Any] = _json(nullable=False)  # DistilledRule, cases included
+    validation: dict[str, Any] = _json(nullable=False)  # Validation
+    status: str = Field(max_length=12)
+    share: float | None = None  # while active: the share of lifters it serves (0-1]
+    run_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("oracle_runs.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class DistilledRuleEventRow(SQLModel, table=True):
+    """One change of a distilled rule's status (made, activated, rolled back): from and to,
+    who (the admin's `changed_by`, or `oracle`), why, when. Append-only."""
+
+    __tablename__ = "distilled_rule_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("distilled_rules.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    from_status: str | None = Field(default=None, max_length=12)
+    to_status: str = Field(max_length=12)
+    why: str = Field(sa_column=Column(Text, nullable=False))
+    changed_by: str = Field(max_length=120)
     created_at: datetime = _utc()

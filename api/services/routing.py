@@ -22,6 +22,7 @@ from api.persistence.repositories import audit, routing_rules
 from api.persistence.repositories import bandit as bandit_repo
 from api.services import budgets
 from api.services.budgets import Reservation
+from api.services.oracle import serving_rules
 from api.services.rollouts import Assignment
 from api.settings import BanditSettings
 from api.state import AppState
@@ -50,7 +51,8 @@ def routing_facts(
 ) -> RoutingFacts:
     """The rule, the manual trigger and the day's calls for this lifter and lift, the arm of
     the rollout that applies (`services.rollouts.assignment`), if any, and with the bandit on
-    (`bandit.enabled`) its posteriors for the day's lift and intensity type."""
+    (`bandit.enabled`) its posteriors for the day's lift and intensity type, and the oracle's
+    active distilled rules of that lift and intensity type whose share takes the lifter in."""
     inputs = routing_rules.routing_inputs(unit, lifter_id, lift.value)
     day_start = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
     latency, cost = audit.call_expectations(unit)
@@ -64,6 +66,9 @@ def routing_facts(
         expected_latency_ms=latency,
         expected_cost=cost,
         bandit=_bandit_facts(unit, bandit, lift, intensity),
+        distilled={}
+        if intensity is None
+        else serving_rules(unit, lifter_id, lift.value, intensity.value),
     )
 
 

@@ -6,6 +6,9 @@ Precedence, first match decides (docs/domain/routing.md):
 2. the rule: a rule whose strategy is the formula serves it; `never_on_deload` on a deload and
    `never_in_recovery` in recovery mode serve the formula;
 3. the confidence gate: a confident formula serves without a model call;
+3a. an active distilled rule of the input's context (the oracle, issue 12), where the rule lets
+   the model serve: the rule's adjustment serves through the LLM path (no model call, no budget,
+   no provider needed), reason `distilled_rule <version> in <context>`;
 4. the rule's thresholds: expected latency over `min_latency_ms`, expected cost over
    `max_cost_per_call`, `max_calls_per_day` reached: the model is not worth calling;
 5. the budget: no reservation granted serves the formula, labelled `budget_exhausted`;
@@ -27,10 +30,11 @@ The lifter's own `jit_strategy` setting is applied by the shell before it asks f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from shared_types.enums import FallbackReason, IntensityType
 from shared_types.inputs import JITInput
+from shared_types.oracle import DistilledRule
 from shared_types.routing import (
     BanditFacts,
     EffectiveRule,
@@ -63,6 +67,7 @@ def decide(
     expected_cost: float | None,
     variant: ModelVariant | None = None,
     bandit: BanditFacts | None = None,
+    distilled: Mapping[str, DistilledRule] | None = None,
 ) -> RouteDecision:
     """The strategy that serves `inp` and why (the module docstring gives the order). The
     bandit's seeded draw is named by the input's `session_id`: the same seed, session and
@@ -75,11 +80,15 @@ def decide(
         lambda: _gate(gate),
         lambda: _thresholds(rule, calls_today, expected_latency_ms, expected_cost),
     )
-    for check in checks:
+    for n, check in enumerate(checks):
         stops, reason = check()
         reasons.append(reason)
         if stops:
             return RouteDecision(strategy="formula", reasons=tuple(reasons))
+        if n == _AFTER_GATE and distilled:
+            served = _distilled(inp, rule, distilled, reasons)
+            if served is not None:
+                return served
     decision = _serve(
         rule,
         reasons,
@@ -95,6 +104,22 @@ def decide(
 
 # The strategies the bandit may replace with the formula: what the rules let the model serve.
 _BANDIT_ARMS = frozenset({"llm", "hybrid"})
+_AFTER_GATE = 1  # the index of the gate among the checks: an active distilled rule comes next
+
+
+def _distilled(
+    inp: JITInput, rule: EffectiveRule, rules: Mapping[str, DistilledRule], reasons: list[str]
+) -> RouteDecision | None:
+    """An active distilled rule of the input's context serves where the rules let the model
+    serve (llm or hybrid), before the thresholds, budget and provider: it calls no model."""
+    if rule.strategy not in _BANDIT_ARMS:
+        return None
+    key = context_of(inp).key
+    found = rules.get(key)
+    if found is None:
+        return None
+    why = f"distilled_rule {found.version} in {key}: the rule serves, no model call"
+    return RouteDecision(strategy="llm", reasons=(*reasons, why), distilled=found)
 
 
 def _bandit(inp: JITInput, allowed: RouteDecision, bandit: BanditFacts) -> RouteDecision:

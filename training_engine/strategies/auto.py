@@ -12,6 +12,10 @@ afterwards; a refused reservation decides again with the budget exhausted (the f
 labelled `budget_exhausted`). A half-open breaker counts as accepting, so its probe can close
 it. Whatever serves, the formula runs once and is the base of every branch.
 
+An active distilled rule of the oracle (issue 12) serves its adjustment through the LLM path's
+apply and constraint pass (`adjusted_session`) without a model call, a budget reservation or a
+call record; its route names the rule's version.
+
 In the shadow phase of a prompt or model rollout the candidate's call runs concurrently with
 the served session (the generation waits for the slower of the two), on its own reservation
 of `Routing.shadow_budget`; its record is the result's `shadow_call`, never served.
@@ -24,10 +28,13 @@ import asyncio
 from shared_types.enums import FallbackReason
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
+from shared_types.oracle import DistilledRule
 from shared_types.routing import ModelVariant, RouteDecision, RoutingFacts
+from training_engine.adjustment import adjusted_session
 from training_engine.ports import ProviderHealth, Routing
 from training_engine.routing.decide import decide
 from training_engine.routing.gate import GateConfig, confidence_gate
+from training_engine.routing.oracle import as_adjustment
 from training_engine.routing.rules import effective_rule
 from training_engine.session import FormulaRun, formula_run
 from training_engine.strategies.hybrid import HybridStrategy
@@ -80,6 +87,7 @@ class AutoStrategy:
             expected_cost=facts.expected_cost,
             variant=facts.variant,
             bandit=facts.bandit,
+            distilled=facts.distilled,
         )
 
     async def run(self, inp: JITInput) -> GenerationResult:
@@ -101,7 +109,7 @@ class AutoStrategy:
         """Serve `decision`, reserving its model call first (a refusal decides again)."""
         budget = self._routing.budget
         reserved = False
-        if budget is not None and decision.strategy in _ASKS_A_MODEL:
+        if budget is not None and decision.strategy in _ASKS_A_MODEL and not decision.distilled:
             reserved = await budget.reserve()
             if not reserved:
                 decision = self.choose(inp, budget_granted=False)
@@ -131,6 +139,8 @@ class AutoStrategy:
         return result
 
     async def _serve(self, decision: RouteDecision, formula: FormulaRun) -> GenerationResult:
+        if decision.distilled is not None:
+            return _distilled(decision.distilled, formula)
         if decision.strategy == "llm":
             return await self._llm.adjust(formula, decision.variant)
         if decision.strategy in ("hybrid", "shadow"):
@@ -139,3 +149,14 @@ class AutoStrategy:
         if decision.fallback is FallbackReason.BUDGET_EXHAUSTED:
             return GenerationResult(output=fallback_session(formula, decision.fallback))
         return GenerationResult(output=formula.output)
+
+
+def _distilled(rule: DistilledRule, formula: FormulaRun) -> GenerationResult:
+    """An active distilled rule served through the LLM path's own apply and constraint pass
+    (`adjusted_session`): no model call, so no call record and no tokens. An adjustment the
+    apply cannot take serves the formula labelled `invalid_response`, as the LLM path does."""
+    try:
+        output = adjusted_session(formula, as_adjustment(rule))
+    except (ArithmeticError, ValueError, TypeError, AttributeError):
+        return GenerationResult(output=fallback_session(formula, FallbackReason.INVALID_RESPONSE))
+    return GenerationResult(output=output)
