@@ -11,7 +11,7 @@
                         [--learning on|off] [--population differs|defaults|mixed] [--seed 0]
                         [--workers 1] [--rpe-table rts|anchored] [--accept-suggestions off|on]
                         [--bandit off|on] [--gate on|off] [--record-rewards off|on]
-                        [--keep-db]
+                        [--keep-db] [--coach v1|v2] [--rule-db PATH --activate-rule ID]
     jit-engine bench-gate [--lifters 200] [--weeks 12] [--seed 7]
     jit-engine evaluate [--candidate greedy|formula|model] [--policy-version V]
                         [--since DATE] [--until DATE] [--seed 0] [--n-boot 1000]
@@ -189,6 +189,23 @@ def _simulate_parser(commands: Any) -> None:
         "--keep-db",
         action="store_true",
         help="keep the worker databases as OUT/worker-N.db (for jit-engine evaluate)",
+    )
+    simulate.add_argument(
+        "--coach",
+        choices=("v1", "v2"),
+        default="v1",
+        help="the simulated model: simulated-coach-1 (v1) or simulated-coach-2 (v2, "
+        "simulator/coach.py)",
+    )
+    simulate.add_argument(
+        "--rule-db",
+        type=Path,
+        help="a SQLite database holding the distilled rule --activate-rule names",
+    )
+    simulate.add_argument(
+        "--activate-rule",
+        metavar="ID",
+        help="activate this validated distilled rule (share 1.0) before the first session",
     )
 
     evaluate = commands.add_parser(
@@ -537,6 +554,10 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         raise _UsageError("--workers must be 1-32")
     if args.out.exists() and not args.out.is_dir():
         raise _UsageError(f"--out {args.out} exists and is not a folder")
+    if (args.rule_db is None) != (args.activate_rule is None):
+        raise _UsageError("--rule-db and --activate-rule go together")
+    if args.rule_db is not None and not args.rule_db.is_file():
+        raise _UsageError(f"--rule-db {args.rule_db} is not a file")
     from simulator.command import simulate_command  # noqa: PLC0415
     from simulator.run import RunConfig  # noqa: PLC0415
 
@@ -554,6 +575,10 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         gate=args.gate == "on",
         record_rewards=args.record_rewards == "on",
         keep_db=str(args.out) if args.keep_db else None,
+        coach=args.coach,
+        active_rule=(
+            (str(args.rule_db), args.activate_rule) if args.activate_rule is not None else None
+        ),
     )
     simulate_command(config, args.out, stdout, stderr)
     return EXIT_OK

@@ -11,6 +11,9 @@ shared by the lifters that worker runs, so a lifter's arms depend on the lifters
 the same worker. A bandit run's results depend on `workers`; run the experiment with one
 worker (every lifter then learns from all those before it, in lifter order).
 
+`active_rule`: a distilled rule (database, id) activated for every lifter before the first
+session (`simulator.rules`), to measure what the rule does to model calls and outcomes.
+
 `keep_db`: a folder the worker databases are copied to when the run ends (`worker-0.db`, ...),
 so `jit-engine evaluate --database-url sqlite:///.../worker-0.db` can read the bandit's logs.
 """
@@ -33,9 +36,10 @@ from api.llm.runtime import registry_for_source
 from api.persistence.db import Database
 from api.settings import BanditSettings, RoutingSettings, Settings
 from api.state import AppState
-from simulator.coach import SimulatedCoach
+from simulator.coach import Coach, SimulatedCoach
 from simulator.lifter import Population, make_lifter
 from simulator.lifter_run import START, LifterResult, RpeTable, simulate_lifter
+from simulator.rules import install_rule
 from training_engine.ports import AlwaysAccepting
 from training_engine.routing.gate import GateConfig
 from training_engine.strategies import StrategyRegistry, default_registry
@@ -61,6 +65,9 @@ class RunConfig:
     gate: bool = True  # auto's confidence gate (JIT_ROUTING__GATE_ENABLED)
     record_rewards: bool = False  # each completed session's bandit context and reward
     keep_db: str | None = None  # a folder to copy the worker databases to at the end
+    coach: Coach = "v1"  # the simulated model: simulated-coach-1 or -2 (simulator/coach.py)
+    # A distilled rule to serve from the start: (database holding it, rule id); simulator/rules.py
+    active_rule: tuple[str, str] | None = None
 
 
 def settings_for(config: RunConfig, database: str) -> Settings:
@@ -77,12 +84,15 @@ def settings_for(config: RunConfig, database: str) -> Settings:
     )
 
 
-def _registry(strategy: str, gate: bool) -> StrategyRegistry:
-    """`formula` alone, or every strategy over the simulated coach model (`gate`: whether
-    `auto`'s confidence gate is on, as the service builds it from `routing.gate_enabled`)."""
+def _registry(strategy: str, gate: bool, coach: Coach = "v1") -> StrategyRegistry:
+    """`formula` alone, or every strategy over the simulated coach model `coach` (`gate`:
+    whether `auto`'s confidence gate is on, as the service builds it from
+    `routing.gate_enabled`)."""
     if strategy == "formula":
         return default_registry()
-    return registry_for_source(SimulatedCoach(), AlwaysAccepting(), gate=GateConfig(enabled=gate))
+    return registry_for_source(
+        SimulatedCoach(coach), AlwaysAccepting(), gate=GateConfig(enabled=gate)
+    )
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,7 @@ def _start_worker(database: str, config: RunConfig) -> None:
         settings=settings,
         db=Database(settings.database_url),
         clock=clock,
-        registry=_registry(config.strategy, config.gate),
+        registry=_registry(config.strategy, config.gate, config.coach),
     )
     _Worker.context = _Context(state, clock, config)
 
@@ -137,15 +147,20 @@ def _one_lifter(index: int) -> LifterResult:
 
 
 @contextmanager
-def _databases(count: int, keep: str | None = None) -> Iterator[list[str]]:
-    """`count` copies of one freshly migrated SQLite database, copied to `keep` (if given)
-    when the run ends well, then removed."""
+def _databases(
+    count: int, keep: str | None = None, rule: tuple[str, str] | None = None
+) -> Iterator[list[str]]:
+    """`count` copies of one freshly migrated SQLite database (with `rule`, a (database, rule
+    id), copied in and active: `simulator.rules`), copied to `keep` (if given) when the run
+    ends well, then removed."""
     folder = tempfile.mkdtemp(prefix="jit-sim-")
     try:
         template = Path(folder) / "template.db"
         database = Database(f"sqlite:///{template}")
         database.migrate()
         database.dispose()
+        if rule is not None:
+            install_rule(template, Path(rule[0]), rule[1], FixedClock(START))
         copies = []
         for n in range(count):
             copy = Path(folder) / f"worker-{n}.db"
@@ -179,7 +194,7 @@ def run_simulation(
     """Every lifter's result, in lifter order, and the wall time in seconds."""
     began = time.perf_counter()
     results: list[LifterResult] = []
-    with _databases(config.workers, config.keep_db) as databases:
+    with _databases(config.workers, config.keep_db, config.active_rule) as databases:
         if config.workers == 1:
             _start_worker(databases[0], config)
             for index in range(config.lifters):
