@@ -48,6 +48,7 @@ from shared_types.llm import LlmCallRecord
 from training_engine.adjustment import bounded_intensity, bounded_set_modifier
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.run import run_main_lift
+from training_engine.pipeline.steps.final_sets import RECOVERY_PCT_OF_BASE, RECOVERY_SETS
 from training_engine.ports import AdjustmentRequest, SourcedAdjustment
 
 __all__ = [
@@ -136,6 +137,18 @@ def simulated_adjustment_v2(inp: JITInput) -> JITAdjustment:
             skip_main_lift=True,
             aux_overrides=(),
             rationale=("Simulated coach 2: no main lift today, as the formula",),
+            confidence="medium",
+            rest_adjustments=None,
+        )
+    if state.recovery_mode:
+        # The formula's recovery session (3 x 5 at 40 % of the base): its load and set count
+        # (the base's reps stay: an adjustment cannot set reps).
+        return JITAdjustment(
+            intensity_modifier=RECOVERY_PCT_OF_BASE,
+            set_modifier=bounded_set_modifier(RECOVERY_SETS - ctx.base.count),
+            skip_main_lift=False,
+            aux_overrides=(),
+            rationale=("Simulated coach 2: a recovery session, as the formula",),
             confidence="medium",
             rest_adjustments=None,
         )
