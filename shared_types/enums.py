@@ -152,6 +152,9 @@ class StrategyUsed(StrEnum):
     LLM = "llm"
     HYBRID = "hybrid"
     FORMULA_FALLBACK = "formula_fallback"
+    # An active distilled rule of the oracle served the model's part (issue 12): the LLM path's
+    # apply and constraint pass ran on the rule's adjustment, and no model was called.
+    DISTILLED_RULE = "distilled_rule"
 
 
 class FallbackReason(StrEnum):

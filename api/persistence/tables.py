@@ -78,7 +78,7 @@ __all__ = [
 metadata = SQLModel.metadata
 
 SESSION_STATUSES = ("planned", "generated", "in_progress", "completed", "skipped")
-STRATEGIES_USED = ("formula", "llm", "hybrid", "formula_fallback")
+STRATEGIES_USED = ("formula", "llm", "hybrid", "formula_fallback", "distilled_rule")
 
 
 def _lifter_fk() -> Any:
@@ -238,7 +238,7 @@ class SessionRow(SQLModel, table=True):
         ),
         CheckConstraint(
             "jit_strategy IS NULL OR jit_strategy IN "
-            "('formula', 'llm', 'hybrid', 'formula_fallback')",
+            "('formula', 'llm', 'hybrid', 'formula_fallback', 'distilled_rule')",
             name="ck_sessions_strategy",
         ),
     )

@@ -456,7 +456,7 @@ def test_an_active_rule_serves_with_no_model_call_until_rolled_back(
     served = _generate(api, who, sid, POOR_NIGHT, "with-rule")
     assert source.calls == 0  # the rule served: no model call
     assert len(api.rows(LlmCallRow, session_id=sid)) == calls_before  # and no call record
-    assert served["jit_strategy"] == "llm"
+    assert served["jit_strategy"] == "distilled_rule"  # not the model: the rule
     assert served["fallback_reason"] is None
     assert f"distilled_rule {made['version']} in " in served["route"]
     assert any(f"distilled rule {made['version']}" in r for r in served["reasons"])

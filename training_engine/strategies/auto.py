@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 
-from shared_types.enums import FallbackReason
+from shared_types.enums import FallbackReason, StrategyUsed
 from shared_types.inputs import JITInput
 from shared_types.llm import GenerationResult
 from shared_types.oracle import DistilledRule
@@ -153,10 +153,13 @@ class AutoStrategy:
 
 def _distilled(rule: DistilledRule, formula: FormulaRun) -> GenerationResult:
     """An active distilled rule served through the LLM path's own apply and constraint pass
-    (`adjusted_session`): no model call, so no call record and no tokens. An adjustment the
-    apply cannot take serves the formula labelled `invalid_response`, as the LLM path does."""
+    (`adjusted_session`), labelled `distilled_rule`: no model call, so no call record and no
+    tokens. An adjustment the apply cannot take serves the formula labelled
+    `invalid_response`, as the LLM path does."""
     try:
         output = adjusted_session(formula, as_adjustment(rule))
     except (ArithmeticError, ValueError, TypeError, AttributeError):
         return GenerationResult(output=fallback_session(formula, FallbackReason.INVALID_RESPONSE))
-    return GenerationResult(output=output)
+    return GenerationResult(
+        output=output.model_copy(update={"jit_strategy": StrategyUsed.DISTILLED_RULE})
+    )
