@@ -45,6 +45,7 @@ from training_engine.routing.bandit import TRUST_REGION, prior, update
 __all__ = [
     "ARMS",
     "MIN_DECISIONS",
+    "MIN_GAP",
     "MIN_TRUTH",
     "QUARTERS",
     "ArmTruth",
@@ -67,6 +68,10 @@ ARMS = ("formula", "llm")
 MIN_DECISIONS = 20  # rewarded bandit decisions in a context before its greedy arm is judged
 MIN_TRUTH = 5  # rewarded sessions of each constant arm in a context before its truth is used
 QUARTERS = (0.25, 0.5, 0.75, 1.0)
+# `greedy_apart` judges only contexts whose arms are at least this far apart in truth (RPE
+# points): the oracle's `reward_margin` (docs/domain/oracle.md), under which a mean difference
+# is within the noise of RPE logged in half points; two arms closer than that serve alike.
+MIN_GAP = 0.1
 
 
 @dataclass(frozen=True)
@@ -214,9 +219,11 @@ def greedy_check(
     *,
     min_decisions: int = MIN_DECISIONS,
     min_truth: int = MIN_TRUTH,
+    min_gap: float = 0.0,
 ) -> GreedyCheck:
-    """Among contexts with `min_decisions` rewarded decisions and both arms' truth, how many
-    end greedy on the better arm (a tie in truth counts either arm as better)."""
+    """Among contexts with `min_decisions` rewarded decisions and both arms' truth, and arms
+    at least `min_gap` apart in truth, how many end greedy on the better arm (a tie in truth
+    counts either arm as better)."""
     greedy, posteriors = greedy_arms(decisions)
     rewarded: dict[str, int] = {}
     for decision in decisions:
@@ -226,6 +233,8 @@ def greedy_check(
     for context in sorted(rewarded):
         means = _means(context, truth, min_truth)
         if rewarded[context] < min_decisions or means is None:
+            continue
+        if abs(means["formula"] - means["llm"]) < min_gap:
             continue
         best = max(means.values())
         beliefs = posteriors[context]
@@ -343,6 +352,7 @@ def analyse(
     *,
     min_decisions: int = MIN_DECISIONS,
     min_truth: int = MIN_TRUTH,
+    min_gap: float = MIN_GAP,
     n_boot: int = 1000,
     max_unsupported: float = 0.0,
     max_weight: float = DEFAULT_MAX_WEIGHT,
@@ -354,6 +364,9 @@ def analyse(
     decisions = bandit_decisions(bandit_records)
     curve = regret_curve(decisions, truth, min_truth=min_truth)
     check = greedy_check(decisions, truth, min_decisions=min_decisions, min_truth=min_truth)
+    apart = greedy_check(
+        decisions, truth, min_decisions=min_decisions, min_truth=min_truth, min_gap=min_gap
+    )
     database = bandit / "worker-0.db"
     return {
         "min_decisions": min_decisions,
@@ -371,6 +384,12 @@ def analyse(
             "correct": check.correct,
             "correct_share": check.correct_share,
             "rows": list(check.rows),
+        },
+        "greedy_apart": {
+            "min_gap": min_gap,
+            "judged": apart.judged,
+            "correct": apart.correct,
+            "correct_share": apart.correct_share,
         },
         "model_served": {
             "bandit": model_served(bandit_records),
@@ -404,6 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bandit", type=Path, required=True, help="the bandit run (--keep-db)")
     parser.add_argument("--min-decisions", type=int, default=MIN_DECISIONS)
     parser.add_argument("--min-truth", type=int, default=MIN_TRUTH)
+    parser.add_argument("--min-gap", type=float, default=MIN_GAP)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--max-unsupported", type=float, default=0.0)
     parser.add_argument("--max-weight", type=float, default=DEFAULT_MAX_WEIGHT)
@@ -415,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.bandit,
         min_decisions=args.min_decisions,
         min_truth=args.min_truth,
+        min_gap=args.min_gap,
         n_boot=args.n_boot,
         max_unsupported=args.max_unsupported,
         max_weight=args.max_weight,

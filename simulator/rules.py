@@ -57,9 +57,9 @@ def install_rule(template: Path, source: Path, rule_id: str, now: FixedClock) ->
     target = Database(settings.database_url)
     try:
         with target.write() as unit:
-            for kind, values in zip(kinds, rows, strict=True):
+            for kind, values in zip(kinds, rows, strict=True):  # the run before its rule
                 unit.add(kind.model_validate(values))
-            unit.flush()
+                unit.flush()
             for values in copied_events:
                 unit.add(DistilledRuleEventRow.model_validate(values))
         state = AppState(settings=settings, db=target, clock=now, registry=default_registry())

@@ -181,6 +181,15 @@ def test_the_greedy_arm_is_judged_against_the_better_arm() -> None:
     assert greedy_check(DECISIONS, TRUTH, min_decisions=3, min_truth=1).judged == 0
 
 
+def test_contexts_whose_arms_are_close_in_truth_can_be_left_unjudged() -> None:
+    # true gaps: A 0.3 (llm better), B 0.2 (formula better)
+    apart = greedy_check(DECISIONS, TRUTH, min_decisions=2, min_truth=1, min_gap=0.25)
+    assert (apart.judged, apart.correct) == (1, 1)
+    assert [r["context"] for r in apart.rows] == ["A"]
+    both = greedy_check(DECISIONS, TRUTH, min_decisions=2, min_truth=1, min_gap=0.2)
+    assert both.judged == 2
+
+
 def test_truth_calls_and_late_error_from_records() -> None:
     def record(week: int, strategy: str, errors: list[float], reward: float | None) -> Any:
         return {
