@@ -46,6 +46,8 @@ __all__ = [
     "build_context",
     "build_prompt",
     "compact_json",
+    "compact_number",
+    "day_signals",
     "parakeet_context",
 ]
 
@@ -90,7 +92,8 @@ def compact_json(document: object) -> str:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
-def _num(value: float) -> float | int:
+def compact_number(value: float) -> float | int:
+    """A whole float as an int (140.0 -> 140), so the JSON carries no needless ".0"."""
     return int(value) if float(value).is_integer() else value
 
 
@@ -108,7 +111,8 @@ class Prompt:
         return len(self.system) + len(self.user)
 
 
-def _signals(inp: JITInput) -> dict[str, Any]:
+def day_signals(inp: JITInput) -> dict[str, Any]:
+    """The day's signals the formula reads, compactly (shared with the review prompt)."""
     out: dict[str, Any] = {}
     readiness = {
         "sleep": inp.sleep_quality,
@@ -121,7 +125,7 @@ def _signals(inp: JITInput) -> dict[str, Any]:
         "load": inp.non_training_load,
         "readiness": inp.readiness_score,
     }
-    kept = {k: _num(v) for k, v in readiness.items() if v is not None}
+    kept = {k: compact_number(v) for k, v in readiness.items() if v is not None}
     if kept:
         out["readiness"] = kept
     if inp.cycle_phase is not None:
@@ -141,7 +145,7 @@ def _signals(inp: JITInput) -> dict[str, Any]:
             for d in inp.active_disruptions
         ]
     logs = [
-        [_num(log.actual_rpe), _num(log.target_rpe)]
+        [compact_number(log.actual_rpe), compact_number(log.target_rpe)]
         for log in inp.recent_logs
         if log.actual_rpe is not None and not log.contained_rehab_sets
     ]
@@ -172,7 +176,7 @@ def _accessories(inp: JITInput) -> list[dict[str, Any]]:
         formula_kg = book.formula_weight_kg(name, inp.one_rm_kg, inp.primary_lift)
         anchor = resolve_anchor(ctx, name, formula_kg)
         if anchor is not None:
-            row["anchor_kg"] = _num(anchor.anchor_kg)
+            row["anchor_kg"] = compact_number(anchor.anchor_kg)
             row["anchor"] = anchor.source.value
         rows.append(row)
     return rows
@@ -189,12 +193,12 @@ def build_context(formula: FormulaRun) -> dict[str, Any]:
         "day": inp.intensity_type.value,
         "block": ctx.cycled_block,
         "week": inp.week_number,
-        "one_rm_kg": _num(inp.one_rm_kg),
+        "one_rm_kg": compact_number(inp.one_rm_kg),
         "base": {
             "sets": base.count,
             "reps": reps,
-            "weight_kg": _num(base.weight_kg),
-            "rpe": _num(base.rpe_target),
+            "weight_kg": compact_number(base.weight_kg),
+            "rpe": compact_number(base.rpe_target),
             "rest_s": main_rest(inp, ctx.cycled_block).final_seconds,
         },
     }
@@ -209,16 +213,16 @@ def build_context(formula: FormulaRun) -> dict[str, Any]:
         context["soreness"] = sore
     context["volume"] = {
         m.value: [
-            _num(inp.weekly_sets(m)),
-            _num(inp.mrv_mev_config[m].mev),
-            _num(inp.mrv_mev_config[m].mrv),
+            compact_number(inp.weekly_sets(m)),
+            compact_number(inp.mrv_mev_config[m].mev),
+            compact_number(inp.mrv_mev_config[m].mrv),
         ]
         for m in PRIMARY_MUSCLES[inp.primary_lift]
     }
-    context.update(_signals(inp))
+    context.update(day_signals(inp))
     cap = inp.active_rehab_cap
     if cap is not None and cap.lift is inp.primary_lift:
-        context["rehab_cap_kg"] = _num(cap.cap_kg)
+        context["rehab_cap_kg"] = compact_number(cap.cap_kg)
     if inp.active_auxiliaries:
         context["accessories"] = _accessories(inp)
     return context

@@ -2,7 +2,7 @@
 grounding that drops the concerns the input cannot support (docs/domain/review.md).
 
 The prompt is compact and versioned like the adjustment prompt (`training_engine.prompt`,
-ADR 0008): the day, the signals the formula reads (the same `_signals` the adjustment prompt
+ADR 0008): the day, the signals the formula reads (the same `day_signals` the adjustment prompt
 sends), the primary muscles' volume, and the served session in short rows; never the accessory
 pool, the configs or the trace. `REVIEW_PROMPT_VERSION` changes whenever the wording or the
 shape does; every stored review records it.
@@ -37,7 +37,7 @@ from shared_types.review import (
     SessionReview,
 )
 from training_engine.muscles import PRIMARY_MUSCLES
-from training_engine.prompt import Prompt, _num, _signals, compact_json
+from training_engine.prompt import Prompt, compact_json, compact_number, day_signals
 
 __all__ = [
     "ACCEPT_SCORE_FLOOR",
@@ -179,11 +179,15 @@ def ground_review(inp: JITInput, output: JITOutput, review: SessionReview) -> Gr
 def _served(output: JITOutput) -> dict[str, Any]:
     served: dict[str, Any] = {
         "main": [
-            [s.reps, _num(s.weight_kg), None if s.rpe_target is None else _num(s.rpe_target)]
+            [
+                s.reps,
+                compact_number(s.weight_kg),
+                None if s.rpe_target is None else compact_number(s.rpe_target),
+            ]
             for s in output.main_lift_sets
         ],
-        "intensity_modifier": _num(output.intensity_modifier),
-        "volume_modifier": _num(_three_decimals(output.volume_modifier)),
+        "intensity_modifier": compact_number(output.intensity_modifier),
+        "volume_modifier": compact_number(_three_decimals(output.volume_modifier)),
     }
     if output.skipped_main_lift:
         served["skipped"] = True
@@ -197,7 +201,7 @@ def _served(output: JITOutput) -> dict[str, Any]:
             row["sets"] = len(aux.sets)
             if first is not None:
                 row["reps"] = first.reps
-                row["kg"] = _num(first.weight_kg)
+                row["kg"] = compact_number(first.weight_kg)
         if aux.is_top_up:
             row["top_up"] = True
         aux_rows.append(row)
@@ -223,7 +227,7 @@ def review_context(inp: JITInput, output: JITOutput) -> dict[str, Any]:
         "lift": inp.primary_lift.value,
         "day": inp.intensity_type.value,
         "week": inp.week_number,
-        "one_rm_kg": _num(inp.one_rm_kg),
+        "one_rm_kg": compact_number(inp.one_rm_kg),
     }
     if inp.user_age is not None:
         context["age"] = inp.user_age
@@ -232,13 +236,13 @@ def review_context(inp: JITInput, output: JITOutput) -> dict[str, Any]:
         context["soreness"] = sore
     context["volume"] = {
         m.value: [
-            _num(inp.weekly_sets(m)),
-            _num(inp.mrv_mev_config[m].mev),
-            _num(inp.mrv_mev_config[m].mrv),
+            compact_number(inp.weekly_sets(m)),
+            compact_number(inp.mrv_mev_config[m].mev),
+            compact_number(inp.mrv_mev_config[m].mrv),
         ]
         for m in PRIMARY_MUSCLES[inp.primary_lift]
     }
-    context.update(_signals(inp))
+    context.update(day_signals(inp))
     context["served"] = _served(output)
     return context
 
