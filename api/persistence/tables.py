@@ -977,6 +977,8 @@ class SessionReviewRow(SQLModel, table=True):
 
 
 RULE_STATUSES = ("draft", "validated", "failed", "active", "rolled_back")
+# The phases an active distilled rule serves in (revision 0019): the rollouts' shares.
+RULE_PHASES = (Phase.CANARY.value, Phase.GUARDED.value, Phase.GENERAL.value)
 
 
 class OracleRunRow(SQLModel, table=True):
@@ -1010,7 +1012,14 @@ class DistilledRuleRow(SQLModel, table=True):
     per context, with its validation (`Validation`) and status: `validated` or `failed` when
     made, `active` once an admin activates a validated one (served to the lifters whose bucket
     falls below `share`), `rolled_back` after. At most one active rule per context (the partial
-    unique index decides). Changed only under a row lock; every change is an event."""
+    unique index decides). Changed only under a row lock; every change is an event.
+
+    While active (revision 0019) it is in a `phase` (canary, guarded, general: the rollouts'
+    shares, `training_engine.routing.rollout.SHARE`), possibly `paused` (share 0: the context is
+    routed as before); `phase_started_at` starts the rule's SLO window (a resume restarts it),
+    `activated_at` the model's; `min_samples` and `thresholds` (`SloThresholds`) are the guard's,
+    `last_check` its newest `SloCheck`. A rule activated before 0019 has no phase (its free
+    share serves)."""
 
     __tablename__ = "distilled_rules"
     __table_args__ = (
@@ -1018,6 +1027,10 @@ class DistilledRuleRow(SQLModel, table=True):
         UniqueConstraint("context_key", "version", name="uq_distilled_rules_version"),
         _unique_where("uq_distilled_rules_active", "context_key", where="status = 'active'"),
         Index("ix_distilled_rules_lift", "lift", "intensity_type", "status"),
+        CheckConstraint(
+            f"phase IS NULL OR phase IN ({', '.join(repr(p) for p in RULE_PHASES)})",
+            name="ck_distilled_rules_phase",
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -1031,7 +1044,14 @@ class DistilledRuleRow(SQLModel, table=True):
     document: dict[str, Any] = _json(nullable=False)  # DistilledRule, cases included
     validation: dict[str, Any] = _json(nullable=False)  # Validation
     status: str = Field(max_length=12)
-    share: float | None = None  # while active: the share of lifters it serves (0-1]
+    share: float | None = None  # while active: the share of lifters it serves (0 paused)
+    phase: str | None = Field(default=None, max_length=8)  # while active (revision 0019)
+    paused: bool = False
+    min_samples: int | None = None
+    thresholds: dict[str, Any] | None = _json()  # SloThresholds, while active
+    last_check: dict[str, Any] | None = _json()  # the guard's newest SloCheck
+    activated_at: datetime | None = _utc(nullable=True)
+    phase_started_at: datetime | None = _utc(nullable=True)
     run_id: str = Field(
         sa_column=Column(
             String(36), ForeignKey("oracle_runs.id", ondelete="CASCADE"), nullable=False
@@ -1042,8 +1062,9 @@ class DistilledRuleRow(SQLModel, table=True):
 
 
 class DistilledRuleEventRow(SQLModel, table=True):
-    """One change of a distilled rule's status (made, activated, rolled back): from and to,
-    who (the admin's `changed_by`, or `oracle`), why, when. Append-only."""
+    """One change of a distilled rule's status or phase (made, activated, advanced, paused,
+    resumed, rolled back): from and to, who (the admin's `changed_by`, `oracle`, or
+    `slo-monitor` when the guard paused it), why, when. Append-only."""
 
     __tablename__ = "distilled_rule_events"
 
@@ -1058,6 +1079,9 @@ class DistilledRuleEventRow(SQLModel, table=True):
     )
     from_status: str | None = Field(default=None, max_length=12)
     to_status: str = Field(max_length=12)
+    # The phase before and after (revision 0019); null outside the phases (made, rolled back).
+    from_phase: str | None = Field(default=None, max_length=8)
+    to_phase: str | None = Field(default=None, max_length=8)
     why: str = Field(sa_column=Column(Text, nullable=False))
     changed_by: str = Field(max_length=120)
     created_at: datetime = _utc()

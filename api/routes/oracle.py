@@ -1,5 +1,6 @@
 """The optimisation oracle for the admin (issue 12): run it now, read its runs, list the rules
-it distilled, and activate a validated rule or roll an active one back."""
+it distilled, activate a validated rule in a rollout phase, advance, pause or resume it, or roll
+an active one back."""
 
 from __future__ import annotations
 
@@ -67,12 +68,36 @@ def get_distilled_rule(request: Request, rule_id: Id) -> DistilledRuleOut:
 def activate_distilled_rule(
     request: Request, rule_id: Id, body: RuleActivation
 ) -> DistilledRuleOut:
-    """A validated rule serves its context to `share` of the lifters in `auto` (409 with why
-    when it is not validated, or its context already serves another rule)."""
+    """A validated rule serves its context in `auto` to its phase's share of the lifters
+    (canary, 0.05, unless `phase` names another; 409 with why when it is not validated, or its
+    context already serves another rule)."""
     return oracle.activate(app_state(request), rule_id, body)
+
+
+@router.post("/rules/{rule_id}/advance", response_model=DistilledRuleOut)
+def advance_distilled_rule(request: Request, rule_id: Id, body: ChangeNote) -> DistilledRuleOut:
+    """canary -> guarded -> general. The SLO guard judges the rule's sessions in its phase
+    against the model's in its context first: 409 with why while paused, at general, before
+    both hold the minimum samples, or on a breach (which pauses the rule)."""
+    return oracle.advance(app_state(request), rule_id, body)
+
+
+@router.post("/rules/{rule_id}/pause", response_model=DistilledRuleOut)
+def pause_distilled_rule(request: Request, rule_id: Id, body: ChangeNote) -> DistilledRuleOut:
+    """The rule serves no one (share 0) but stays active in its phase; its context is routed
+    as before (409 when not active or already paused)."""
+    return oracle.pause(app_state(request), rule_id, body)
+
+
+@router.post("/rules/{rule_id}/resume", response_model=DistilledRuleOut)
+def resume_distilled_rule(request: Request, rule_id: Id, body: ChangeNote) -> DistilledRuleOut:
+    """A paused rule serves its phase's share again; the guard judges its sessions from now on
+    (409 when not paused)."""
+    return oracle.resume(app_state(request), rule_id, body)
 
 
 @router.post("/rules/{rule_id}/rollback", response_model=DistilledRuleOut)
 def roll_back_distilled_rule(request: Request, rule_id: Id, body: ChangeNote) -> DistilledRuleOut:
-    """An active rule stops serving; its context is routed as before (409 when not active)."""
+    """An active rule stops serving from any phase, paused or not; its context is routed as
+    before (409 when not active)."""
     return oracle.roll_back(app_state(request), rule_id, body)

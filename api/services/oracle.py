@@ -16,9 +16,16 @@ admin activate a validated rule or roll it back.
 * **Schedule**: `scheduled_run` claims the interval's slot by inserting the run row with an id
   derived from the slot (a second worker's insert fails on the primary key and it skips), so
   two workers never both run the oracle in one interval.
-* **Activation**: only a `validated` rule, with a share of lifters (ADR 0017), at most one
-  active per context; rollback sets `rolled_back`, so the context serves what it did before.
-  Every change is an event with who and why.
+* **Activation**: only a `validated` rule, at most one active per context, in a rollout phase
+  (canary unless the admin names one; ADR 0017): it serves the lifters whose bucket is below the
+  phase's share (`rollout.SHARE`). `advance` moves canary -> guarded -> general, `pause` serves
+  no one (share 0, still active) until `resume`; rollback sets `rolled_back` from any phase, so
+  the context serves what it did before. Every change is an event with who, why, from and to.
+* **The SLO guard**: on each oracle run and each advance, the rule's finished sessions since its
+  phase began are judged against the model's in the same context (since the oracle's period
+  before the activation) by the rollouts' SLO code path (`rollouts.slo_check`); a breach pauses
+  the rule (event by `slo-monitor` with the breach), and an advance is refused (409) while it
+  stands or before both sides hold the rule's `min_samples`.
 """
 
 from __future__ import annotations
@@ -48,8 +55,9 @@ from api.persistence.repositories import oracle as repo
 from api.persistence.repositories import routing_rules
 from api.persistence.repositories.oracle import LoggedCall
 from api.persistence.tables import DistilledRuleEventRow, DistilledRuleRow, OracleRunRow
-from api.schemas import ChangeNote
+from api.schemas import ROLLOUT_WINDOW, ChangeNote, SloCheck
 from api.services.records import served_tokens
+from api.services.rollouts import MONITOR, slo_check
 from api.settings import Settings
 from api.state import AppState
 from shared_types.adjustment import JITAdjustment
@@ -65,23 +73,28 @@ from shared_types.oracle import (
     Validation,
 )
 from shared_types.outputs import JITOutput
-from shared_types.routing import RouteRule
+from shared_types.routing import Phase, RouteRule, SloThresholds
 from training_engine.constraints import CONSTRAINT_PREFIX
 from training_engine.routing.bandit import context_of
 from training_engine.routing.bandit import reward as bandit_reward
 from training_engine.routing.oracle import distil, recommend, summarise, validate
-from training_engine.routing.rollout import bucket
+from training_engine.routing.rollout import SHARE, bucket, next_phase
 
 __all__ = [
     "ORACLE",
     "activate",
+    "advance",
     "call_metric",
     "get_rule",
     "get_run",
+    "guard_rules",
     "list_rules",
     "list_runs",
+    "pause",
     "read_metrics",
+    "resume",
     "roll_back",
+    "rule_window",
     "run_now",
     "run_oracle",
     "run_table",
@@ -195,9 +208,11 @@ def run_oracle(
     since: datetime | None = None,
     until: datetime | None = None,
     run_id: str | None = None,
+    guard: bool = True,
 ) -> OracleRunRow | None:
     """One run in the caller's write unit: read, summarise, recommend, distil and validate, and
-    store the run and its rules. None when `run_id` is taken (another worker has the slot)."""
+    store the run and its rules; then (`guard`) the SLO guard of every active rule
+    (`guard_rules`). None when `run_id` is taken (another worker has the slot)."""
     start, end = _period(settings, now, since, until)
     row = OracleRunRow(
         id=run_id or str(uuid.uuid4()),
@@ -229,6 +244,8 @@ def run_oracle(
     row.distillations = [d.model_dump(mode="json") for d in distillations]
     unit.add(row)
     unit.flush()
+    if guard:
+        guard_rules(unit, settings, now)
     return row
 
 
@@ -422,15 +439,20 @@ def _event(
     *,
     changed_by: str,
     now: datetime,
+    phases: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """Records one status change (from, to) of a rule with who and why."""
+    """Records one status change (from, to) of a rule, and its phase before and after, with who
+    and why."""
     from_status, to_status = change
+    from_phase, to_phase = phases
     repo.add_event(
         unit,
         DistilledRuleEventRow(
             rule_id=rule_id,
             from_status=from_status,
             to_status=to_status,
+            from_phase=from_phase,
+            to_phase=to_phase,
             why=why,
             changed_by=changed_by,
             created_at=now,
@@ -438,7 +460,8 @@ def _event(
     )
 
 
-def _rule_out(unit: Unit, row: DistilledRuleRow) -> DistilledRuleOut:
+def _rule_out(unit: Unit, row: DistilledRuleRow, settings: Settings) -> DistilledRuleOut:
+    window = rule_window(unit, row, settings) if _phased(row) else None
     return DistilledRuleOut.model_validate(
         {
             "id": row.id,
@@ -446,6 +469,13 @@ def _rule_out(unit: Unit, row: DistilledRuleRow) -> DistilledRuleOut:
             "context": row.context_key,
             "status": row.status,
             "share": row.share,
+            "phase": row.phase,
+            "paused": row.paused,
+            "min_samples": row.min_samples,
+            "thresholds": row.thresholds,
+            "phase_started_at": row.phase_started_at,
+            "window": window,
+            "last_check": row.last_check,
             "rule": row.document,
             "validation": row.validation,
             "run_id": row.run_id,
@@ -462,13 +492,13 @@ def _rule_out(unit: Unit, row: DistilledRuleRow) -> DistilledRuleOut:
 def list_rules(state: AppState, status: str | None, limit: int, offset: int) -> DistilledRulePage:
     with state.db.read() as unit:
         total, rows = repo.rule_page(unit, status, limit, offset)
-        items = [_rule_out(unit, r) for r in rows]
+        items = [_rule_out(unit, r, state.settings) for r in rows]
     return DistilledRulePage(items=items, total=total, limit=limit, offset=offset)
 
 
 def get_rule(state: AppState, rule_id: str) -> DistilledRuleOut:
     with state.db.read() as unit:
-        return _rule_out(unit, _found(unit, rule_id))
+        return _rule_out(unit, _found(unit, rule_id), state.settings)
 
 
 def _found(unit: Unit, rule_id: str, *, lock: bool = False) -> DistilledRuleRow:
@@ -479,8 +509,9 @@ def _found(unit: Unit, rule_id: str, *, lock: bool = False) -> DistilledRuleRow:
 
 
 def activate(state: AppState, rule_id: str, body: RuleActivation) -> DistilledRuleOut:
-    """A validated rule serves its context (to `share` of the lifters); 409 with why for any
-    other status or while its context has another active rule."""
+    """A validated rule serves its context in a phase (canary unless `body` names one: the
+    lifters whose bucket is below the phase's share); 409 with why for any other status or while
+    its context has another active rule."""
     now = state.clock()
     with state.db.write() as unit:
         row = _found(unit, rule_id, lock=True)
@@ -496,34 +527,215 @@ def activate(state: AppState, rule_id: str, body: RuleActivation) -> DistilledRu
                 f"{row.context_key} already serves rule {other.version} ({other.id}); "
                 "roll it back first"
             )
-        row.status, row.share, row.updated_at = "active", body.share, now
+        phase = body.starts_in
+        row.status, row.phase, row.paused, row.share = "active", phase.value, False, SHARE[phase]
+        row.min_samples = body.min_samples
+        row.thresholds = body.thresholds.model_dump(mode="json")
+        row.last_check = None
+        row.activated_at = row.phase_started_at = row.updated_at = now
         unit.add(row)
         unit.flush()
-        why = f"{body.reason} (share {body.share:g})"
-        _event(unit, row.id, ("validated", "active"), why, changed_by=body.changed_by, now=now)
-        return _rule_out(unit, row)
+        why = f"{body.reason} (started in {phase}, share {SHARE[phase]:g})"
+        _event(
+            unit,
+            row.id,
+            ("validated", "active"),
+            why,
+            changed_by=body.changed_by,
+            now=now,
+            phases=(None, phase.value),
+        )
+        return _rule_out(unit, row, state.settings)
 
 
 def roll_back(state: AppState, rule_id: str, body: ChangeNote) -> DistilledRuleOut:
-    """An active rule stops serving (its context goes back to the routing it had); 409 when
-    it is not active."""
+    """An active rule stops serving from any phase, paused or not (its context goes back to the
+    routing it had); 409 when it is not active."""
     now = state.clock()
     with state.db.write() as unit:
         row = _found(unit, rule_id, lock=True)
         if row.status != "active":
             raise Conflict(f"only an active rule can be rolled back; this one is {row.status}")
-        row.status, row.share, row.updated_at = "rolled_back", None, now
+        was = row.phase
+        row.status, row.share, row.phase, row.paused = "rolled_back", None, None, False
+        row.updated_at = now
         unit.add(row)
         unit.flush()
         _event(
             unit,
             row.id,
             ("active", "rolled_back"),
-            body.reason,
+            body.reason if was is None else f"rolled back from {was}: {body.reason}",
             changed_by=body.changed_by,
             now=now,
+            phases=(was, None),
         )
-        return _rule_out(unit, row)
+        return _rule_out(unit, row, state.settings)
+
+
+# --- phases and the SLO guard ------------------------------------------------------------------
+
+
+def _phased(row: DistilledRuleRow) -> bool:
+    return row.status == "active" and row.phase is not None
+
+
+def _phase(row: DistilledRuleRow) -> Phase:
+    """The phase of an active rule; 409 for a rule that is not active, or was activated with a
+    free share before the phases (revision 0019)."""
+    if row.status != "active":
+        raise Conflict(f"only an active rule moves through the phases; this one is {row.status}")
+    if row.phase is None:
+        raise Conflict(
+            f"this rule was activated with a free share ({row.share}) before the phases; "
+            "roll it back and activate it again"
+        )
+    return Phase(row.phase)
+
+
+def _context(snapshot: dict[str, Any] | None) -> str | None:
+    return None if snapshot is None else context_of(JITInput.model_validate(snapshot)).key
+
+
+def rule_window(unit: Unit, row: DistilledRuleRow, settings: Settings) -> SloCheck:
+    """The guard's windows of an active rule, judged: the newest `ROLLOUT_WINDOW` finished
+    sessions the rule served since its phase began, against the newest `ROLLOUT_WINDOW` finished
+    model-served sessions in its context since the oracle's period before its activation (the
+    evidence it was distilled from, and what the model serves beside it after)."""
+    assert row.phase_started_at is not None  # both set when a rule is activated in a phase
+    assert row.activated_at is not None
+    ruled = repo.rule_samples(
+        unit, row.version, row.context_key, since=row.phase_started_at, size=ROLLOUT_WINDOW
+    )
+    since = row.activated_at - timedelta(days=settings.oracle.period_days)
+    model = [
+        m.sample
+        for m in repo.model_samples(unit, row.lift, since=since)
+        if _context(m.snapshot) == row.context_key
+    ][:ROLLOUT_WINDOW]
+    thresholds = SloThresholds.model_validate(row.thresholds or {})
+    return slo_check(ruled, model, thresholds, row.min_samples or 1)
+
+
+def _guard(unit: Unit, row: DistilledRuleRow, settings: Settings, now: datetime) -> SloCheck:
+    """Judges the (locked, phased) rule's windows and keeps the check; a breach pauses it, with
+    the breach as the event's why."""
+    check = rule_window(unit, row, settings)
+    row.last_check = check.model_dump(mode="json")
+    if check.verdict.breached and not row.paused:
+        phase = _phase(row)
+        row.paused, row.share, row.updated_at = True, 0.0, now
+        why = f"SLO breach ({'; '.join(check.verdict.breaches)}): paused in {phase}"
+        _event(
+            unit,
+            row.id,
+            ("active", "active"),
+            why,
+            changed_by=MONITOR,
+            now=now,
+            phases=(phase.value, phase.value),
+        )
+    unit.add(row)
+    unit.flush()
+    return check
+
+
+def guard_rules(unit: Unit, settings: Settings, now: datetime) -> list[str]:
+    """The SLO guard over every active rule that serves (in a phase, not paused), in the
+    caller's write unit: the ids of the rules a breach paused."""
+    paused = []
+    for row in repo.guarded_rules(unit):
+        if _guard(unit, row, settings, now).verdict.breached:
+            paused.append(row.id)
+    return paused
+
+
+def _refusal(check: SloCheck, row: DistilledRuleRow, phase: Phase) -> str | None:
+    """Why the rule may not advance, or None."""
+    if check.verdict.breached:
+        return (
+            f"the SLO guard found a breach ({'; '.join(check.verdict.breaches)}): the rule is "
+            f"paused in {phase}; resume it to judge new sessions, or roll it back"
+        )
+    if not check.verdict.enough_samples:
+        return (
+            f"not enough finished sessions to judge the rule: {check.candidate.n} of "
+            f"{row.min_samples} served by the rule in {phase}, {check.control.n} of "
+            f"{row.min_samples} served by the model in {row.context_key}"
+        )
+    return None
+
+
+def advance(state: AppState, rule_id: str, body: ChangeNote) -> DistilledRuleOut:
+    """canary -> guarded -> general, once the guard judges the rule's phase within its SLOs;
+    409 with why while paused, at general, on a breach (which pauses the rule: that pause is
+    kept) or before both sides hold `min_samples` finished sessions."""
+    now = state.clock()
+    with state.db.write() as unit:
+        row = _found(unit, rule_id, lock=True)
+        phase = _phase(row)
+        if row.paused:
+            raise Conflict(f"the rule is paused in {phase}; resume it first")
+        if phase is Phase.GENERAL:
+            raise Conflict("the rule is already general")
+        check = _guard(unit, row, state.settings, now)
+        refusal = _refusal(check, row, phase)
+        if refusal is None:
+            forward = next_phase(phase)
+            row.phase, row.share = forward.value, SHARE[forward]
+            row.phase_started_at = row.updated_at = now
+            unit.add(row)
+            unit.flush()
+            _event(
+                unit,
+                row.id,
+                ("active", "active"),
+                f"advanced {phase} -> {forward} (share {SHARE[forward]:g}): {body.reason}",
+                changed_by=body.changed_by,
+                now=now,
+                phases=(phase.value, forward.value),
+            )
+            return _rule_out(unit, row, state.settings)
+    raise Conflict(refusal)  # after the unit: a pause the guard made is kept
+
+
+def pause(state: AppState, rule_id: str, body: ChangeNote) -> DistilledRuleOut:
+    """The rule serves no one (share 0) but stays active in its phase, so its context is routed
+    as before until it is resumed or rolled back; 409 when it is not serving."""
+    return _pause_or_resume(state, rule_id, body, pausing=True)
+
+
+def resume(state: AppState, rule_id: str, body: ChangeNote) -> DistilledRuleOut:
+    """A paused rule serves its phase's share again, with a fresh window (the guard judges the
+    sessions from now on); 409 when it is not paused."""
+    return _pause_or_resume(state, rule_id, body, pausing=False)
+
+
+def _pause_or_resume(
+    state: AppState, rule_id: str, body: ChangeNote, *, pausing: bool
+) -> DistilledRuleOut:
+    now = state.clock()
+    with state.db.write() as unit:
+        row = _found(unit, rule_id, lock=True)
+        phase = _phase(row)
+        if row.paused == pausing:
+            raise Conflict(f"the rule is {'already' if pausing else 'not'} paused")
+        row.paused, row.share, row.updated_at = pausing, 0.0 if pausing else SHARE[phase], now
+        if not pausing:
+            row.phase_started_at = now
+        unit.add(row)
+        unit.flush()
+        what = f"paused in {phase}" if pausing else f"resumed in {phase} (a fresh window)"
+        _event(
+            unit,
+            row.id,
+            ("active", "active"),
+            f"{what}: {body.reason}",
+            changed_by=body.changed_by,
+            now=now,
+            phases=(phase.value, phase.value),
+        )
+        return _rule_out(unit, row, state.settings)
 
 
 # --- serving -----------------------------------------------------------------------------------
@@ -533,7 +745,9 @@ def serving_rules(
     unit: Unit, lifter_id: str, lift: str, intensity_type: str
 ) -> dict[str, DistilledRule]:
     """The active rules of the lift and intensity type that serve this lifter, by context key:
-    those whose share takes the lifter's bucket in (`rollout.bucket`, salted by the rule id)."""
+    those whose share (their phase's, 0 while paused) takes the lifter's bucket in
+    (`rollout.bucket`, salted by the rule id; the shares only grow, so a lifter in at canary
+    stays in)."""
     return {
         row.context_key: DistilledRule.model_validate(row.document)
         for row in repo.active_rules(unit, lift, intensity_type)

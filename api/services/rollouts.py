@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,6 +54,7 @@ from shared_types.routing import (
     RolloutArm,
     RouteStrategy,
     RuleSource,
+    SloSample,
     SloThresholds,
 )
 from training_engine.routing.rollout import next_phase, previous_phase, serving_arm
@@ -71,6 +72,7 @@ __all__ = [
     "pause",
     "resume",
     "roll_back",
+    "slo_check",
     "start",
     "stop",
 ]
@@ -132,13 +134,25 @@ def _candidate(row: RolloutRow) -> CandidateStrategy:
 
 def _window_check(unit: Unit, row: RolloutRow) -> SloCheck:
     """The current window per arm (module docstring), evaluated against the thresholds."""
-    candidate = summarise(
-        repo.window(unit, row.id, "candidate", since=row.phase_started_at, size=ROLLOUT_WINDOW)
+    return slo_check(
+        repo.window(unit, row.id, "candidate", since=row.phase_started_at, size=ROLLOUT_WINDOW),
+        repo.window(unit, row.id, "control", since=None, size=ROLLOUT_WINDOW),
+        SloThresholds.model_validate(row.thresholds),
+        row.min_samples,
     )
-    control = summarise(repo.window(unit, row.id, "control", since=None, size=ROLLOUT_WINDOW))
-    thresholds = SloThresholds.model_validate(row.thresholds)
-    verdict = evaluate(candidate, control, thresholds, row.min_samples)
-    return SloCheck(verdict=verdict, candidate=candidate, control=control)
+
+
+def slo_check(
+    candidate: Sequence[SloSample],
+    control: Sequence[SloSample],
+    thresholds: SloThresholds,
+    min_samples: int,
+) -> SloCheck:
+    """Both arms' windows summarised (`slo.summarise`) and judged (`slo.evaluate`): the one SLO
+    code path of rollouts and of the oracle's distilled-rule guard."""
+    cand, ctrl = summarise(candidate), summarise(control)
+    verdict = evaluate(cand, ctrl, thresholds, min_samples)
+    return SloCheck(verdict=verdict, candidate=cand, control=ctrl)
 
 
 def _out(unit: Unit, row: RolloutRow) -> RolloutOut:

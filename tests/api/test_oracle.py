@@ -2,7 +2,7 @@
 from the stored rows, a run that distils a consistent context into a validated rule and none
 from an inconsistent one, the admin routes (auth, 404/409, pages), the CLI, the schedule (one
 run per interval across workers), and an active rule served with no model call until it is
-rolled back.
+rolled back (its phases and SLO guard: test_oracle_phases.py).
 
 The database is shared by the run, so each test seeds its calls in its own period (a year of
 its own) and its own ids, and reads only that period."""
@@ -481,17 +481,15 @@ def test_an_active_rule_serves_with_no_model_call_until_rolled_back(
     assert restored["prescription"]["intensity_modifier"] == pytest.approx(1.1)
 
 
-def test_a_share_below_the_lifters_bucket_keeps_the_model(
+def test_a_canary_serves_the_lifter_only_when_its_bucket_is_below_the_share(
     rule_in_context: tuple[Api, FakeSource, dict[str, Any], Lifter, str],
 ) -> None:
     api, source, made, who, sid = rule_in_context
-    # half the lifter's bucket: the lifter is outside the share (a zero bucket cannot be)
-    share = max(bucket(who.id, made["rule_id"]) / 2, 1e-12)
-    activated = api.client.post(
-        f"{RULES}/{made['rule_id']}/activate", json={**WHO, "share": share}, headers=ADMIN
-    )
+    activated = api.client.post(f"{RULES}/{made['rule_id']}/activate", json=WHO, headers=ADMIN)
     assert activated.status_code == 200, activated.text
+    assert (activated.json()["phase"], activated.json()["share"]) == ("canary", 0.05)
+    inside = bucket(who.id, made["rule_id"]) < 0.05
     source.calls = 0
-    served = _generate(api, who, sid, POOR_NIGHT, "outside-share")
-    assert source.calls == 1
-    assert "distilled_rule" not in served["route"]
+    served = _generate(api, who, sid, POOR_NIGHT, "canary")
+    assert source.calls == (0 if inside else 1)
+    assert ("distilled_rule" in served["route"]) is inside

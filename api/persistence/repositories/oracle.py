@@ -7,6 +7,10 @@ only the newest input), with the session's input snapshot (the routing context),
 output's warnings, the hybrid comparison's divergence when one was logged, and the session's
 outcome once it is in. Calls a missing provider recorded (`fallback_reason = disabled`) asked no
 model and are left out.
+
+The SLO guard of an active rule (issue 12) reads two windows of finished sessions (held
+generations whose outcome has an RPE error): the rule's (its version and context in the
+generation's route) and the model's in the lift (the service keeps those of the rule's context).
 """
 
 from __future__ import annotations
@@ -20,35 +24,43 @@ from sqlalchemy import and_, func
 from sqlmodel import col, select
 
 from api.persistence.db import Unit
+from api.persistence.repositories.rollouts import slo_sample
 from api.persistence.repositories.rows import insert_unique
 from api.persistence.tables import (
     ComparisonLogRow,
     DistilledRuleEventRow,
     DistilledRuleRow,
+    GenerationRow,
     LlmCallRow,
     OracleRunRow,
     SessionOutcomeRow,
     SessionRow,
 )
+from shared_types.routing import SloSample
 
 __all__ = [
     "LoggedCall",
+    "ModelSample",
     "active_in_context",
     "active_rules",
     "add_event",
     "add_rule",
     "add_run",
+    "guarded_rules",
     "logged_calls",
+    "model_samples",
     "next_version",
     "rule",
     "rule_events",
     "rule_page",
+    "rule_samples",
     "run",
     "run_page",
     "runs_since",
 ]
 
 DISABLED = "disabled"
+RULE_SERVED = "distilled_rule {version} in {context}:"  # in the route of a rule's generation
 
 
 @dataclass(frozen=True)
@@ -231,3 +243,99 @@ def rule_events(unit: Unit, rule_id: str) -> list[DistilledRuleEventRow]:
             .order_by(col(DistilledRuleEventRow.created_at), col(DistilledRuleEventRow.id))
         ).all()
     )
+
+
+def guarded_rules(unit: Unit) -> list[DistilledRuleRow]:
+    """The active rules the SLO guard watches (in a phase, not paused), locked, in id order (so
+    two guards lock them in one order)."""
+    return list(
+        unit.exec(
+            select(DistilledRuleRow)
+            .where(
+                DistilledRuleRow.status == "active",
+                col(DistilledRuleRow.phase).is_not(None),
+                col(DistilledRuleRow.paused).is_(False),
+            )
+            .order_by(col(DistilledRuleRow.id))
+            .with_for_update()
+        ).all()
+    )
+
+
+# --- the guard's windows -----------------------------------------------------------------------
+
+
+def _finished(query: Any) -> Any:
+    """Generations their sessions still hold, whose session finished with an RPE error."""
+    return (
+        query.join(
+            SessionRow,
+            and_(
+                col(SessionRow.id) == col(GenerationRow.session_id),
+                col(SessionRow.generation_id) == col(GenerationRow.id),
+            ),
+        )
+        .join(SessionOutcomeRow, col(SessionOutcomeRow.session_id) == col(SessionRow.id))
+        .where(col(SessionOutcomeRow.mean_rpe_error).is_not(None))
+    )
+
+
+def rule_samples(
+    unit: Unit, version: str, context_key: str, *, since: datetime, size: int
+) -> list[SloSample]:
+    """The newest `size` finished sessions a rule served (its version and context in the
+    generation's route) since `since`, as SLO samples (`rollouts.slo_sample`)."""
+    marker = RULE_SERVED.format(version=version, context=context_key)
+    rows = unit.exec(
+        _finished(
+            select(
+                GenerationRow.fallback_reason,
+                LlmCallRow.latency_ms,
+                LlmCallRow.cost_usd,
+                SessionOutcomeRow.mean_rpe_error,
+            ).outerjoin(LlmCallRow, col(LlmCallRow.generation_id) == col(GenerationRow.id))
+        )
+        .where(
+            col(GenerationRow.route).contains(marker, autoescape=True),
+            col(GenerationRow.created_at) >= since,
+        )
+        .order_by(col(GenerationRow.created_at).desc(), col(GenerationRow.id))
+        .limit(size)
+    ).all()
+    return [slo_sample(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ModelSample:
+    """One finished model-served session of a lift, with its input (the caller reads the
+    routing context from it)."""
+
+    snapshot: dict[str, Any] | None
+    sample: SloSample
+
+
+def model_samples(unit: Unit, lift: str, *, since: datetime) -> list[ModelSample]:
+    """Every finished session of the lift since `since` whose generation asked the model
+    (strategy llm; a missing provider's `disabled` record asked none), newest first, as SLO
+    samples with the session's input."""
+    rows = unit.exec(
+        _finished(
+            select(
+                GenerationRow.fallback_reason,
+                LlmCallRow,
+                SessionOutcomeRow.mean_rpe_error,
+                SessionRow.jit_input_snapshot,
+            ).join(LlmCallRow, col(LlmCallRow.generation_id) == col(GenerationRow.id))
+        )
+        .where(
+            col(SessionRow.primary_lift) == lift,
+            col(GenerationRow.created_at) >= since,
+            col(LlmCallRow.strategy) == "llm",
+            col(LlmCallRow.fallback_reason).is_distinct_from(DISABLED),
+        )
+        .order_by(col(GenerationRow.created_at).desc(), col(GenerationRow.id))
+    ).all()
+    return [
+        ModelSample(snapshot, slo_sample(fallback, call.latency_ms, call.cost_usd, error))
+        for fallback, call, error, snapshot in rows
+    ]

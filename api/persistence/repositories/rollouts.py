@@ -32,6 +32,7 @@ __all__ = [
     "event_page",
     "rollout",
     "rollout_page",
+    "slo_sample",
     "window",
 ]
 
@@ -119,12 +120,21 @@ def window(
         .order_by(col(GenerationRow.created_at).desc(), col(GenerationRow.id))
         .limit(size)
     ).all()
-    return [
-        SloSample(
-            latency_ms=latency or 0.0,
-            fell_back=fallback is not None,
-            cost_usd=cost or 0.0,
-            rpe_error=None if error is None else abs(error),
-        )
-        for fallback, latency, cost, error in rows
-    ]
+    return [slo_sample(fallback, latency, cost, error) for fallback, latency, cost, error in rows]
+
+
+def slo_sample(
+    fallback_reason: str | None,
+    latency_ms: float | None,
+    cost_usd: float | None,
+    mean_rpe_error: float | None,
+) -> SloSample:
+    """One generation as an SLO sample: its fallback, its model call's latency and cost (0
+    without a call), |mean RPE error| of its session's outcome (None before one). The oracle's
+    rule guard reads its windows through this too."""
+    return SloSample(
+        latency_ms=latency_ms or 0.0,
+        fell_back=fallback_reason is not None,
+        cost_usd=cost_usd or 0.0,
+        rpe_error=None if mean_rpe_error is None else abs(mean_rpe_error),
+    )
