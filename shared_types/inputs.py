@@ -183,6 +183,13 @@ class JITInput(Frozen):
         description="Learnt load corrections per intensity type (F9): load x (1 + value).",
     )
     stored_one_rm_kg: Annotated[float, Field(gt=0, le=700)] | None = None
+    demonstrated_one_rm_kg: Annotated[float, Field(gt=0, le=770)] | None = Field(
+        default=None,
+        description=(
+            "The max the lifter's recent sets of this lift show (F10); only the load "
+            "correction's ceiling reads it."
+        ),
+    )
     one_rm_source: OneRmSource | None = None
     capacity_history: (
         Annotated[tuple[Annotated[int, Field(ge=1, le=4)], ...], Field(max_length=MAX_ITEMS)] | None

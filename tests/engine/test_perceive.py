@@ -158,6 +158,22 @@ def test_three_recent_sessions_give_a_working_1rm_beside_the_stored_one() -> Non
     assert assembled.notes == ("Working 1RM 155 kg from recent sets (stored 140 kg)",)
 
 
+def test_recent_sets_give_the_demonstrated_1rm_held_within_110_percent() -> None:
+    recent = tuple(make_past(d, primary_sets=_heavy_triple(120.0)) for d in (2, 5, 9))
+    inp = assemble(make_state(recent=recent), DailyCheckIn(), NOW).input
+    # F10: Epley on 3 reps + 1.5 in reserve, 120 x 1.15 = 138, the median of the three sessions
+    assert inp.demonstrated_one_rm_kg == pytest.approx(138.0)
+    heavy = tuple(make_past(d, primary_sets=_heavy_triple(140.0)) for d in (2, 5, 9))
+    inp = assemble(make_state(recent=heavy), DailyCheckIn(), NOW).input
+    assert inp.demonstrated_one_rm_kg == pytest.approx(161.0)  # under 110 % of the 155 kg read
+    huge = tuple(make_past(d, primary_sets=_heavy_triple(160.0)) for d in (2, 5, 9))
+    inp = assemble(make_state(recent=huge), DailyCheckIn(), NOW).input
+    assert inp.demonstrated_one_rm_kg == pytest.approx(inp.one_rm_kg * 1.10)
+    few = tuple(make_past(d, primary_sets=_heavy_triple(140.0)) for d in (2, 5))
+    inp = assemble(make_state(recent=few), DailyCheckIn(), NOW).input
+    assert inp.demonstrated_one_rm_kg is None
+
+
 def test_old_or_too_few_sessions_keep_the_stored_1rm() -> None:
     recent = tuple(make_past(d, primary_sets=_heavy_triple(140.0)) for d in (2, 5, 61))
     assembled = assemble(make_state(recent=recent), DailyCheckIn(), NOW)

@@ -13,6 +13,7 @@ from training_engine.planning import (
     VolumeStatus,
     block_auxiliaries,
     default_pool,
+    demonstrated_one_rm_kg,
     injury_soreness,
     merge_soreness,
     profile_estimate_kg,
@@ -150,3 +151,34 @@ def test_accessories_rotate_two_places_per_block() -> None:
     pool = default_pool(Lift.BENCH)
     assert block_auxiliaries(Lift.BENCH, 1) == (pool[0], pool[1])
     assert block_auxiliaries(Lift.BENCH, 2) == (pool[2], pool[3])
+
+
+RM = 150.0  # the engine's 1RM the demonstrated one is held within 110 % of
+
+
+def test_the_demonstrated_one_rm_reads_three_sessions_of_two_reps_or_more() -> None:
+    five = [LoggedSet(weight_kg=120, reps=5, rpe=8)]  # Epley on 5 + 2 in reserve: 148.0
+    triple = [LoggedSet(weight_kg=130, reps=3, rpe=9)]  # 3 + 1: 147.33
+    double = [LoggedSet(weight_kg=135, reps=2, rpe=9)]  # 2 + 1: 148.5
+    assert demonstrated_one_rm_kg([five, triple], RM) is None  # two sessions are not enough
+    assert demonstrated_one_rm_kg([five, triple, double], RM) == pytest.approx(148.0)  # the median
+    # The newest three count: a fourth, older session changes nothing.
+    old = [LoggedSet(weight_kg=200, reps=5, rpe=8)]
+    assert demonstrated_one_rm_kg([five, triple, double, old], RM) == pytest.approx(148.0)
+
+
+def test_the_demonstrated_one_rm_leaves_out_singles_easy_hurt_and_long_sets() -> None:
+    good = [LoggedSet(weight_kg=120, reps=5, rpe=8)]
+    single = [LoggedSet(weight_kg=140, reps=1, rpe=9.5)]  # Epley reads 147 where the chart: 143
+    easy = [LoggedSet(weight_kg=100, reps=5, rpe=6)]
+    hurt = [LoggedSet(weight_kg=130, reps=3, rpe=9, pain_limited=True)]
+    rehab = [LoggedSet(weight_kg=130, reps=3, rpe=9, during_rehab=True)]
+    long = [LoggedSet(weight_kg=90, reps=12, rpe=9)]
+    for bad in (single, easy, hurt, rehab, long):
+        assert demonstrated_one_rm_kg([bad, good, good], RM) is None
+        assert demonstrated_one_rm_kg([bad, good, good, good], RM) == pytest.approx(148.0)
+    # A session's best qualifying set counts, its single aside.
+    mixed = [*single, LoggedSet(weight_kg=125, reps=3, rpe=9)]
+    # Held at 110 % of the engine's 1RM, whatever the sets show.
+    assert demonstrated_one_rm_kg([good, good, good], 120.0) == pytest.approx(132.0)
+    assert demonstrated_one_rm_kg([mixed, mixed, mixed], RM) == pytest.approx(125 * (1 + 4 / 30))

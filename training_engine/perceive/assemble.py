@@ -29,6 +29,7 @@ from training_engine.perceive.exercises import custom_accessories, custom_maps
 from training_engine.perceive.history import (
     age,
     aux_history,
+    demonstrated_one_rm,
     one_rm,
     recent_aux_names,
     recent_logs,
@@ -97,6 +98,7 @@ def assemble(state: LifterState, checkin: DailyCheckIn, now: datetime) -> Assemb
             one_rm_kg=rm.kg,
             stored_one_rm_kg=rm.stored_kg,
             one_rm_source=rm.source,
+            demonstrated_one_rm_kg=demonstrated_one_rm(state.recent, plan.lift, today, rm.kg),
             formula_config=effective_formula_config(sex, state.formula_overrides),
             soreness_ratings=merge_soreness(checkin.soreness, synthetic),
             weekly_volume_to_date=set_volume(state.week_sets, book),

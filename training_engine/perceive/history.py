@@ -28,6 +28,7 @@ from training_engine.planning import (
     LoggedSession,
     LoggedSet,
     Prescribed,
+    demonstrated_one_rm_kg,
     epley_kg,
     next_lift,
     profile_estimate_kg,
@@ -45,6 +46,7 @@ __all__ = [
     "WeekPosition",
     "age",
     "aux_history",
+    "demonstrated_one_rm",
     "one_rm",
     "recent_aux_names",
     "recent_logs",
@@ -128,6 +130,15 @@ def one_rm(
         return OneRm(stored, "stored", source=OneRmSource.STORED)
     note = f"Working 1RM {format_kg(working)} kg from recent sets (stored {format_kg(stored)} kg)"
     return OneRm(working, "working", stored_kg=stored, source=OneRmSource.WORKING, note=note)
+
+
+def demonstrated_one_rm(
+    recent: Sequence[PastSession], lift: Lift, today: date, one_rm_kg: float
+) -> float | None:
+    """What today's lift's recent sets (the working 1RM's window) show the max to be (F10),
+    held within the working 1RM's cap (110 %) of the engine's 1RM."""
+    sessions = [s.primary_sets for s in _same_lift_recent(recent, lift, today)]
+    return demonstrated_one_rm_kg(sessions, one_rm_kg)
 
 
 def _summary(session: PastSession) -> RecentSessionSummary | None:

@@ -31,6 +31,7 @@ __all__ = [
     "LoggedSession",
     "LoggedSet",
     "Prescribed",
+    "demonstrated_one_rm_kg",
     "epley_kg",
     "epley_with_reserve_kg",
     "profile_estimate_kg",
@@ -41,6 +42,9 @@ MIN_RPE = 7.0
 MAX_RPE = 10.0  # RPE 10: no rep in reserve
 MAX_REPS = 20
 MIN_SESSIONS = 3
+DEMONSTRATED_SESSIONS = 3  # the newest qualifying sessions whose median is read
+DEMONSTRATED_MIN_REPS = 2  # singles overstate the max by Epley (105 % vs the chart's 102.3 %)
+DEMONSTRATED_MAX_REPS = 10  # beyond, Epley and the chart part ways (12 reps: 140 % vs 147 %)
 CAP = 1.10
 FLOOR = 0.85
 STEP_KG = 2.5
@@ -147,6 +151,32 @@ def working_one_rm_kg(
         return stored_kg
     held = min(max(median(bests), stored_kg * FLOOR), stored_kg * CAP)
     return round_to_increment(held, STEP_KG)
+
+
+def demonstrated_one_rm_kg(
+    sessions: Sequence[LoggedSession | Sequence[LoggedSet]], one_rm_kg: float
+) -> float | None:
+    """The max the newest sessions' sets show (newest first), read by Epley with the reserve
+    from sets of 2-10 reps at RPE >= 7, held at `CAP` (110 %) of the engine's `one_rm_kg`;
+    None until `DEMONSTRATED_SESSIONS` sessions have one."""
+    bests: list[float] = []
+    for session in sessions:
+        sets = session.sets if isinstance(session, LoggedSession) else session
+        reads = [
+            e
+            for s in sets
+            if s.rpe is not None
+            and s.rpe >= MIN_RPE
+            and DEMONSTRATED_MIN_REPS <= s.reps <= DEMONSTRATED_MAX_REPS
+            and not s.pain_limited
+            and not s.during_rehab
+            and (e := epley_with_reserve_kg(s.weight_kg, s.reps, s.rpe)) is not None
+        ]
+        if reads:
+            bests.append(max(reads))
+        if len(bests) == DEMONSTRATED_SESSIONS:
+            return min(median(bests), one_rm_kg * CAP)
+    return None
 
 
 def _age_factor(age: int | None) -> float:

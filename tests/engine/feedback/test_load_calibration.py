@@ -187,13 +187,17 @@ def test_the_automatic_correction_stops_at_its_bound() -> None:
     assert rows[-1].suggested_adjustment == pytest.approx(MAX_SUGGESTION)  # 5 RPE: 0.175
 
 
-def test_noise_around_the_target_invents_no_correction() -> None:
+def test_noise_around_the_target_invents_only_small_corrections() -> None:
+    # GATE 0.25 acts on weak evidence on purpose: the step is the mean bias itself, so what
+    # noise invents is as small as the noise's mean. Over 50 lifters of 12 sessions with no
+    # bias (RPE noise sd 1.5): fewer than half end with any correction, their mean size stays
+    # near 1 % of load, and none is near the automatic bound. Without the gate 38 of 50 would
+    # (mean 1.45 %); at 0.5, 2 (docs/measurements/learning.md, fourth sitting).
     rng = random.Random(7)
-    invented = 0
-    for _ in range(50):
-        rows = run([rng.gauss(0.0, 1.5) for _ in range(12)])
-        invented += applied(rows[-1]) != 0.0
-    assert invented <= 5  # at most 10 % of lifters end with a correction the truth lacks
+    sizes = [abs(applied(run([rng.gauss(0.0, 1.5) for _ in range(12)])[-1])) for _ in range(50)]
+    assert sum(1 for s in sizes if s) < 25
+    assert sum(sizes) / len(sizes) <= 0.012
+    assert max(sizes) <= 0.06
 
 
 def test_a_change_of_direction_passes_through_zero() -> None:
@@ -252,3 +256,18 @@ def test_any_outcomes_keep_the_correction_bounded_stepwise_and_sign_safe(
         assert abs(after) <= AUTO_APPLY_MAX + 1e-9
         assert abs(after - before) <= TRUST_REGION + 1e-9
         assert before * after >= 0
+
+
+def test_sets_that_show_a_higher_max_raise_the_ceiling_never_past_the_engines_1rm() -> None:
+    day = {"intensity_type": "heavy", "block_number": 3, "load_calibrations": {"heavy": 0.15}}
+    held = formula_run(make_input(**day)).output.main_lift_sets[0].weight_kg
+    assert held == 135.0  # 97.5 % of the engine's 140 kg, on the plate step
+    # Recent sets show 144 kg: the single may reach 97.5 % of it, 140 kg (140.4 on 2.5 kg)...
+    shown = formula_run(make_input(**day, demonstrated_one_rm_kg=144.0))
+    assert shown.output.main_lift_sets[0].weight_kg == 140.0
+    # ... and never past the engine's own 1RM, whatever they show (the 1RM ceiling, ADR 0006).
+    high = formula_run(make_input(**day, demonstrated_one_rm_kg=154.0))
+    assert high.output.main_lift_sets[0].weight_kg <= 140.0
+    # Sets that show less than the engine's 1RM never lower the ceiling.
+    low = formula_run(make_input(**day, demonstrated_one_rm_kg=120.0))
+    assert low.output.main_lift_sets[0].weight_kg == held

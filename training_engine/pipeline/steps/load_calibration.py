@@ -6,11 +6,13 @@ lift's load for that kind of day moves by the learnt fraction. A deload is left 
 is to be light) and so is a lift under a rehab cap (the cap decides its load).
 
 It runs after the day's signals (RPE history, readiness, cycle phase, soreness) so that it knows
-the load they leave: a correction up never takes that load above what the engine's 1RM says
-the prescribed reps weigh to failure (Epley, the model the working 1RM reads logs with), nor a
-single above `MAX_SHARE_OF_MAX` of it. It may bring a day up to its target RPE, never to a rep
-max or a max attempt, and it leaves room for a 1RM the engine reads a little high; the signals
-alone keep the reference's behaviour.
+the load they leave: a correction up never takes that load above what the 1RM says the
+prescribed reps weigh to failure (Epley, the model the working 1RM reads logs with), nor a
+single above `MAX_SHARE_OF_MAX` of it. That 1RM is the larger of the engine's and the max the
+lifter's recent sets show (`demonstrated_one_rm_kg`, deviation F10: the engine's trails a lifter
+who is getting stronger); the formula's 1RM ceiling still holds every set at or below the
+engine's own. It may bring a day up to its target RPE, never to a rep max or a max attempt, and
+it leaves room for a 1RM read a little high; the signals alone keep the reference's behaviour.
 """
 
 from __future__ import annotations
@@ -56,12 +58,13 @@ def load_calibration(ctx: SessionContext, state: PipelineState) -> PipelineState
 
 def correction_ceiling(ctx: SessionContext, signals: float) -> float:
     """The largest correction up (at least 1.0) on the load the day's signals left (the base
-    weight x `signals`): up to the base set's reps to failure by Epley at the engine's 1RM, and
-    a single up to `MAX_SHARE_OF_MAX` of it, on the plate step below."""
+    weight x `signals`): up to the base set's reps to failure by Epley at the 1RM (the larger of
+    the engine's and the demonstrated one, F10), and a single up to `MAX_SHARE_OF_MAX` of it,
+    on the plate step below."""
     base = ctx.base
     if base.weight_kg <= 0 or signals <= 0:
         return 1.0
-    one_rm = ctx.inp.one_rm_kg
+    one_rm = max(ctx.inp.one_rm_kg, ctx.inp.demonstrated_one_rm_kg or 0.0)
     heaviest = MAX_SHARE_OF_MAX * one_rm
     first = base.sets[0] if base.sets else None
     factor = epley_kg(1.0, first.reps) if first is not None else None
