@@ -49,6 +49,7 @@ __all__ = [
     "compact_number",
     "day_signals",
     "parakeet_context",
+    "soreness_and_volume",
 ]
 
 PROMPT_VERSION: PromptVersion = "jit-adjust-1"
@@ -109,6 +110,24 @@ class Prompt:
     @property
     def chars(self) -> int:
         return len(self.system) + len(self.user)
+
+
+def soreness_and_volume(inp: JITInput) -> dict[str, Any]:
+    """The muscles rated sore (above 1) and the lift's primary muscles' week so far as
+    [sets done, MEV, MRV] (shared with the review prompt)."""
+    out: dict[str, Any] = {}
+    sore = {m.value: inp.soreness(m) for m in MuscleGroup if inp.soreness(m) > 1}
+    if sore:
+        out["soreness"] = sore
+    out["volume"] = {
+        m.value: [
+            compact_number(inp.weekly_sets(m)),
+            compact_number(inp.mrv_mev_config[m].mev),
+            compact_number(inp.mrv_mev_config[m].mrv),
+        ]
+        for m in PRIMARY_MUSCLES[inp.primary_lift]
+    }
+    return out
 
 
 def day_signals(inp: JITInput) -> dict[str, Any]:
@@ -208,17 +227,7 @@ def build_context(formula: FormulaRun) -> dict[str, Any]:
         context["age"] = inp.user_age
     if inp.days_since_last_session is not None:
         context["days_since_last"] = inp.days_since_last_session
-    sore = {m.value: inp.soreness(m) for m in MuscleGroup if inp.soreness(m) > 1}
-    if sore:
-        context["soreness"] = sore
-    context["volume"] = {
-        m.value: [
-            compact_number(inp.weekly_sets(m)),
-            compact_number(inp.mrv_mev_config[m].mev),
-            compact_number(inp.mrv_mev_config[m].mrv),
-        ]
-        for m in PRIMARY_MUSCLES[inp.primary_lift]
-    }
+    context.update(soreness_and_volume(inp))
     context.update(day_signals(inp))
     cap = inp.active_rehab_cap
     if cap is not None and cap.lift is inp.primary_lift:

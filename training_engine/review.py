@@ -36,8 +36,13 @@ from shared_types.review import (
     GroundedReview,
     SessionReview,
 )
-from training_engine.muscles import PRIMARY_MUSCLES
-from training_engine.prompt import Prompt, compact_json, compact_number, day_signals
+from training_engine.prompt import (
+    Prompt,
+    compact_json,
+    compact_number,
+    day_signals,
+    soreness_and_volume,
+)
 
 __all__ = [
     "ACCEPT_SCORE_FLOOR",
@@ -231,17 +236,7 @@ def review_context(inp: JITInput, output: JITOutput) -> dict[str, Any]:
     }
     if inp.user_age is not None:
         context["age"] = inp.user_age
-    sore = {m.value: inp.soreness(m) for m in MuscleGroup if inp.soreness(m) > 1}
-    if sore:
-        context["soreness"] = sore
-    context["volume"] = {
-        m.value: [
-            compact_number(inp.weekly_sets(m)),
-            compact_number(inp.mrv_mev_config[m].mev),
-            compact_number(inp.mrv_mev_config[m].mrv),
-        ]
-        for m in PRIMARY_MUSCLES[inp.primary_lift]
-    }
+    context.update(soreness_and_volume(inp))
     context.update(day_signals(inp))
     context["served"] = _served(output)
     return context
