@@ -102,6 +102,11 @@ class InstructorClient:
         self._max_output_tokens = max_output_tokens
         self._token_budget = token_budget
 
+    @property
+    def instructor(self) -> instructor.AsyncInstructor:
+        """The instructor client over the provider's SDK (the review pass shares its setup)."""
+        return self._client
+
     async def complete(
         self, messages: list[dict[str, str]], progress: CallProgress, model: str | None = None
     ) -> JITAdjustment:

@@ -96,7 +96,7 @@ def build_review_client(
         settings.model_copy(update={"deadline_s": settings.review.deadline_s}), http_client
     )
     return InstructorReviewClient(
-        sdk._client,  # the same SDK and instructor setup as the adjustment's client
+        sdk.instructor,  # the same SDK and instructor setup as the adjustment's client
         provider=settings.provider,
         model=settings.review.model or settings.model,
         max_reasks=settings.max_reasks,
