@@ -556,7 +556,8 @@ class RateLimitRow(SQLModel, table=True):
     __tablename__ = "rate_limits"
 
     subject: str = Field(primary_key=True, max_length=64)
-    window_start: int = Field(primary_key=True)
+    # 64-bit (revision 0020): Unix seconds pass a 32-bit integer on 2038-01-19
+    window_start: int = Field(sa_column=Column(BigInteger, primary_key=True))
     count: int = 0
 
 

@@ -42,6 +42,7 @@ from api.schemas import (
     SkipRequest,
     VolumeOut,
 )
+from api.services import oracle
 from api.services.coaching import advise, session_advice
 from api.services.exercises import custom_exercises
 from api.services.feedback import outcome_out, record_outcome
@@ -50,7 +51,7 @@ from api.services.programs import advance_unending
 from api.services.today import today_for
 from api.state import AppState
 from shared_types.config import MrvMevConfig
-from shared_types.enums import MuscleGroup, Sex
+from shared_types.enums import MuscleGroup, Sex, StrategyUsed
 from training_engine.accessories.exercises import ExerciseBook
 from training_engine.perceive import custom_maps
 from training_engine.planning import volume_status
@@ -232,7 +233,9 @@ def skip_session(state: AppState, lifter_id: str, session_id: str, body: SkipReq
 
 
 def _finished(state: AppState, session: Unit, row: SessionRow, now: datetime) -> None:
-    """The outcome of a completed or skipped session and what it teaches (`services.feedback`)."""
+    """The outcome of a completed or skipped session and what it teaches (`services.feedback`);
+    a session a distilled rule served also runs the rules' SLO guard, so a rule whose sessions
+    go worse than the model's is paused at once, not at the next oracle run."""
     record_outcome(
         session,
         row,
@@ -240,6 +243,8 @@ def _finished(state: AppState, session: Unit, row: SessionRow, now: datetime) ->
         learning=state.settings.calibration_learning,
         rewards=state.settings.routing.bandit.rewards,
     )
+    if row.jit_strategy == StrategyUsed.DISTILLED_RULE:
+        oracle.guard_rules(session, state.settings, now)
 
 
 def _advance(session: Unit, row: SessionRow, now: datetime) -> None:

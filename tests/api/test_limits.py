@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -398,3 +398,17 @@ def test_healthz_answers_while_maximal_stateless_generations_run(server: str) ->
     assert set(answers) == {200}
     assert len(statuses) >= 2
     assert set(statuses) == {200}
+
+
+def test_the_rate_limit_counts_past_2038(make_api: Any) -> None:
+    # Window starts are Unix seconds: past 2038-01-19 they need 64 bits (revision 0020); on
+    # PostgreSQL a 32-bit column refused every generation with an internal error.
+    api = make_api(rate_limit=RateLimitSettings(generations_per_minute=1))
+    api.clock.set(datetime(2101, 3, 1, 12, 0, 7, tzinfo=UTC))
+    who = api.lifter()
+    body = make_input().model_dump(mode="json")
+    assert api.post(who, "/v1/generate", body).status_code == 200
+    _error(api.post(who, "/v1/generate", body), 429, "rate_limited")
+    mine = subject("lifter", who.id)
+    (row,) = [r for r in api.rows(RateLimitRow) if r.subject == mine]
+    assert row.window_start == int(datetime(2101, 3, 1, 12, 0, tzinfo=UTC).timestamp())

@@ -364,3 +364,19 @@ def test_a_rule_that_is_not_active_has_no_phase_to_move(rule_in_context: Made, a
     refused = _post(api, _rule_path(made, action))
     assert refused.status_code == 409
     assert "only an active rule" in refused.json()["error"]["message"]
+
+
+def test_completing_a_session_the_rule_served_runs_the_guard_at_once(rule_in_context: Made) -> None:
+    api, _, seeder, start = _activated(rule_in_context, phase="general")
+    made, who, sid = rule_in_context[2], rule_in_context[3], rule_in_context[4]
+    seeder.model(start - timedelta(days=1), error=0.5)
+    seeder.rule(start + timedelta(hours=1), error=1.5)  # worse than the model's, unjudged yet
+    assert _rule(api, made)["paused"] is False  # no oracle run, no advance: nothing checked it
+    served = _generate(api, who, sid, POOR_NIGHT, "completion-guard")
+    assert served["jit_strategy"] == "distilled_rule"
+    done = api.post(who, f"/v1/me/sessions/{sid}/complete", {"session_rpe": 8})
+    assert done.status_code == 200, done.text
+    rule = _rule(api, made)
+    assert (rule["paused"], rule["share"]) == (True, 0.0)
+    assert rule["events"][-1]["changed_by"] == "slo-monitor"
+    assert "paused in general" in rule["events"][-1]["why"]
