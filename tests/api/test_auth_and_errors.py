@@ -65,6 +65,16 @@ ADMIN_ROUTES = [
     ("POST", "/v1/admin/rollouts/{rollout_id}/rollback"),
     ("POST", "/v1/admin/rollouts/{rollout_id}/stop"),
     ("GET", "/v1/admin/rollouts/{rollout_id}/events"),
+    ("POST", "/v1/admin/oracle/runs"),
+    ("GET", "/v1/admin/oracle/runs"),
+    ("GET", "/v1/admin/oracle/runs/{run_id}"),
+    ("GET", "/v1/admin/oracle/rules"),
+    ("GET", "/v1/admin/oracle/rules/{rule_id}"),
+    ("POST", "/v1/admin/oracle/rules/{rule_id}/activate"),
+    ("POST", "/v1/admin/oracle/rules/{rule_id}/advance"),
+    ("POST", "/v1/admin/oracle/rules/{rule_id}/pause"),
+    ("POST", "/v1/admin/oracle/rules/{rule_id}/resume"),
+    ("POST", "/v1/admin/oracle/rules/{rule_id}/rollback"),
 ]
 WRONG = {"Authorization": "Bearer jit_not-a-real-token"}
 
@@ -129,11 +139,12 @@ def test_admin_routes_refuse_lifters(api: Api, method: str, path: str) -> None:
     # An id the lifter does not have: the admin passes auth and is told it is not found.
     admitted = (404,) if "{recommendation_id}" in url else (200, 201, 204)
     # Past auth: no rule is set yet or no such rollout (404), no who and why in the body (422).
-    if "/routing/" in url or "/rollouts" in url:
-        admitted = (200, 404, 422)
+    if "/routing/" in url or "/rollouts" in url or "/oracle/" in url:
+        admitted = (200, 201, 404, 422)
     url = url.replace("{recommendation_id}", "no-such")
     url = url.replace("{lift}", "squat").replace("{trigger_id}", "no-such")
-    url = url.replace("{rollout_id}", "no-such")
+    url = url.replace("{rollout_id}", "no-such").replace("{run_id}", "no-such")
+    url = url.replace("{rule_id}", "no-such")
     body = {"name": "x"} if method == "POST" else None
     assert api.client.request(method, url, json=body).status_code == 401
     assert api.client.request(method, url, json=body, headers=WRONG).status_code == 401
