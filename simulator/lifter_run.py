@@ -69,7 +69,7 @@ from simulator.rpe import (
     raw_rpe,
     to_half,
 )
-from training_engine.constraints import CONSTRAINT_PREFIX
+from training_engine.constraints import constraint_violations
 from training_engine.feedback.suggestions import LIFT_ORDER
 from training_engine.muscles import PRIMARY_MUSCLES
 from training_engine.pipeline.steps.calibration import calibrated
@@ -389,7 +389,7 @@ def _arm_reward(
         row = feedback_repo.outcome(unit, session_id)
         outcome = SessionOutcome.model_validate(row.outcome) if row is not None else None
     tokens = served_tokens(result.call)
-    violations = sum(w.startswith(CONSTRAINT_PREFIX) for w in result.output.warnings)
+    violations = constraint_violations(result.output.warnings)
     value = (
         reward(
             outcome,

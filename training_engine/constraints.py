@@ -34,7 +34,7 @@ Rules, in order:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from shared_types.adjustment import AuxOverride
 from shared_types.enums import IntensityType
@@ -56,6 +56,7 @@ __all__ = [
     "CONSTRAINT_PREFIX",
     "FLOOR_PCT_OF_BASE",
     "SIGNAL_PREFIX",
+    "constraint_violations",
     "disrupted_session",
     "enforce_hard_constraints",
     "mrv_room",
@@ -67,6 +68,12 @@ GUARD_MIN_SETS_CUT = 2
 GUARD_WEIGHT_BELOW = 0.9
 GUARD_RESTORE_PCT = 0.95
 CONSTRAINT_PREFIX = "[constraint] "  # the warning of a rule that changed the model's session
+
+
+def constraint_violations(warnings: Iterable[str]) -> int:
+    """How many hard constraints had to change a served session (its `CONSTRAINT_PREFIX`
+    warnings): what the bandit's and the oracle's rewards penalise."""
+    return sum(w.startswith(CONSTRAINT_PREFIX) for w in warnings)
 
 
 def mrv_room(inp: JITInput) -> tuple[str, int] | None:

@@ -23,6 +23,7 @@ import httpx2
 import instructor
 import openai
 from instructor import Mode
+from instructor.core import InstructorRetryException
 from instructor.core.hooks import Hooks
 
 from api.settings import LlmSettings
@@ -51,6 +52,18 @@ class CallProgress:
         # instructor reports the running total over the attempts so far
         self.usage_events += 1
         self.input_tokens, self.output_tokens = token_counts(usage)
+
+    @property
+    def tokens(self) -> tuple[int | None, int | None]:
+        """(input, output) tokens reported so far."""
+        return self.input_tokens, self.output_tokens
+
+    def tokens_after(self, exc: BaseException) -> tuple[int | None, int | None]:
+        """The tokens of a call that raised `exc`: instructor's total over every attempt when it
+        gave up after retries, else what the hooks reported before the failure."""
+        if isinstance(exc, InstructorRetryException) and exc.total_usage is not None:
+            return token_counts(exc.total_usage)
+        return self.tokens
 
     def hooks(self) -> Hooks:
         hooks = Hooks()

@@ -21,9 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from instructor.core import InstructorRetryException
-
-from api.llm.clients import CallProgress, build_client, token_counts
+from api.llm.clients import CallProgress, build_client
 from api.llm.errors import Classified, classify
 from api.llm.usage import estimate_cost_usd
 from api.settings import LlmSettings, ModelPrice
@@ -126,7 +124,6 @@ class LlmReviewSource:
         progress = CallProgress()
         failure: Classified | None = None
         grounded: GroundedReview | None = None
-        tokens = (progress.input_tokens, progress.output_tokens)
         cut = False
         try:
             async with asyncio.timeout(self.deadline_s):
@@ -135,12 +132,10 @@ class LlmReviewSource:
             raise
         except Exception as exc:
             failure = classify(exc)
-            tokens = (progress.input_tokens, progress.output_tokens)
-            if isinstance(exc, InstructorRetryException) and exc.total_usage is not None:
-                tokens = token_counts(exc.total_usage)
+            tokens = progress.tokens_after(exc)
             cut = isinstance(exc, TimeoutError)
         else:
-            tokens = (progress.input_tokens, progress.output_tokens)
+            tokens = progress.tokens
             grounded = ground_review(inp, output, answer)
         model = self._client.model
         return ReviewRecord(

@@ -21,11 +21,9 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 
-from instructor.core import InstructorRetryException
-
 from api.llm.breaker import CircuitBreaker
 from api.llm.cache import AdjustmentCache, cache_key
-from api.llm.clients import CallProgress, StructuredClient, token_counts
+from api.llm.clients import CallProgress, StructuredClient
 from api.llm.errors import Classified, classify
 from api.llm.usage import estimate_cost_usd
 from api.settings import ModelPrice
@@ -127,9 +125,7 @@ class LlmAdjustmentSource:
             raise
         except Exception as exc:
             failure = classify(exc)
-            tokens = (progress.input_tokens, progress.output_tokens)
-            if isinstance(exc, InstructorRetryException) and exc.total_usage is not None:
-                tokens = token_counts(exc.total_usage)
+            tokens = progress.tokens_after(exc)
             cut = isinstance(exc, TimeoutError)
             if acquired:
                 self._breaker.record_failure(failure.transient)
@@ -150,7 +146,7 @@ class LlmAdjustmentSource:
             started,
             key,
             attempts=progress.attempts,
-            tokens=(progress.input_tokens, progress.output_tokens),
+            tokens=progress.tokens,
             adjustment=adjustment,
         )
         return SourcedAdjustment(adjustment, record)

@@ -50,7 +50,7 @@ from shared_types.feedback import (
 )
 from shared_types.outputs import JITOutput
 from shared_types.trace import PrescriptionTrace
-from training_engine.constraints import CONSTRAINT_PREFIX
+from training_engine.constraints import constraint_violations
 from training_engine.feedback.calibration import (
     BASELINE_WINDOW,
     ModifierEffect,
@@ -163,9 +163,11 @@ def _reward_bandit(
     decision = bandit_repo.open_decision(unit, session_id)
     if decision is None:
         return
-    violations = sum(w.startswith(CONSTRAINT_PREFIX) for w in output.warnings)
     value = bandit_reward(
-        result, tokens=decision.tokens or 0, violations=violations, weights=weights
+        result,
+        tokens=decision.tokens or 0,
+        violations=constraint_violations(output.warnings),
+        weights=weights,
     )
     if value is None:
         return

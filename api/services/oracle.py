@@ -21,7 +21,8 @@ admin activate a validated rule or roll it back.
   phase's share (`rollout.SHARE`). `advance` moves canary -> guarded -> general, `pause` serves
   no one (share 0, still active) until `resume`; rollback sets `rolled_back` from any phase, so
   the context serves what it did before. Every change is an event with who, why, from and to.
-* **The SLO guard**: on each oracle run and each advance, the rule's finished sessions since its
+* **The SLO guard**: on each oracle run, each advance and each completion of a session a rule
+  served (that lift and day's rules), the rule's finished sessions since its
   phase began are judged against the model's in the same context (since the oracle's period
   before the activation) by the rollouts' SLO code path (`rollouts.slo_check`); a breach pauses
   the rule (event by `slo-monitor` with the breach), and an advance is refused (409) while it
@@ -35,6 +36,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from api.errors import Conflict, InvalidRequest, NotFound
@@ -56,7 +58,7 @@ from api.persistence.repositories import routing_rules
 from api.persistence.repositories.oracle import LoggedCall
 from api.persistence.tables import DistilledRuleEventRow, DistilledRuleRow, OracleRunRow
 from api.schemas import ROLLOUT_WINDOW, ChangeNote, SloCheck
-from api.services.records import served_tokens
+from api.services.records import spent_tokens
 from api.services.rollouts import MONITOR, slo_check
 from api.settings import Settings
 from api.state import AppState
@@ -64,7 +66,6 @@ from shared_types.adjustment import JITAdjustment
 from shared_types.bandit import RewardWeights
 from shared_types.feedback import SessionOutcome
 from shared_types.inputs import JITInput
-from shared_types.llm import LlmCallRecord
 from shared_types.oracle import (
     CallMetric,
     DistilledRule,
@@ -74,7 +75,7 @@ from shared_types.oracle import (
 )
 from shared_types.outputs import JITOutput
 from shared_types.routing import Phase, RouteRule, SloThresholds
-from training_engine.constraints import CONSTRAINT_PREFIX
+from training_engine.constraints import constraint_violations
 from training_engine.routing.bandit import context_of
 from training_engine.routing.bandit import reward as bandit_reward
 from training_engine.routing.oracle import distil, recommend, summarise, validate
@@ -147,15 +148,9 @@ def _reward(call: LoggedCall, weights: RewardWeights) -> float | None:
         return None
     outcome = SessionOutcome.model_validate(call.outcome)
     warnings = JITOutput.model_validate(call.output).warnings if call.output is not None else ()
-    tokens = served_tokens(_usage(call)) or 0
-    violations = sum(w.startswith(CONSTRAINT_PREFIX) for w in warnings)
-    return bandit_reward(outcome, tokens=tokens, violations=violations, weights=weights)
-
-
-def _usage(call: LoggedCall) -> LlmCallRecord:
-    """Just what `served_tokens` reads of a call record (the rest is not needed here)."""
-    return LlmCallRecord.model_construct(  # type: ignore[call-arg]
-        cache_hit=call.cache_hit, input_tokens=call.input_tokens, output_tokens=call.output_tokens
+    tokens = spent_tokens(call.cache_hit, call.input_tokens, call.output_tokens) or 0
+    return bandit_reward(
+        outcome, tokens=tokens, violations=constraint_violations(warnings), weights=weights
     )
 
 
@@ -608,11 +603,13 @@ def rule_window(unit: Unit, row: DistilledRuleRow, settings: Settings) -> SloChe
         unit, row.version, row.context_key, since=row.phase_started_at, size=ROLLOUT_WINDOW
     )
     since = row.activated_at - timedelta(days=settings.oracle.period_days)
-    model = [
+    # The context is read from each input: only as many as the window needs, newest first.
+    in_context = (
         m.sample
-        for m in repo.model_samples(unit, row.lift, since=since)
+        for m in repo.model_samples(unit, row.lift, row.intensity_type, since=since)
         if _context(m.snapshot) == row.context_key
-    ][:ROLLOUT_WINDOW]
+    )
+    model = list(islice(in_context, ROLLOUT_WINDOW))
     thresholds = SloThresholds.model_validate(row.thresholds or {})
     return slo_check(ruled, model, thresholds, row.min_samples or 1)
 
@@ -640,11 +637,19 @@ def _guard(unit: Unit, row: DistilledRuleRow, settings: Settings, now: datetime)
     return check
 
 
-def guard_rules(unit: Unit, settings: Settings, now: datetime) -> list[str]:
-    """The SLO guard over every active rule that serves (in a phase, not paused), in the
-    caller's write unit: the ids of the rules a breach paused."""
+def guard_rules(
+    unit: Unit,
+    settings: Settings,
+    now: datetime,
+    *,
+    lift: str | None = None,
+    intensity_type: str | None = None,
+) -> list[str]:
+    """The SLO guard over every active rule that serves (in a phase, not paused), or only those
+    of one lift and intensity type, in the caller's write unit: the ids of the rules a breach
+    paused."""
     paused = []
-    for row in repo.guarded_rules(unit):
+    for row in repo.guarded_rules(unit, lift=lift, intensity_type=intensity_type):
         if _guard(unit, row, settings, now).verdict.breached:
             paused.append(row.id)
     return paused

@@ -25,6 +25,7 @@ __all__ = [
     "comparison_row",
     "llm_call_row",
     "served_tokens",
+    "spent_tokens",
     "store_records",
     "store_stateless",
 ]
@@ -131,11 +132,20 @@ def bandit_decision_row(
 def served_tokens(call: LlmCallRecord | None) -> int | None:
     """The tokens a served call cost: 0 when no model was asked or the answer came from the
     cache; None when the provider did not say."""
-    if call is None or call.cache_hit:
+    if call is None:
         return 0
-    if call.input_tokens is None or call.output_tokens is None:
+    return spent_tokens(call.cache_hit, call.input_tokens, call.output_tokens)
+
+
+def spent_tokens(
+    cache_hit: bool, input_tokens: int | None, output_tokens: int | None
+) -> int | None:
+    """`served_tokens` over a stored call's columns: 0 for a cache hit, None when unknown."""
+    if cache_hit:
+        return 0
+    if input_tokens is None or output_tokens is None:
         return None
-    return call.input_tokens + call.output_tokens
+    return input_tokens + output_tokens
 
 
 def store_stateless(

@@ -244,7 +244,10 @@ def _finished(state: AppState, session: Unit, row: SessionRow, now: datetime) ->
         rewards=state.settings.routing.bandit.rewards,
     )
     if row.jit_strategy == StrategyUsed.DISTILLED_RULE:
-        oracle.guard_rules(session, state.settings, now)
+        # only the rules of its lift and day: no other rule's window changed
+        oracle.guard_rules(
+            session, state.settings, now, lift=row.primary_lift, intensity_type=row.intensity_type
+        )
 
 
 def _advance(session: Unit, row: SessionRow, now: datetime) -> None:

@@ -75,20 +75,17 @@ def decide(
     if manual is not None:
         return RouteDecision(strategy=manual, reasons=(f"manual trigger: {manual}",))
     reasons = [f"rule: {rule.strategy} (from {rule.sources['strategy']})"]
-    checks: tuple[Callable[[], Step], ...] = (
-        lambda: _rule_conditions(inp, rule),
-        lambda: _gate(gate),
-        lambda: _thresholds(rule, calls_today, expected_latency_ms, expected_cost),
+    early = _formula_if_stopped(reasons, lambda: _rule_conditions(inp, rule), lambda: _gate(gate))
+    if early is not None:
+        return early
+    served = _distilled(inp, rule, distilled, reasons) if distilled else None
+    if served is not None:
+        return served
+    late = _formula_if_stopped(
+        reasons, lambda: _thresholds(rule, calls_today, expected_latency_ms, expected_cost)
     )
-    for n, check in enumerate(checks):
-        stops, reason = check()
-        reasons.append(reason)
-        if stops:
-            return RouteDecision(strategy="formula", reasons=tuple(reasons))
-        if n == _AFTER_GATE and distilled:
-            served = _distilled(inp, rule, distilled, reasons)
-            if served is not None:
-                return served
+    if late is not None:
+        return late
     decision = _serve(
         rule,
         reasons,
@@ -104,7 +101,16 @@ def decide(
 
 # The strategies the bandit may replace with the formula: what the rules let the model serve.
 _BANDIT_ARMS = frozenset({"llm", "hybrid"})
-_AFTER_GATE = 1  # the index of the gate among the checks: an active distilled rule comes next
+
+
+def _formula_if_stopped(reasons: list[str], *checks: Callable[[], Step]) -> RouteDecision | None:
+    """Runs `checks` in order, each adding its reason; the formula at the first that stops."""
+    for check in checks:
+        stops, reason = check()
+        reasons.append(reason)
+        if stops:
+            return RouteDecision(strategy="formula", reasons=tuple(reasons))
+    return None
 
 
 def _distilled(

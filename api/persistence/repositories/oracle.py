@@ -245,21 +245,21 @@ def rule_events(unit: Unit, rule_id: str) -> list[DistilledRuleEventRow]:
     )
 
 
-def guarded_rules(unit: Unit) -> list[DistilledRuleRow]:
-    """The active rules the SLO guard watches (in a phase, not paused), locked, in id order (so
-    two guards lock them in one order)."""
-    return list(
-        unit.exec(
-            select(DistilledRuleRow)
-            .where(
-                DistilledRuleRow.status == "active",
-                col(DistilledRuleRow.phase).is_not(None),
-                col(DistilledRuleRow.paused).is_(False),
-            )
-            .order_by(col(DistilledRuleRow.id))
-            .with_for_update()
-        ).all()
+def guarded_rules(
+    unit: Unit, *, lift: str | None = None, intensity_type: str | None = None
+) -> list[DistilledRuleRow]:
+    """The active rules the SLO guard watches (in a phase, not paused), of one lift and
+    intensity type when given, locked, in id order (so two guards lock them in one order)."""
+    query = select(DistilledRuleRow).where(
+        DistilledRuleRow.status == "active",
+        col(DistilledRuleRow.phase).is_not(None),
+        col(DistilledRuleRow.paused).is_(False),
     )
+    if lift is not None:
+        query = query.where(DistilledRuleRow.lift == lift)
+    if intensity_type is not None:
+        query = query.where(DistilledRuleRow.intensity_type == intensity_type)
+    return list(unit.exec(query.order_by(col(DistilledRuleRow.id)).with_for_update()).all())
 
 
 # --- the guard's windows -----------------------------------------------------------------------
@@ -314,8 +314,11 @@ class ModelSample:
     sample: SloSample
 
 
-def model_samples(unit: Unit, lift: str, *, since: datetime) -> list[ModelSample]:
-    """Every finished session of the lift since `since` whose generation asked the model
+def model_samples(
+    unit: Unit, lift: str, intensity_type: str, *, since: datetime
+) -> list[ModelSample]:
+    """Every finished session of the lift and intensity type since `since` whose generation
+    asked the model
     (strategy llm; a missing provider's `disabled` record asked none), newest first, as SLO
     samples with the session's input."""
     rows = unit.exec(
@@ -329,6 +332,7 @@ def model_samples(unit: Unit, lift: str, *, since: datetime) -> list[ModelSample
         )
         .where(
             col(SessionRow.primary_lift) == lift,
+            col(SessionRow.intensity_type) == intensity_type,
             col(GenerationRow.created_at) >= since,
             col(LlmCallRow.strategy) == "llm",
             col(LlmCallRow.fallback_reason).is_distinct_from(DISABLED),
