@@ -31,8 +31,12 @@ ADJUSTMENT: dict[str, Any] = {
 
 
 def openai_completion(
-    arguments: dict[str, Any] | None, usage: tuple[int, int] = (100, 20)
+    arguments: dict[str, Any] | None,
+    usage: tuple[int, int] = (100, 20),
+    *,
+    tool: str = "JITAdjustment",
 ) -> dict[str, Any]:
+    """An OpenAI chat completion answering with one tool call of `tool` (none: no choices)."""
     choices = (
         []
         if arguments is None
@@ -48,7 +52,7 @@ def openai_completion(
                             "id": "call_1",
                             "type": "function",
                             "function": {
-                                "name": "JITAdjustment",
+                                "name": tool,
                                 "arguments": json.dumps(arguments),
                             },
                         }

@@ -68,6 +68,23 @@ def _lifter(api: Api, lifter_id: str, at: datetime) -> None:
         unit.add(LifterRow(id=lifter_id, name="Seeded", created_at=at, updated_at=at))
 
 
+def outcome_row(
+    sid: str, lifter_id: str, outcome: SessionOutcome, at: datetime
+) -> SessionOutcomeRow:
+    """The stored outcome of a seeded finished session."""
+    return SessionOutcomeRow(
+        session_id=sid,
+        lifter_id=lifter_id,
+        lift=outcome.lift.value,
+        intensity_type=outcome.intensity_type.value,
+        status=outcome.status,
+        learnable=outcome.learnable,
+        mean_rpe_error=outcome.mean_rpe_error,
+        outcome=outcome.model_dump(mode="json"),
+        recorded_at=at,
+    )
+
+
 def _call(
     api: Api,
     sid: str,
@@ -179,19 +196,7 @@ def _call(
                 )
             )
         if outcome is not None:
-            unit.add(
-                SessionOutcomeRow(
-                    session_id=sid,
-                    lifter_id=lifter_id,
-                    lift=outcome.lift.value,
-                    intensity_type=outcome.intensity_type.value,
-                    status=outcome.status,
-                    learnable=outcome.learnable,
-                    mean_rpe_error=outcome.mean_rpe_error,
-                    outcome=outcome.model_dump(mode="json"),
-                    recorded_at=at,
-                )
-            )
+            unit.add(outcome_row(sid, lifter_id, outcome, at))
 
 
 def _run(api: Api, year: int) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from api.persistence.tables import (
     CheckInRow,
     DistilledRuleRow,
     GenerationRow,
-    SessionOutcomeRow,
     SessionRow,
 )
 from api.services.oracle import serving_rules
@@ -29,7 +28,7 @@ from shared_types.routing import Phase
 from tests.api.client import ADMIN, Api, Lifter
 from tests.api.test_auto_routing import POOR_NIGHT, _generate
 from tests.api.test_llm_generation import FakeSource
-from tests.api.test_oracle import RULES, WHO, _call, _lifter
+from tests.api.test_oracle import RULES, WHO, _call, _lifter, outcome_row
 from tests.api.test_oracle import rule_in_context as _rule_in_context
 from tests.factories import make_outcome
 from training_engine.routing.bandit import context_of
@@ -155,19 +154,7 @@ class Seeder:
                     )
                 )
                 unit.flush()
-                unit.add(
-                    SessionOutcomeRow(
-                        session_id=sid,
-                        lifter_id=self.lifter_id,
-                        lift=outcome.lift.value,
-                        intensity_type=outcome.intensity_type.value,
-                        status=outcome.status,
-                        learnable=outcome.learnable,
-                        mean_rpe_error=outcome.mean_rpe_error,
-                        outcome=outcome.model_dump(mode="json"),
-                        recorded_at=at,
-                    )
-                )
+                unit.add(outcome_row(sid, self.lifter_id, outcome, at))
 
 
 def _activated(made_in: Made, **body: Any) -> tuple[Api, dict[str, Any], Seeder, datetime]:

@@ -5,13 +5,11 @@ and its own deadline against a real loopback server that never answers."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
-from openai.types.chat import ChatCompletion
 
 from api.llm.review import LlmReviewSource, build_review_client
 from api.llm.runtime import build_runtime
@@ -20,7 +18,7 @@ from benchmarks.llm import hanging_server as serve_nothing
 from shared_types.enums import FallbackReason
 from shared_types.outputs import JITOutput
 from shared_types.review import ReviewRecord, ReviewStatus
-from tests.api.llm_payloads import FakeClock, Provider, openai_error, settings
+from tests.api.llm_payloads import FakeClock, Provider, openai_completion, openai_error, settings
 from tests.factories import make_input
 from training_engine.review import REVIEW_PROMPT_VERSION
 from training_engine.session import formula_session
@@ -36,40 +34,7 @@ FLAG: dict[str, Any] = {
 
 def review_completion(arguments: dict[str, Any], usage: tuple[int, int] = (300, 40)) -> Any:
     """An OpenAI tool call answering with a `SessionReview`."""
-    completion = ChatCompletion.model_validate(
-        {
-            "id": "chatcmpl-review",
-            "object": "chat.completion",
-            "created": 1,
-            "model": "gpt-4o-mini",
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {
-                        "role": "assistant",
-                        "content": None,
-                        "tool_calls": [
-                            {
-                                "id": "call_1",
-                                "type": "function",
-                                "function": {
-                                    "name": "SessionReview",
-                                    "arguments": json.dumps(arguments),
-                                },
-                            }
-                        ],
-                    },
-                }
-            ],
-            "usage": {
-                "prompt_tokens": usage[0],
-                "completion_tokens": usage[1],
-                "total_tokens": sum(usage),
-            },
-        }
-    )
-    return completion.model_dump(mode="json")
+    return openai_completion(arguments, usage, tool="SessionReview")
 
 
 def review_settings(**review: Any) -> LlmSettings:
