@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse
 
 from api.clock import Clock, system_clock
+from api.dashboard import install as install_dashboard
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.llm.cache import database_tier
@@ -219,6 +220,7 @@ def create_app(
     for module in routers:
         app.include_router(module.router)
     app.include_router(feedback.admin)
+    install_dashboard(app)  # /admin: the operators' pages (api/dashboard, ADR 0019)
     metrics.install(app, settings.metrics)  # GET /metrics, unless switched off
     return app
 

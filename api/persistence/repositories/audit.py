@@ -6,7 +6,7 @@ from datetime import datetime
 from statistics import median
 from typing import TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from api.persistence.db import Unit
@@ -44,12 +44,21 @@ def _newest_first(
     session_id: str | None,
     limit: int,
     offset: int,
+    strategy: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
 ) -> tuple[int, list[RecordRow]]:
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if lifter_id is not None:
-        conditions.append(table.lifter_id == lifter_id)
+        conditions.append(col(table.lifter_id) == lifter_id)
     if session_id is not None:
-        conditions.append(table.session_id == session_id)
+        conditions.append(col(table.session_id) == session_id)
+    if strategy is not None:
+        conditions.append(col(table.strategy) == strategy)
+    if since is not None:
+        conditions.append(col(table.created_at) >= since)
+    if before is not None:
+        conditions.append(col(table.created_at) < before)
     total = unit.exec(select(func.count()).select_from(table).where(*conditions)).one()
     rows = unit.exec(
         select(table)
@@ -62,18 +71,44 @@ def _newest_first(
 
 
 def llm_calls(
-    unit: Unit, *, lifter_id: str | None, session_id: str | None, limit: int, offset: int
+    unit: Unit,
+    *,
+    lifter_id: str | None,
+    session_id: str | None,
+    limit: int,
+    offset: int,
+    strategy: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
 ) -> tuple[int, list[LlmCallRow]]:
-    """Model call records, newest first (all lifters unless one is named), and their count."""
+    """Model call records, newest first (all lifters unless one is named; optionally of one
+    strategy and created in [since, before)), and their count."""
     return _newest_first(
-        unit, LlmCallRow, lifter_id=lifter_id, session_id=session_id, limit=limit, offset=offset
+        unit,
+        LlmCallRow,
+        lifter_id=lifter_id,
+        session_id=session_id,
+        limit=limit,
+        offset=offset,
+        strategy=strategy,
+        since=since,
+        before=before,
     )
 
 
 def comparison_logs(
-    unit: Unit, *, lifter_id: str | None, session_id: str | None, limit: int, offset: int
+    unit: Unit,
+    *,
+    lifter_id: str | None,
+    session_id: str | None,
+    limit: int,
+    offset: int,
+    strategy: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
 ) -> tuple[int, list[ComparisonLogRow]]:
-    """Hybrid comparisons, newest first (all lifters unless one is named), and their count."""
+    """Hybrid comparisons, newest first (all lifters unless one is named; optionally of one
+    strategy and created in [since, before)), and their count."""
     return _newest_first(
         unit,
         ComparisonLogRow,
@@ -81,6 +116,9 @@ def comparison_logs(
         session_id=session_id,
         limit=limit,
         offset=offset,
+        strategy=strategy,
+        since=since,
+        before=before,
     )
 
 
