@@ -16,7 +16,10 @@ all with `--record-rewards on`, compared.
   the arm with the higher posterior mean (the formula on a tie, as `api.evaluation`'s greedy
   candidate). `correct_share`: among contexts with at least `min_decisions` rewarded decisions
   and both arms' truth from at least `min_truth` sessions, the share whose greedy arm is the
-  better arm.
+  better arm. Two narrower counts judge only the contexts where "the better arm" is known:
+  `greedy_apart`, arms at least `MIN_GAP` apart in truth, and `greedy_separated`, arms whose
+  truth differs by at least `MIN_Z` standard errors of the difference (the truth is itself a mean
+  of noisy rewards: where it cannot tell the arms apart, neither can any judge of the bandit).
 * **Model calls** against always-llm (sessions the model served), and the mean |RPE error| of
   the main sets in weeks 9-12 of each run.
 * **Offline estimates** (`offline_estimates`): `api.evaluation.run_evaluation` on the bandit
@@ -31,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import statistics
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -47,6 +52,7 @@ __all__ = [
     "MIN_DECISIONS",
     "MIN_GAP",
     "MIN_TRUTH",
+    "MIN_Z",
     "QUARTERS",
     "ArmTruth",
     "Decision",
@@ -72,14 +78,19 @@ QUARTERS = (0.25, 0.5, 0.75, 1.0)
 # points): the oracle's `reward_margin` (docs/domain/oracle.md), under which a mean difference
 # is within the noise of RPE logged in half points; two arms closer than that serve alike.
 MIN_GAP = 0.1
+# `greedy_separated` judges only contexts whose true gap is at least this many standard errors of
+# the difference of the two truths (a two-sided 95 % test that the arms differ at all).
+MIN_Z = 1.96
 
 
 @dataclass(frozen=True)
 class ArmTruth:
-    """One constant arm's rewarded sessions in one context, and their mean reward."""
+    """One constant arm's rewarded sessions in one context, their mean reward and its sample
+    variance (0 with one session)."""
 
     n: int
     mean: float
+    var: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -138,7 +149,10 @@ def arm_truth(records: Iterable[dict[str, Any]]) -> dict[str, ArmTruth]:
         scored = record.get("arm_reward")
         if scored is not None and scored["reward"] is not None:
             sums.setdefault(scored["context_key"], []).append(scored["reward"])
-    return {key: ArmTruth(len(v), sum(v) / len(v)) for key, v in sums.items()}
+    return {
+        key: ArmTruth(len(v), statistics.fmean(v), statistics.variance(v) if len(v) > 1 else 0.0)
+        for key, v in sums.items()
+    }
 
 
 def bandit_decisions(records: Iterable[dict[str, Any]]) -> list[Decision]:
@@ -220,10 +234,11 @@ def greedy_check(
     min_decisions: int = MIN_DECISIONS,
     min_truth: int = MIN_TRUTH,
     min_gap: float = 0.0,
+    min_z: float = 0.0,
 ) -> GreedyCheck:
     """Among contexts with `min_decisions` rewarded decisions and both arms' truth, and arms
-    at least `min_gap` apart in truth, how many end greedy on the better arm (a tie in truth
-    counts either arm as better)."""
+    at least `min_gap` apart in truth and `min_z` standard errors of that difference, how many
+    end greedy on the better arm (a tie in truth counts either arm as better)."""
     greedy, posteriors = greedy_arms(decisions)
     rewarded: dict[str, int] = {}
     for decision in decisions:
@@ -234,7 +249,9 @@ def greedy_check(
         means = _means(context, truth, min_truth)
         if rewarded[context] < min_decisions or means is None:
             continue
-        if abs(means["formula"] - means["llm"]) < min_gap:
+        gap = abs(means["formula"] - means["llm"])
+        se = math.sqrt(sum(truth[arm][context].var / truth[arm][context].n for arm in ARMS))
+        if gap < min_gap or gap < min_z * se:
             continue
         best = max(means.values())
         beliefs = posteriors[context]
@@ -246,6 +263,7 @@ def greedy_check(
                 "true_formula": means["formula"],
                 "true_llm": means["llm"],
                 "truth_n": [truth[arm][context].n for arm in ARMS],
+                "truth_gap_se": se,
                 "posterior_formula": beliefs.get("formula", prior("formula")).mean,
                 "posterior_llm": beliefs.get("llm", prior("llm")).mean,
                 "greedy": greedy[context],
@@ -353,6 +371,7 @@ def analyse(
     min_decisions: int = MIN_DECISIONS,
     min_truth: int = MIN_TRUTH,
     min_gap: float = MIN_GAP,
+    min_z: float = MIN_Z,
     n_boot: int = 1000,
     max_unsupported: float = 0.0,
     max_weight: float = DEFAULT_MAX_WEIGHT,
@@ -366,6 +385,9 @@ def analyse(
     check = greedy_check(decisions, truth, min_decisions=min_decisions, min_truth=min_truth)
     apart = greedy_check(
         decisions, truth, min_decisions=min_decisions, min_truth=min_truth, min_gap=min_gap
+    )
+    separated = greedy_check(
+        decisions, truth, min_decisions=min_decisions, min_truth=min_truth, min_z=min_z
     )
     database = bandit / "worker-0.db"
     return {
@@ -390,6 +412,12 @@ def analyse(
             "judged": apart.judged,
             "correct": apart.correct,
             "correct_share": apart.correct_share,
+        },
+        "greedy_separated": {
+            "min_z": min_z,
+            "judged": separated.judged,
+            "correct": separated.correct,
+            "correct_share": separated.correct_share,
         },
         "model_served": {
             "bandit": model_served(bandit_records),
@@ -424,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-decisions", type=int, default=MIN_DECISIONS)
     parser.add_argument("--min-truth", type=int, default=MIN_TRUTH)
     parser.add_argument("--min-gap", type=float, default=MIN_GAP)
+    parser.add_argument("--min-z", type=float, default=MIN_Z)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--max-unsupported", type=float, default=0.0)
     parser.add_argument("--max-weight", type=float, default=DEFAULT_MAX_WEIGHT)
@@ -436,6 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         min_decisions=args.min_decisions,
         min_truth=args.min_truth,
         min_gap=args.min_gap,
+        min_z=args.min_z,
         n_boot=args.n_boot,
         max_unsupported=args.max_unsupported,
         max_weight=args.max_weight,

@@ -190,6 +190,19 @@ def test_contexts_whose_arms_are_close_in_truth_can_be_left_unjudged() -> None:
     assert both.judged == 2
 
 
+def test_contexts_whose_truth_cannot_tell_the_arms_apart_can_be_left_unjudged() -> None:
+    # A: gap 0.3, se sqrt(0.18 / 2 + 0.01 / 1) = 0.316 (z 0.95); B: gap 0.2, se 0.1 (z 2.0)
+    noisy = {
+        "formula": {"A": ArmTruth(2, -0.8, 0.18), "B": ArmTruth(1, -0.2, 0.0)},
+        "llm": {"A": ArmTruth(1, -0.5, 0.01), "B": ArmTruth(1, -0.4, 0.01)},
+    }
+    separated = greedy_check(DECISIONS, noisy, min_decisions=2, min_truth=1, min_z=1.96)
+    assert [r["context"] for r in separated.rows] == ["B"]
+    assert (separated.judged, separated.correct) == (1, 0)
+    assert separated.rows[0]["truth_gap_se"] == pytest.approx(0.1)
+    assert greedy_check(DECISIONS, noisy, min_decisions=2, min_truth=1, min_z=0.9).judged == 2
+
+
 def test_truth_calls_and_late_error_from_records() -> None:
     def record(week: int, strategy: str, errors: list[float], reward: float | None) -> Any:
         return {
@@ -206,6 +219,6 @@ def test_truth_calls_and_late_error_from_records() -> None:
         record(12, "formula", [2.0], None),
         {"status": "skipped", "week": 10},
     ]
-    assert arm_truth(records) == {"A": ArmTruth(2, -0.75)}
+    assert arm_truth(records) == {"A": ArmTruth(2, -0.75, 0.125)}  # var of (-1, -0.5)
     assert model_served(records) == 2
     assert late_abs_error(records) == pytest.approx((1.0 + 0.5 + 2.0) / 3)
