@@ -13,7 +13,7 @@ bandit would serve without exploring).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -113,6 +113,7 @@ def run_evaluation(
     min_ess: float = DEFAULT_MIN_ESS,
     max_weight: float = DEFAULT_MAX_WEIGHT,
     max_unsupported: float = DEFAULT_MAX_UNSUPPORTED_SHARE,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EvaluationReport:
     with database.read() as unit:
         rows = bandit_repo.rewarded_decisions(
@@ -144,5 +145,6 @@ def run_evaluation(
         min_ess=min_ess,
         max_weight=max_weight,
         max_unsupported_share=max_unsupported,
+        progress=progress,
     )
     return EvaluationReport(candidate, policy_version, len(logs), len(offered), evaluation)

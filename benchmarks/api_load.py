@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import glob
 import json
+import math
 import os
 import secrets
 import socket
@@ -179,8 +180,23 @@ async def _timed(clients: int, seconds: float, request: Callable[[int], Awaitabl
     return Phase(len(latencies), errors, time.perf_counter() - began, latencies)
 
 
+async def _tick(progress: Callable[[int, int], None], total: int) -> None:
+    """Whole seconds elapsed of the phases' planned `total`, every quarter second."""
+    began = time.perf_counter()
+    while True:
+        progress(min(int(time.perf_counter() - began), total - 1), total)
+        await asyncio.sleep(0.25)
+
+
 async def _run_load(
-    base: str, port: int, admin: str, clients: int, seconds: float, *, server: int
+    base: str,
+    port: int,
+    admin: str,
+    clients: int,
+    seconds: float,
+    *,
+    server: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=base, timeout=30.0) as http:
         tokens: list[str] = []
@@ -224,6 +240,8 @@ async def _run_load(
     async def healthz(i: int) -> bool:
         return await connections[i].request("GET", "/healthz", {}) == 200
 
+    planned = math.ceil(min(1.0, seconds) + 2 * seconds)
+    ticker = None if progress is None else asyncio.create_task(_tick(progress, planned))
     try:
         await _timed(clients, min(1.0, seconds), generate)  # warm-up, not reported
         cpu_before = _cpu_seconds(server)
@@ -231,8 +249,14 @@ async def _run_load(
         cpu_s = _cpu_seconds(server) - cpu_before
         health = await _timed(clients, seconds, healthz)
     finally:
+        if ticker is not None:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
         for connection in connections:
             await connection.close()
+    if progress is not None:
+        progress(planned, planned)
     total_ms = round(1000 * cpu_s / gen.requests, 3) if gen.requests else 0.0
     return {"generate": gen.summary(), "healthz": health.summary(), "cpu_total_ms": total_ms}
 
@@ -264,7 +288,13 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not become ready in time")
 
 
-def _serve_and_load(url: str, clients: int, seconds: float, workers: int) -> dict[str, Any]:
+def _serve_and_load(
+    url: str,
+    clients: int,
+    seconds: float,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     port = _free_port()
     admin = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="jit-stages-") as folder:
@@ -282,7 +312,11 @@ def _serve_and_load(url: str, clients: int, seconds: float, workers: int) -> dic
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(base, process)
-            result = asyncio.run(_run_load(base, port, admin, clients, seconds, server=process.pid))
+            result = asyncio.run(
+                _run_load(
+                    base, port, admin, clients, seconds, server=process.pid, progress=progress
+                )
+            )
         finally:
             process.terminate()
             try:
@@ -295,19 +329,27 @@ def _serve_and_load(url: str, clients: int, seconds: float, workers: int) -> dic
 
 
 def bench_api(
-    db: str, clients: int, seconds: float, database_url: str | None, workers: int = 1
+    db: str,
+    clients: int,
+    seconds: float,
+    database_url: str | None,
+    workers: int = 1,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run both phases against a fresh database of the given kind; the measured numbers."""
+    """Run both phases against a fresh database of the given kind; the measured numbers.
+    `progress(done, total)` gets the whole seconds elapsed of the timed phases (warm-up
+    included) while they run."""
     if db == "sqlite":
         if workers != 1:
             raise ValueError("--workers needs --db postgres (SQLite has a single writer)")
         with tempfile.TemporaryDirectory(prefix="jit-bench-") as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            result = _serve_and_load(url, clients, seconds, workers)
+            result = _serve_and_load(url, clients, seconds, workers, progress)
     else:
         base = database_url or os.environ.get("JIT_DATABASE_URL") or ""
         if not base.startswith(("postgres", "postgresql")):
             raise ValueError("--db postgres needs --database-url or JIT_DATABASE_URL (PostgreSQL)")
         with temporary_database(base, prefix="jit_bench") as url:
-            result = _serve_and_load(url, clients, seconds, workers)
+            result = _serve_and_load(url, clients, seconds, workers, progress)
     return {"db": db, "clients": clients, "workers": workers, "seconds": seconds, **result}

@@ -28,7 +28,12 @@ def _percentile(samples: Sequence[float], pct: float) -> float:
     return ordered[index]
 
 
-def _time_each(items: Sequence[Any], work: Callable[[Any], object], rounds: int) -> list[float]:
+def _time_each(
+    items: Sequence[Any],
+    work: Callable[[Any], object],
+    rounds: int,
+    tick: Callable[[], None] | None = None,
+) -> list[float]:
     samples: list[float] = []
     clock = time.perf_counter_ns
     for _ in range(rounds):
@@ -36,6 +41,8 @@ def _time_each(items: Sequence[Any], work: Callable[[Any], object], rounds: int)
             start = clock()
             work(item)
             samples.append((clock() - start) / 1000)
+        if tick is not None:  # after the round, outside the timed calls
+            tick()
     return samples
 
 
@@ -53,30 +60,52 @@ def _per_second(samples: Sequence[float]) -> float:
     return round(len(samples) / (sum(samples) / 1e6), 1)
 
 
-def _timed(inputs: Sequence[JITInput], iterations: int) -> list[float]:
+def _timed(
+    inputs: Sequence[JITInput], iterations: int, tick: Callable[[], None] | None = None
+) -> list[float]:
     _time_each(inputs, formula_session, WARMUP_ROUNDS)
-    return _time_each(inputs, formula_session, iterations)
+    return _time_each(inputs, formula_session, iterations, tick)
+
+
+class _Rounds:
+    """Counts the timed rounds of every measurement for a `progress(done, total)` callback."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.done = 0
+        self._progress = progress
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self._progress is not None:
+            self._progress(self.done, self.total)
 
 
 def run_bench(
     raw_items: Sequence[Any],
     parse: Callable[[Any], JITInput],
     iterations: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, float | int | None]:
     """Microseconds per session (median, p99) from validated inputs, per input class (with or
-    without an auxiliary pool), from raw JSON, and on API-shaped inputs with the full pool."""
+    without an auxiliary pool), from raw JSON, and on API-shaped inputs with the full pool.
+    `progress(done, total)` is told after each timed round over the inputs (warm-ups uncounted)."""
     inputs = [parse(raw) for raw in raw_items]
     pooled = [inp for inp in inputs if inp.auxiliary_pool]
     unpooled = [inp for inp in inputs if not inp.auxiliary_pool]
-    generate = _timed(inputs, iterations)
-    with_pool = _timed(pooled, iterations) if pooled else []
-    without_pool = _timed(unpooled, iterations) if unpooled else []
+    measurements = 4 + (1 if pooled else 0) + (1 if unpooled else 0)
+    tick = _Rounds(measurements * iterations, progress)
+    generate = _timed(inputs, iterations, tick)
+    with_pool = _timed(pooled, iterations, tick) if pooled else []
+    without_pool = _timed(unpooled, iterations, tick) if unpooled else []
     _time_each(raw_items, parse, WARMUP_ROUNDS)
-    parsing = _time_each(raw_items, parse, iterations)
-    parse_and_generate = _time_each(raw_items, lambda raw: formula_session(parse(raw)), iterations)
+    parsing = _time_each(raw_items, parse, iterations, tick)
+    parse_and_generate = _time_each(
+        raw_items, lambda raw: formula_session(parse(raw)), iterations, tick
+    )
     pool = top_up_pool()
     api_shaped = [inp.model_copy(update={"auxiliary_pool": pool}) for inp in inputs]
-    api = _timed(api_shaped, iterations)
+    api = _timed(api_shaped, iterations, tick)
     return {
         "sessions": len(inputs),
         **_summary("", generate),

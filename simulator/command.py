@@ -1,4 +1,7 @@
-"""The body of `jit-engine simulate`: run, report progress on stderr, write and print results."""
+"""The body of `jit-engine simulate`: run, report progress on stderr, write and print results.
+
+The CLI passes a rich progress bar when stderr is a terminal; otherwise the plain lines below
+report it, so a log stays readable."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator.report import summarise, weekly_table, write_outputs
-from simulator.run import RunConfig, run_simulation
+from simulator.run import Progress, RunConfig, run_simulation
 
 __all__ = ["PROGRESS_STEPS", "simulate_command"]
 
@@ -33,10 +36,17 @@ class _Progress:
         self._stream.flush()
 
 
-def simulate_command(config: RunConfig, out: Path, stdout: TextIO, stderr: TextIO) -> None:
+def simulate_command(
+    config: RunConfig,
+    out: Path,
+    stdout: TextIO,
+    stderr: TextIO,
+    progress: Progress | None = None,
+) -> None:
     """Run the simulation, write `out/sessions.jsonl` and `out/summary.json`, print the weekly
-    table and the summary (without the weekly rows and the lifters, which are in the file)."""
-    results, seconds = run_simulation(config, _Progress(stderr))
+    table and the summary (without the weekly rows and the lifters, which are in the file).
+    Progress goes to `progress`, or as plain lines on `stderr` when none is given."""
+    results, seconds = run_simulation(config, progress or _Progress(stderr))
     summary = summarise(config, results, seconds)
     write_outputs(out, results, summary)
     stdout.write(weekly_table(summary["weeks"]) + "\n")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal
@@ -325,7 +325,13 @@ def bootstrap_indices(n: int, n_boot: int, seed: int) -> list[list[int]]:
 
     Index j = floor(u * n / 2^32) for a uniform 32-bit u: its bias is below n / 2^32, far
     under the bootstrap's own Monte Carlo error for any log that fits in memory."""
-    return [[(u * n) >> 32 for u in _stream(f"boot/{b}", seed, n)] for b in range(n_boot)]
+    return list(_resamples(n, n_boot, seed))
+
+
+def _resamples(n: int, n_boot: int, seed: int) -> Iterator[list[int]]:
+    """`bootstrap_indices` one resample at a time (the evaluation's progress follows them)."""
+    for b in range(n_boot):
+        yield [(u * n) >> 32 for u in _stream(f"boot/{b}", seed, n)]
 
 
 def _gather(values: Sequence[float], sample: Sequence[int]) -> Sequence[float]:
@@ -374,6 +380,7 @@ def evaluate(
     max_weight: float = DEFAULT_MAX_WEIGHT,
     max_unsupported_share: float = DEFAULT_MAX_UNSUPPORTED_SHARE,
     folds: int = DEFAULT_FOLDS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Estimate the candidate's value with IPS, SNIPS and cross-fitted DR, each with a
     (1 - alpha) percentile bootstrap interval over resampled logged rows (seeded), unless the
@@ -383,7 +390,8 @@ def evaluate(
     `max_unsupported_share` of the rows, when some row's weight is above `max_weight`, or when
     the effective sample size is below `min_ess` (every reason that applies is given).
     The DR reward model is fitted once (cross-fitted on `folds` folds from `seed`); the bootstrap
-    resamples its per-row terms, not the fit.
+    resamples its per-row terms, not the fit. `progress(done, n_boot)` is told after each
+    resample (not at all when refused).
     """
     if n_boot < 1:
         raise ValueError("n_boot must be at least 1")
@@ -401,7 +409,14 @@ def evaluate(
     estimates: tuple[Estimate, ...] = ()
     if refused is None:
         estimates = _estimates(
-            logs, dists, weights, seed=seed, n_boot=n_boot, alpha=alpha, folds=folds
+            logs,
+            dists,
+            weights,
+            seed=seed,
+            n_boot=n_boot,
+            alpha=alpha,
+            folds=folds,
+            progress=progress,
         )
     return Evaluation(
         n=n,
@@ -425,6 +440,7 @@ def _estimates(
     n_boot: int,
     alpha: float,
     folds: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Estimate, ...]:
     n = len(logs)
     weighted = [w * row.reward for w, row in zip(weights, logs, strict=True)]
@@ -437,12 +453,14 @@ def _estimates(
         "dr": math.fsum(dr) / n,
     }
     replicates: dict[str, list[float]] = {"ips": [], "snips": [], "dr": []}
-    for sample in bootstrap_indices(n, n_boot, seed):
+    for done, sample in enumerate(_resamples(n, n_boot, seed), start=1):
         sum_weighted = math.fsum(_gather(weighted, sample))
         sum_weights = math.fsum(_gather(weights, sample))
         replicates["ips"].append(sum_weighted / n)
         replicates["snips"].append(sum_weighted / sum_weights if sum_weights > 0.0 else math.nan)
         replicates["dr"].append(math.fsum(_gather(dr, sample)) / n)
+        if progress is not None:
+            progress(done, n_boot)
     found = []
     name: EstimatorName
     for name in ("ips", "snips", "dr"):

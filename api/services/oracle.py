@@ -204,10 +204,12 @@ def run_oracle(
     until: datetime | None = None,
     run_id: str | None = None,
     guard: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> OracleRunRow | None:
     """One run in the caller's write unit: read, summarise, recommend, distil and validate, and
     store the run and its rules; then (`guard`) the SLO guard of every active rule
-    (`guard_rules`). None when `run_id` is taken (another worker has the slot)."""
+    (`guard_rules`). None when `run_id` is taken (another worker has the slot).
+    `progress(done, total)` is told after each context it distils."""
     start, end = _period(settings, now, since, until)
     row = OracleRunRow(
         id=run_id or str(uuid.uuid4()),
@@ -227,11 +229,13 @@ def run_oracle(
     metrics = read_metrics(unit, start, end, settings.routing.bandit.rewards)
     summaries = summarise(metrics, thresholds)
     recommendations = recommend(summaries, thresholds)
-    distillations = [
-        _distil(unit, row.id, rec, metrics, thresholds, now=now, acts=_acts(rec, trigger))
-        for rec in recommendations
-        if rec.kind == "distil"
-    ]
+    to_distil = [rec for rec in recommendations if rec.kind == "distil"]
+    distillations = []
+    for done, rec in enumerate(to_distil, start=1):
+        acts = _acts(rec, trigger)
+        distillations.append(_distil(unit, row.id, rec, metrics, thresholds, now=now, acts=acts))
+        if progress is not None:
+            progress(done, len(to_distil))
     row.calls = len(metrics)
     row.thresholds = thresholds.model_dump(mode="json")
     row.summaries = [s.model_dump(mode="json") for s in summaries.values()]
@@ -341,10 +345,13 @@ def run_now(
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> OracleRunOut:
-    """A manual or CLI run in its own write unit."""
+    """A manual or CLI run in its own write unit (`progress`: see `run_oracle`)."""
     with database.write() as unit:
-        row = run_oracle(unit, settings, trigger=trigger, now=now, since=since, until=until)
+        row = run_oracle(
+            unit, settings, trigger=trigger, now=now, since=since, until=until, progress=progress
+        )
         assert row is not None  # a fresh uuid is never taken
         return _run_out(row)
 
