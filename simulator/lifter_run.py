@@ -523,6 +523,8 @@ def _week_end(lifter: _Lifter, week: int) -> dict[str, Any]:
         "below_mev": sum(1 for m in muscles if m.sets < m.mev),
         "above_mrv": sum(1 for m in muscles if m.sets > m.mrv),
         "true_one_rm_progress": sum(factors) / len(factors) - 1.0,
+        # per muscle: [effective sets, MEV, MRV] (weeks.jsonl; the volume chart)
+        "volume": {m.muscle.value: [m.sets, m.mev, m.mrv] for m in muscles},
         "errors": errors,
         "warnings": warnings,
     }

@@ -6,7 +6,8 @@ main sets (actual - target), the same split into days with and without a day-cap
 days (the part of the error the mismatch between the engine's applied multipliers and the
 lifter's true ones makes, noiseless: what calibration learning can remove), sessions with a
 main set above the lifter's true 1RM, the share of muscle-weeks below MEV / above MRV, and the
-mean true-1RM progress.
+mean true-1RM progress. `weeks.jsonl` keeps each lifter's week: the volume per muscle against
+its MEV and MRV, for the charts.
 """
 
 from __future__ import annotations
@@ -169,10 +170,22 @@ def weekly_table(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def write_outputs(out: Path, results: Sequence[LifterResult], summary: dict[str, Any]) -> None:
-    """`sessions.jsonl` (one line per session, lifter then day order) and `summary.json`."""
+    """`sessions.jsonl` (one line per session, lifter then day order), `summary.json`, and
+    `weeks.jsonl` (one line per lifter and week: each muscle's [effective sets, MEV, MRV] and
+    the true-1RM progress; read by `api.reporting.plots.write_simulation_plots`)."""
     out.mkdir(parents=True, exist_ok=True)
     with (out / "sessions.jsonl").open("w", encoding="utf-8") as handle:
         for result in results:
             for session in result.sessions:
                 handle.write(json.dumps(session, sort_keys=True, separators=(",", ":")) + "\n")
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    with (out / "weeks.jsonl").open("w", encoding="utf-8") as handle:
+        for result in results:
+            for week in result.weeks:
+                row = {
+                    "lifter": week["lifter"],
+                    "week": week["week"],
+                    "volume": week["volume"],
+                    "true_one_rm_progress": round(week["true_one_rm_progress"], 6),
+                }
+                handle.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")

@@ -36,7 +36,7 @@ class Seeded:
 def app_over(url: str, clock: FixedClock) -> Iterator[Api]:
     """The app over `url` with a fake model that always answers (120 + 30 tokens, $0.0001)."""
     app = create_app(
-        Settings(database_url=url, admin_token=ADMIN_TOKEN, llm=LlmSettings()),
+        Settings(database_url=url, llm=LlmSettings(), **{"admin_token": ADMIN_TOKEN}),
         clock=clock,
         registry=_registry(FakeSource()),
         migrate=False,
