@@ -33,6 +33,7 @@ from api.oracle_schemas import RuleActivation
 from api.schemas import ChangeNote, RuleChange, RuleRollback
 from api.services import audit, feedback, history, lifters, oracle, rollouts, routing_rules
 from api.services import sessions as lifter_sessions
+from api.services.report import ReportQuery, build_report
 from api.services.routing_rules import GLOBAL, RuleScope, lift_scope, lifter_scope
 from api.state import AppState, app_state
 from shared_types.enums import Lift
@@ -338,22 +339,51 @@ async def _change(
 # overview
 
 
+OVERVIEW_DAYS = 30
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.1f} %"
+
+
 def _overview(admin: Admin, params: Params) -> dict[str, Any]:
+    """The report's headline numbers and charts (`api.services.report.build_report`) over the
+    last `days` (30 unless asked), optionally of one lifter."""
     state = admin.state
-    page = rollouts.listing(state, True, PAGE_SIZE, 0)
-    calls = audit.list_llm_calls(state, lifter_id=None, session_id=None, limit=1, offset=0)
-    comparisons = audit.list_comparisons(state, lifter_id=None, session_id=None, limit=1, offset=0)
-    people = lifters.list_lifters(state, 1, 0)
+    days = _int(params, "days", OVERVIEW_DAYS, 1, 3660)
+    lifter_id = _id(params, "lifter_id")
+    now = state.clock()
+    query = ReportQuery(since=now - timedelta(days=days), until=now, lifter_id=lifter_id)
+    found = build_report(state.db, query, now)
+    spend, cache = found.spend, found.cache
+    cost = "–" if spend.cost_usd is None else f"{spend.cost_usd:.4f}"
+    hit_rate = "–" if cache.hit_rate is None else f"{100 * cache.hit_rate:.1f} %"
     return {
-        "active_rollouts": page.items,
+        "report": found,
+        "days": days,
+        "lifter_id": lifter_id or "",
         "headline": [
-            ("lifters", people.total),
-            ("model calls", calls.total),
-            ("hybrid comparisons", comparisons.total),
-            ("active rollouts", page.total),
+            ("generations", str(found.generations.total)),
+            ("model calls", str(spend.model_calls)),
+            ("calls vs always-llm", _pct(spend.calls_reduction_pct)),
+            ("cost (USD)", cost),
+            ("cost vs always-llm", _pct(spend.cost_reduction_pct)),
+            ("cache hit rate", hit_rate),
+            ("pending recommendations", str(found.pending.calibration_recommendations)),
         ],
-        "strategy_bars": bars([]),
-        "rpe_bars": bars([]),
+        "strategy_bars": bars(sorted(found.generations.by_strategy.items())),
+        "route_bars": bars(sorted(found.generations.by_route.items())),
+        "rpe_bars": bars(
+            (
+                (q.strategy, q.mean_abs_rpe_error)
+                for q in found.quality
+                if q.mean_abs_rpe_error is not None
+            ),
+            "{:.2f}",
+        ),
+        "week_bars": bars(
+            ((f"{w.week_start:%Y-%m-%d}", float(w.model_calls)) for w in found.weeks), "{:g}"
+        ),
     }
 
 

@@ -5,6 +5,7 @@ a bad value are messages on the page, never a traceback; none of it is in the Op
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from tests.dashboard.seed import Seeded, model_registry, seed
 
 NOTE = {"changed_by": "ops", "reason": "testing the dashboard"}
 EMPTY = {
-    "/admin": ["No active rollouts.", "No generations yet."],
+    "/admin": ["No rollouts yet and no active distilled rules.", "No generations yet."],
     "/admin/rules": [
         "No global rule is set",
         "No versions yet.",
@@ -76,6 +77,7 @@ def test_an_unknown_lifter_is_a_not_found_page(signed_in: Dashboard) -> None:
     ("path", "params", "message"),
     [
         ("/admin/calls", {"offset": "-1"}, "offset must be a whole number"),
+        ("/admin", {"days": "0"}, "days must be a whole number from 1"),
         ("/admin/calls", {"strategy": "magic"}, "strategy must be one of"),
         ("/admin/comparisons", {"from": "yesterday"}, "from must be a date"),
         ("/admin/calls", {"from": "2026-03-05", "to": "2026-03-01"}, "from must not be after to"),
@@ -165,7 +167,19 @@ def test_rolling_back_to_a_version_that_does_not_exist_is_a_message(signed_in: D
 def test_every_page_shows_the_seeded_data(seeded: tuple[Dashboard, Seeded]) -> None:
     dashboard, data = seeded
     overview = dashboard.page("/admin").text
-    assert "hybrid" in overview
+    generations = re.search(r'value">(\d+)</span><span class="label">generations<', overview)
+    assert generations is not None
+    assert generations.group(1) == "15"  # 12 formula, 3 hybrid
+    strategy_mix = overview.split("Strategy mix")[1].split("</figure>")[0]
+    # what served: hybrid serves the model's session (labelled llm)
+    assert re.findall(r'<th scope="row">(\w+)</th>', strategy_mix) == ["formula", "llm"]
+    rpe = overview.split("Mean |RPE error| by strategy")[1].split("</figure>")[0]
+    errors = dict(re.findall(r'row">(\w+)</th>.*?class="num">([\d.]+)</td>', rpe, re.S))
+    assert errors["llm"] == "0.50"  # the hybrid lifter logged every set 0.5 over its target
+    assert 2.0 < float(errors["formula"]) <= 3.0  # 3 over, capped at RPE 10
+    assert "rollout of hybrid" in overview
+    lifters_own = dashboard.page("/admin", lifter_id=data.served.id).text
+    assert 'value">3</span><span class="label">generations<' in lifters_own
     rules = dashboard.page("/admin/rules").text
     assert "Version 1, by ops" in rules
     assert "formula first" in rules
