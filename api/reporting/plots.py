@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from api.services.report import Report, RolloutState, RuleState
 
@@ -230,7 +231,7 @@ def _volume(weeks: list[dict[str, Any]], path: Path) -> Path:
         axes.set_title(muscle, fontsize=9)
         axes.set_xlabel("week")
         axes.set_ylabel("sets / week")
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(fontsize=6, loc="upper left")
     return _save(figure, path)
 
@@ -263,7 +264,7 @@ def _main_lift(sessions: list[dict[str, Any]], path: Path) -> Path:
         axes.set_title(lift)
         axes.set_xlabel("week")
         axes.set_ylabel("kg")
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(fontsize=7)
     return _save(figure, path)
 
@@ -288,7 +289,7 @@ def _rpe_error(runs: Iterable[tuple[str, dict[str, Any]]], path: Path) -> Path:
         _nothing(axes, "no completed main set with an RPE error")
     else:
         axes.set_ylim(bottom=0)
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(title="run")
     return _save(figure, path)
 
