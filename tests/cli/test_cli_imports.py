@@ -1,5 +1,6 @@
 """`jit-engine --help` and the formula start without the heavy shell: no provider SDK, web
-framework or database layer is imported (start time; measured in docs, never asserted)."""
+framework, database layer or plotting library is imported (start time; measured in docs, never
+asserted)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-HEAVY = ("openai", "anthropic", "instructor", "fastapi", "sqlalchemy", "sqlmodel", "alembic")
+HEAVY = (
+    "openai",
+    "anthropic",
+    "instructor",
+    "fastapi",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "matplotlib",
+)
 PROBE = """
 import contextlib, io, json, sys
 from api.cli import main
@@ -37,9 +47,11 @@ def imported_packages(*argv: str) -> set[str]:
     [
         ("--help",),
         ("generate", "--help"),
+        ("simulate", "--help"),
+        ("report", "--help"),
         ("generate", "--strategy", "formula", "--input", "examples/squat-heavy.json"),
     ],
-    ids=["help", "generate-help", "generate-formula"],
+    ids=["help", "generate-help", "simulate-help", "report-help", "generate-formula"],
 )
 def test_the_command_imports_no_heavy_package(argv: tuple[str, ...]) -> None:
     assert imported_packages(*argv) & set(HEAVY) == set()
