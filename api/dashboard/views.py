@@ -570,19 +570,19 @@ async def change_rollout(request: Request, rollout_id: str, action: str) -> Resp
 # model calls and comparisons
 
 
-def _record_filters(params: Params) -> dict[str, Any]:
+def _record_filter(params: Params) -> audit.RecordFilter:
     date_from = _date(params, "from")
     date_to = _date(params, "to")
     if date_from and date_to and date_from > date_to:
         raise InvalidRequest("from must not be after to")
-    return {
-        "lifter_id": _id(params, "lifter_id"),
-        "strategy": _choice(params, "strategy", CALL_STRATEGIES),
-        "since": None if date_from is None else datetime.combine(date_from, time(), UTC),
-        "before": (
+    return audit.RecordFilter(
+        lifter_id=_id(params, "lifter_id"),
+        strategy=_choice(params, "strategy", CALL_STRATEGIES),
+        since=None if date_from is None else datetime.combine(date_from, time(), UTC),
+        before=(
             None if date_to is None else datetime.combine(date_to + timedelta(days=1), time(), UTC)
         ),
-    }
+    )
 
 
 def _filter_form(params: Params) -> dict[str, str]:
@@ -590,11 +590,9 @@ def _filter_form(params: Params) -> dict[str, str]:
 
 
 def _calls(admin: Admin, params: Params) -> dict[str, Any]:
-    filters = _record_filters(params)
+    where = _record_filter(params)
     offset = _int(params, "offset", 0)
-    page = audit.list_llm_calls(
-        admin.state, session_id=None, limit=PAGE_SIZE, offset=offset, **filters
-    )
+    page = audit.list_llm_calls(admin.state, where, limit=PAGE_SIZE, offset=offset)
     return {
         "calls": page,
         "filters": _filter_form(params),
@@ -604,11 +602,9 @@ def _calls(admin: Admin, params: Params) -> dict[str, Any]:
 
 
 def _comparisons(admin: Admin, params: Params) -> dict[str, Any]:
-    filters = _record_filters(params)
+    where = _record_filter(params)
     offset = _int(params, "offset", 0)
-    page = audit.list_comparisons(
-        admin.state, session_id=None, limit=PAGE_SIZE, offset=offset, **filters
-    )
+    page = audit.list_comparisons(admin.state, where, limit=PAGE_SIZE, offset=offset)
     return {
         "comparisons": page,
         "filters": _filter_form(params),

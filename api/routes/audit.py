@@ -35,9 +35,8 @@ def list_llm_calls(
 ) -> LlmCallPage:
     """One record per generation that asked a model (or would have: cache hit, open breaker,
     no provider): tokens, cost, attempts, latency, cache and breaker state, fallback reason."""
-    return audit.list_llm_calls(
-        app_state(request), lifter_id=lifter_id, session_id=session_id, limit=limit, offset=offset
-    )
+    where = audit.RecordFilter(lifter_id=lifter_id, session_id=session_id)
+    return audit.list_llm_calls(app_state(request), where, limit=limit, offset=offset)
 
 
 @router.get("/comparisons", response_model=ComparisonPage)
@@ -50,6 +49,5 @@ def list_comparisons(
 ) -> ComparisonPage:
     """The hybrid strategy's comparisons: the input, both sessions, the divergence, what was
     served."""
-    return audit.list_comparisons(
-        app_state(request), lifter_id=lifter_id, session_id=session_id, limit=limit, offset=offset
-    )
+    where = audit.RecordFilter(lifter_id=lifter_id, session_id=session_id)
+    return audit.list_comparisons(app_state(request), where, limit=limit, offset=offset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 from typing import TypeVar
@@ -13,6 +14,7 @@ from api.persistence.db import Unit
 from api.persistence.tables import ComparisonLogRow, LlmCallRow
 
 __all__ = [
+    "RecordFilter",
     "call_expectations",
     "comparison_logs",
     "generation_records",
@@ -36,29 +38,32 @@ def generation_records(
     return call, comparison
 
 
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which records a listing keeps: of one lifter or session, of one strategy, created in
+    [since, before); None keeps all."""
+
+    lifter_id: str | None = None
+    session_id: str | None = None
+    strategy: str | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+
+
 def _newest_first(
-    unit: Unit,
-    table: type[RecordRow],
-    *,
-    lifter_id: str | None,
-    session_id: str | None,
-    limit: int,
-    offset: int,
-    strategy: str | None = None,
-    since: datetime | None = None,
-    before: datetime | None = None,
+    unit: Unit, table: type[RecordRow], where: RecordFilter, *, limit: int, offset: int
 ) -> tuple[int, list[RecordRow]]:
     conditions: list[ColumnElement[bool]] = []
-    if lifter_id is not None:
-        conditions.append(col(table.lifter_id) == lifter_id)
-    if session_id is not None:
-        conditions.append(col(table.session_id) == session_id)
-    if strategy is not None:
-        conditions.append(col(table.strategy) == strategy)
-    if since is not None:
-        conditions.append(col(table.created_at) >= since)
-    if before is not None:
-        conditions.append(col(table.created_at) < before)
+    if where.lifter_id is not None:
+        conditions.append(col(table.lifter_id) == where.lifter_id)
+    if where.session_id is not None:
+        conditions.append(col(table.session_id) == where.session_id)
+    if where.strategy is not None:
+        conditions.append(col(table.strategy) == where.strategy)
+    if where.since is not None:
+        conditions.append(col(table.created_at) >= where.since)
+    if where.before is not None:
+        conditions.append(col(table.created_at) < where.before)
     total = unit.exec(select(func.count()).select_from(table).where(*conditions)).one()
     rows = unit.exec(
         select(table)
@@ -71,55 +76,17 @@ def _newest_first(
 
 
 def llm_calls(
-    unit: Unit,
-    *,
-    lifter_id: str | None,
-    session_id: str | None,
-    limit: int,
-    offset: int,
-    strategy: str | None = None,
-    since: datetime | None = None,
-    before: datetime | None = None,
+    unit: Unit, where: RecordFilter, *, limit: int, offset: int
 ) -> tuple[int, list[LlmCallRow]]:
-    """Model call records, newest first (all lifters unless one is named; optionally of one
-    strategy and created in [since, before)), and their count."""
-    return _newest_first(
-        unit,
-        LlmCallRow,
-        lifter_id=lifter_id,
-        session_id=session_id,
-        limit=limit,
-        offset=offset,
-        strategy=strategy,
-        since=since,
-        before=before,
-    )
+    """Model call records that `where` keeps, newest first, and their count."""
+    return _newest_first(unit, LlmCallRow, where, limit=limit, offset=offset)
 
 
 def comparison_logs(
-    unit: Unit,
-    *,
-    lifter_id: str | None,
-    session_id: str | None,
-    limit: int,
-    offset: int,
-    strategy: str | None = None,
-    since: datetime | None = None,
-    before: datetime | None = None,
+    unit: Unit, where: RecordFilter, *, limit: int, offset: int
 ) -> tuple[int, list[ComparisonLogRow]]:
-    """Hybrid comparisons, newest first (all lifters unless one is named; optionally of one
-    strategy and created in [since, before)), and their count."""
-    return _newest_first(
-        unit,
-        ComparisonLogRow,
-        lifter_id=lifter_id,
-        session_id=session_id,
-        limit=limit,
-        offset=offset,
-        strategy=strategy,
-        since=since,
-        before=before,
-    )
+    """Hybrid comparisons that `where` keeps, newest first, and their count."""
+    return _newest_first(unit, ComparisonLogRow, where, limit=limit, offset=offset)
 
 
 EXPECTATION_WINDOW = 50  # the newest answered model calls `call_expectations` reads
