@@ -41,7 +41,7 @@ from shared_types.feedback import (
     SetAdvice,
 )
 from shared_types.inputs import JITInput, RestOverride
-from shared_types.llm import BreakerState, Divergence, PromptVersion
+from shared_types.llm import BreakerState, CacheTier, Divergence, PromptVersion
 from shared_types.outputs import JITOutput
 from shared_types.review import DroppedConcern, ReviewOverrides, ReviewStatus, ReviewVerdict
 from shared_types.routing import (
@@ -558,6 +558,11 @@ class LlmCallOut(BaseModel):
     usage_known: bool = Field(description="False when the deadline cut the call.")
     cost_usd: float | None
     cache_hit: bool
+    cache_tier: CacheTier | None = Field(
+        default=None,
+        description="The cache tier that answered a hit (memory, database); null: not a hit, "
+        "or a record written before the tier was stored.",
+    )
     breaker_state: BreakerState
     fallback_reason: FallbackReason | None
     detail: str | None

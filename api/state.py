@@ -146,12 +146,18 @@ class AppState:
     reviews: ReviewTasks | None = None  # the review pass's tasks; None when reviews are off
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str, into: dict[str, float] | None = None) -> Iterator[None]:
         """Times a stage: its wall-clock latency into the metrics, and its CPU when the bench
-        asked for it."""
+        asked for it. With `into`, its wall-clock milliseconds are also kept there under `name`
+        when it ends without an error (the generation stores them: `generations.stage_ms`)."""
         cpu = self.stages.measure(name) if self.stages is not None else nullcontext()
         with self.metrics.stage(name), cpu:
+            if into is None:
+                yield
+                return
+            start = time.perf_counter()
             yield
+            into[name] = round((time.perf_counter() - start) * 1000, 3)
 
 
 def app_state(request: Request) -> AppState:

@@ -18,6 +18,7 @@ from shared_types.outputs import JITOutput
 __all__ = [
     "AuxAnchorDivergence",
     "BreakerState",
+    "CacheTier",
     "ComparisonRecord",
     "Divergence",
     "GenerationResult",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 BreakerState = Literal["closed", "open", "half_open"]
+CacheTier = Literal["memory", "database"]
 PromptVersion = Literal["jit-adjust-1", "jit-adjust-1-full"]
 """The prompts the LLM strategy can send (`training_engine.prompt`): our compact context, and the
 same instructions over the reference's whole input (ADR 0008), which a rollout can compare."""
@@ -47,6 +49,7 @@ class LlmCallRecord(Frozen):
     cost_usd: float | None  # None when the model has no entry in the price table
     cache_hit: bool
     cache_key: str | None
+    cache_tier: CacheTier | None = None  # the tier that answered a cache hit; None: not a hit
     breaker_state: BreakerState
     fallback_reason: FallbackReason | None
     detail: str | None = None  # a short, secret-free description of the failure

@@ -7,7 +7,9 @@ methods). The runtime builds a `TieredAdjustmentCache`: the in-process `MemoryAd
 (LRU with a TTL, clock injected) in front of the optional `DatabaseAdjustmentTier` (a table
 every worker shares, with its own TTL on the app's clock; issue 11). A database hit fills the
 memory tier. An entry that is corrupt or cannot be read is a miss, never an error, and the next
-answer overwrites it. The tiered cache counts hits per tier and misses (for /metrics).
+answer overwrites it. `get_with_tier` tells the caller which tier answered (the source stores it
+on the call record: `llm_calls.cache_tier`); the tiered cache also counts hits per tier and
+misses (for /metrics).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,11 +31,13 @@ from api.persistence.db import Database
 from api.persistence.repositories import adjustment_cache as repo
 from api.settings import BudgetSettings
 from shared_types.adjustment import JITAdjustment
+from shared_types.llm import CacheTier
 
 __all__ = [
     "AdjustmentCache",
     "DatabaseAdjustmentTier",
     "MemoryAdjustmentCache",
+    "Tier",
     "TieredAdjustmentCache",
     "cache_key",
     "database_tier",
@@ -42,7 +46,7 @@ __all__ = [
 
 Clock = Callable[[], float]
 WallClock = Callable[[], datetime]
-Tier = Literal["memory", "database"]
+Tier = CacheTier  # the tier that answered a get
 
 _log = logging.getLogger(__name__)
 
@@ -73,6 +77,10 @@ def cache_key(context_json: str, prompt_version: str, provider: str, model: str)
 class AdjustmentCache(Protocol):
     async def get(self, key: str) -> JITAdjustment | None: ...
 
+    async def get_with_tier(self, key: str) -> tuple[JITAdjustment, Tier] | None:
+        """The adjustment and the tier that answered; None on a miss."""
+        ...
+
     async def put(self, key: str, adjustment: JITAdjustment) -> None: ...
 
 
@@ -87,6 +95,10 @@ class MemoryAdjustmentCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    async def get_with_tier(self, key: str) -> tuple[JITAdjustment, Tier] | None:
+        adjustment = await self.get(key)
+        return None if adjustment is None else (adjustment, "memory")
 
     async def get(self, key: str) -> JITAdjustment | None:
         entry = self._entries.get(key)
@@ -180,10 +192,16 @@ class TieredAdjustmentCache:
         return dict(self._hits)
 
     async def get(self, key: str) -> JITAdjustment | None:
+        found = await self.get_with_tier(key)
+        return None if found is None else found[0]
+
+    async def get_with_tier(self, key: str) -> tuple[JITAdjustment, Tier] | None:
+        """The adjustment and the tier that answered (a database hit fills the memory tier);
+        None when neither did."""
         adjustment = await self._memory.get(key)
         if adjustment is not None:
             self._hits["memory"] += 1
-            return adjustment
+            return adjustment, "memory"
         stored = await self._database.get(key) if self._database is not None else None
         if stored is None:
             self.misses += 1
@@ -191,7 +209,7 @@ class TieredAdjustmentCache:
         adjustment, seconds_left = stored
         self._hits["database"] += 1
         await self._memory.put(key, adjustment, seconds_left)
-        return adjustment
+        return adjustment, "database"
 
     async def put(self, key: str, adjustment: JITAdjustment) -> None:
         """Both tiers; a database failure propagates after the memory tier is filled (the

@@ -9,9 +9,9 @@ minus a small reserve for building the formula fallback):
    per-request timeout), cut by `asyncio.timeout` if it runs past the deadline.
 
 Every outcome returns or raises with an `LlmCallRecord` (tokens, cost, attempts, latency, cache
-and breaker state, the reason). Failures are classified (`api/llm/errors.py`); transient ones
-count toward the breaker. When the deadline cuts a call, the tokens of the attempts that had
-finished are kept and the usage is marked unknown.
+hit and the tier that answered it, breaker state, the reason). Failures are classified
+(`api/llm/errors.py`); transient ones count toward the breaker. When the deadline cuts a call,
+the tokens of the attempts that had finished are kept and the usage is marked unknown.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from api.llm.breaker import CircuitBreaker
-from api.llm.cache import AdjustmentCache, cache_key
+from api.llm.cache import AdjustmentCache, Tier, cache_key
 from api.llm.clients import CallProgress, StructuredClient
 from api.llm.errors import Classified, classify
 from api.llm.usage import estimate_cost_usd
@@ -68,7 +68,7 @@ class LlmAdjustmentSource:
         attempts: int = 0,
         tokens: tuple[int | None, int | None] = (None, None),
         usage_known: bool = True,
-        cache_hit: bool = False,
+        cache_tier: Tier | None = None,
         failure: Classified | None = None,
         adjustment: JITAdjustment | None = None,
     ) -> LlmCallRecord:
@@ -85,8 +85,9 @@ class LlmAdjustmentSource:
             output_tokens=tokens[1],
             usage_known=usage_known,
             cost_usd=estimate_cost_usd(self._prices, model, *tokens),
-            cache_hit=cache_hit,
+            cache_hit=cache_tier is not None,
             cache_key=key,
+            cache_tier=cache_tier,
             breaker_state=self._breaker.state,
             fallback_reason=failure.reason if failure else None,
             detail=failure.detail if failure else None,
@@ -102,12 +103,13 @@ class LlmAdjustmentSource:
         acquired = False
         try:
             async with asyncio.timeout(max(0.0, self._deadline - FALLBACK_RESERVE_S)):
-                cached = await self._cache.get(key)
+                cached = await self._cache.get_with_tier(key)
                 if cached is not None:
+                    hit, tier = cached
                     record = self._record(
-                        request, started, key, tokens=(0, 0), cache_hit=True, adjustment=cached
+                        request, started, key, tokens=(0, 0), cache_tier=tier, adjustment=hit
                     )
-                    return SourcedAdjustment(cached, record)
+                    return SourcedAdjustment(hit, record)
                 if not self._breaker.try_acquire():
                     failure = Classified(FallbackReason.BREAKER_OPEN, False, "breaker open")
                     raise AdjustmentUnavailable(

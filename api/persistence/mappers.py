@@ -241,6 +241,7 @@ def llm_call_out(row: LlmCallRow) -> LlmCallOut:
         usage_known=row.usage_known,
         cost_usd=row.cost_usd,
         cache_hit=row.cache_hit,
+        cache_tier=row.cache_tier,  # type: ignore[arg-type]  # checked by the table
         breaker_state=row.breaker_state,  # type: ignore[arg-type]  # checked by the table
         fallback_reason=_fallback(row.fallback_reason),
         detail=row.detail,

@@ -342,6 +342,9 @@ class GenerationRow(SQLModel, table=True):
     rollout_arm: str | None = Field(default=None, max_length=10)
     fallback_reason: str | None = Field(default=None, max_length=20)
     response_json: str = Field(sa_column=Column(Text, nullable=False))
+    # Wall-clock ms of the stages before the write: read, assemble, engine, serialise (revision
+    # 0021); null for generations stored before it.
+    stage_ms: dict[str, float] | None = _json()
     created_at: datetime = _utc()
 
 
@@ -371,6 +374,10 @@ class LlmCallRow(SQLModel, table=True):
         CheckConstraint(
             "breaker_state IN ('closed', 'open', 'half_open')", name="ck_llm_calls_breaker"
         ),
+        CheckConstraint(
+            "cache_tier IS NULL OR cache_tier IN ('memory', 'database')",
+            name="ck_llm_calls_cache_tier",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -391,6 +398,8 @@ class LlmCallRow(SQLModel, table=True):
     cost_usd: float | None = None
     cache_hit: bool
     cache_key: str | None = Field(default=None, max_length=64)
+    # The tier that answered a cache hit (revision 0021); null: not a hit, or written before.
+    cache_tier: str | None = Field(default=None, max_length=10)
     breaker_state: str = Field(max_length=10)
     fallback_reason: str | None = Field(default=None, max_length=20)
     detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -18,6 +18,10 @@
     review    (background)  a fresh model-served generation starts the review pass and returns
                             without waiting for it (`services.reviews`, ADR 0016)
 
+The wall-clock milliseconds of read, assemble, engine and serialise (the stages that end before
+the write) go into the generation row the write stores (`generations.stage_ms`, for the report);
+auth and write are timed into /metrics only, as a row cannot hold the time of its own write.
+
 Nothing is held while the strategy runs, so one slow model never blocks other writers; the
 re-check keeps "one key, one generation": of 20 concurrent requests with one key, one writes and
 the others fail to, read again, find its row and replay its bytes (ADR 0009). A model that
@@ -62,6 +66,7 @@ __all__ = ["ATTEMPTS", "StrategyRunner", "Superseded", "generate_session", "requ
 # Serves the named strategy on an input (with `auto`'s routing); returns its result with the
 # records to store.
 StrategyRunner = Callable[[str, JITInput, Routing | None], Awaitable[GenerationResult]]
+StageMs = dict[str, float]  # a stage's wall-clock milliseconds, by its name
 AUTO = StrategyName.AUTO.value
 ATTEMPTS = 3  # reads and computes; more only when the session keeps changing meanwhile
 
@@ -134,9 +139,9 @@ def _todays_intensity(unit: Unit, target: Target, checkin: CheckIn) -> Intensity
     return intensity if intensity is not None else plan.intensity
 
 
-def _read(state: AppState, request: _Request) -> _Read | tuple[str, bool]:
+def _read(state: AppState, request: _Request, times: StageMs) -> _Read | tuple[str, bool]:
     """The state to compute from, or the stored answer to this key."""
-    with state.stage("read"), state.db.read() as unit:
+    with state.stage("read", times), state.db.read() as unit:
         target, earlier = generations.target(
             unit, request.lifter_id, request.session_id, request.key
         )
@@ -214,8 +219,11 @@ def _stored(
     now: datetime,
     *,
     route: str | None,
+    times: StageMs,
 ) -> Stored:
-    """Everything the write stores, serialised here, before the lock is taken."""
+    """Everything the write stores, serialised here, before the lock is taken. `times` is the
+    attempt's stage timings: the serialise stage that runs this adds its own when it ends, before
+    the write reads them."""
     generation_id = str(uuid.uuid4())
     return Stored(
         generation_id=generation_id,
@@ -236,15 +244,16 @@ def _stored(
         route=route,
         rollout_id=None if read.rollout is None else read.rollout.rollout_id,
         rollout_arm=None if read.rollout is None else read.rollout.arm,
+        stage_ms=times,
     )
 
 
 async def _compute(
-    state: AppState, run: StrategyRunner, request: _Request, read: _Read
+    state: AppState, run: StrategyRunner, request: _Request, read: _Read, times: StageMs
 ) -> _Computed:
     """Assemble the input, serve the strategy, and prepare everything the write stores."""
     now = state.clock()
-    with state.stage("assemble"):
+    with state.stage("assemble", times):
         assembled = assemble(read.state, request.checkin, local_now(read.target.timezone, now))
     name = read.strategy
     routing = (
@@ -253,12 +262,14 @@ async def _compute(
         else None
     )
     try:
-        with state.stage("engine"):
+        with state.stage("engine", times):
             result = await run(name, assembled.input, routing)
     except Exception as exc:
         raise GenerationFailed("the prescription could not be generated") from exc
-    with state.stage("serialise"):
-        stored = _stored(request, read, assembled, result.output, now, route=result.route)
+    with state.stage("serialise", times):
+        stored = _stored(
+            request, read, assembled, result.output, now, route=result.route, times=times
+        )
     return _Computed(stored, result, assembled.input, result.strategy or name)
 
 
@@ -300,10 +311,11 @@ async def generate_session(
         lifter_id, session_id, checkin, idempotency_key, request_hash(session_id, checkin)
     )
     for _ in range(ATTEMPTS):
-        read = await state.db.run(_read, state, request)
+        times: StageMs = {}  # this attempt's stages: the row it writes holds them
+        read = await state.db.run(_read, state, request, times)
         if not isinstance(read, _Read):
             return read  # the stored answer to this key
-        computed = await _compute(state, run, request, read)
+        computed = await _compute(state, run, request, read, times)
         try:
             answer = await state.db.run(_write, state, read, computed)
         except _Changed:

@@ -63,6 +63,7 @@ def llm_call_row(record: LlmCallRecord, owner: RecordOwner) -> LlmCallRow:
         cost_usd=record.cost_usd,
         cache_hit=record.cache_hit,
         cache_key=record.cache_key,
+        cache_tier=record.cache_tier,
         breaker_state=record.breaker_state,
         fallback_reason=record.fallback_reason.value if record.fallback_reason else None,
         detail=record.detail,

@@ -23,6 +23,7 @@ from api.llm.cache import (
 )
 from api.llm.runtime import build_runtime
 from api.persistence.db import Database
+from api.persistence.tables import LlmCallRow
 from api.settings import BudgetSettings
 from shared_types.adjustment import JITAdjustment
 from tests.api.client import Api
@@ -82,8 +83,15 @@ def test_a_second_worker_gets_a_database_hit_and_the_provider_is_not_called(
     assert len(provider.requests) == 1, "the second worker asked the model again"
     assert (first_cache.hits_by_tier(), first_cache.misses) == ({"memory": 0, "database": 0}, 1)
     assert (second_cache.hits_by_tier(), second_cache.misses) == ({"memory": 0, "database": 1}, 0)
-    _generate(second, who, sid, "llm", key="third")  # now in the second worker's memory
+    again = _generate(second, who, sid, "llm", key="third").json()  # in the second's memory now
     assert second_cache.hits_by_tier() == {"memory": 1, "database": 1}
+    # Each call record says whether the cache answered, and which tier.
+    records = [
+        (row.attempts, row.cache_hit, row.cache_tier)
+        for body in (asked, answered, again)
+        for row in first.rows(LlmCallRow, generation_id=body["generation_id"])
+    ]
+    assert records == [(1, False, None), (0, True, "database"), (0, True, "memory")]
 
 
 @pytest.mark.parametrize(
@@ -164,3 +172,16 @@ def test_without_a_database_tier_a_memory_miss_is_a_miss() -> None:
     asyncio.run(cache.put("k", ADJ))
     assert asyncio.run(cache.get("k")) == ADJ
     assert (cache.hits_by_tier(), cache.misses) == ({"memory": 1, "database": 0}, 1)
+
+
+def test_a_get_says_which_tier_answered(db: Database, clock: FixedClock) -> None:
+    key = _key("tier")
+    asyncio.run(_tiered(db, clock).put(key, ADJ))
+    cache = _tiered(db, clock)  # another worker: its memory tier is empty
+    assert asyncio.run(cache.get_with_tier(key)) == (ADJ, "database")
+    assert asyncio.run(cache.get_with_tier(key)) == (ADJ, "memory")  # the hit filled memory
+    assert asyncio.run(cache.get_with_tier(_key("missing"))) is None
+    assert (cache.hits_by_tier(), cache.misses) == ({"memory": 1, "database": 1}, 1)
+    alone = MemoryAdjustmentCache(4, 60, FakeClock())
+    asyncio.run(alone.put(key, ADJ))
+    assert asyncio.run(alone.get_with_tier(key)) == (ADJ, "memory")

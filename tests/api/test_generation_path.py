@@ -3,6 +3,7 @@ standing state; the stateless route's LLM records."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -65,6 +66,37 @@ def test_a_session_changed_while_computing_is_read_and_computed_again(make_api: 
     [row] = api.rows(SessionRow, id=sid)
     assert row.generation_id == response.json()["generation_id"]
     assert len(api.rows(GenerationRow, session_id=sid)) == 1
+
+
+class _Slow:
+    """The formula after a pause, so the engine stage takes at least `pause_s`."""
+
+    name = "formula"
+
+    def __init__(self, pause_s: float) -> None:
+        self.pause_s = pause_s
+
+    async def run(self, inp: JITInput) -> GenerationResult:
+        await asyncio.sleep(self.pause_s)
+        return await FormulaStrategy().run(inp)
+
+
+def test_the_generation_row_holds_the_wall_clock_ms_of_the_stages_before_the_write(
+    make_api: Any,
+) -> None:
+    api: Api = make_api(registry=StrategyRegistry({"formula": lambda: _Slow(0.05)}))
+    who, sid = _ready(api)
+    response = api.generate(who, sid, body={"strategy": "formula"})
+    assert response.status_code == 200, response.text
+    [row] = api.rows(GenerationRow, id=response.json()["generation_id"])
+    assert row.stage_ms is not None
+    assert set(row.stage_ms) == {"read", "assemble", "engine", "serialise"}
+    assert all(isinstance(ms, float) and ms >= 0 for ms in row.stage_ms.values()), row.stage_ms
+    assert row.stage_ms["engine"] >= 50, "the engine stage did not time the strategy"
+    assert row.stage_ms["read"] < 50 <= row.stage_ms["engine"]
+    replay = api.generate(who, sid, body={"strategy": "formula"})  # same key: no new row
+    assert replay.json()["generation_id"] == row.id
+    assert [r.stage_ms for r in api.rows(GenerationRow, session_id=sid)] == [row.stage_ms]
 
 
 def test_a_session_closed_while_computing_is_a_conflict_and_nothing_is_stored(

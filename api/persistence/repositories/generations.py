@@ -173,6 +173,7 @@ _GENERATION = _bound(
     "route",
     "rollout_id",
     "rollout_arm",
+    "stage_ms",
     "created_at",
 )
 # PostgreSQL: the three writes in one statement. The check-in is inserted only if the session
@@ -238,6 +239,9 @@ class Stored:
     route: str | None = None  # `auto`'s decision and its reasons
     rollout_id: str | None = None  # the rollout that assigned `auto` an arm, and the arm
     rollout_arm: str | None = None
+    # Wall-clock ms of the stages before the write (read, assemble, engine, serialise); the
+    # caller's dict, complete once the serialise stage that builds this has ended.
+    stage_ms: dict[str, float] | None = None
 
 
 def _profile(row: Any) -> LifterProfile:
@@ -359,6 +363,7 @@ def _generation_values(stored: Stored) -> dict[str, Any]:
         "route": stored.route,
         "rollout_id": stored.rollout_id,
         "rollout_arm": stored.rollout_arm,
+        "stage_ms": stored.stage_ms,
         "created_at": stored.now,
     }
 
