@@ -76,13 +76,17 @@ def _strategy_mix_and_cost(report: Report, path: Path) -> Path:
             labels,
             {s: [float(w.by_strategy.get(s, 0)) for w in report.weeks] for s in strategies},
         )
-        cost = axes.twinx()
-        cost.plot(labels, [w.cost_usd for w in report.weeks], "k-o", label="model cost (USD)")
-        cost.set_ylabel("model cost (USD)")
-        cost.set_ylim(bottom=0)
         handles, names = axes.get_legend_handles_labels()
-        more, more_names = cost.get_legend_handles_labels()
-        axes.legend(handles + more, names + more_names, loc="upper left")
+        if report.spend.cost_usd is None:  # no call with a price: no line at zero
+            axes.set_title("Strategy mix per week (model cost: not recorded)")
+        else:
+            cost = axes.twinx()
+            cost.plot(labels, [w.cost_usd for w in report.weeks], "k-o", label="model cost (USD)")
+            cost.set_ylabel("model cost (USD)")
+            cost.set_ylim(bottom=0)
+            more, more_names = cost.get_legend_handles_labels()
+            handles, names = handles + more, names + more_names
+        axes.legend(handles, names, loc="upper left")
         axes.tick_params(axis="x", rotation=30)
     return _save(figure, path)
 
@@ -118,6 +122,12 @@ def _slo_rows(report: Report) -> list[tuple[str, RolloutState | RuleState]]:
 
 def _rollout_slos(report: Report, path: Path) -> Path:
     rows = _slo_rows(report)
+    if not rows:
+        figure, axes = plt.subplots(figsize=FIGSIZE)
+        axes.set_title("Rollout arms' SLO metrics")
+        axes.set_axis_off()
+        _nothing(axes, "no rollout or distilled rule has an SLO check yet")
+        return _save(figure, path)
     metrics = ("p99 latency (ms)", "fallback rate", "cost per generation (USD)", "mean |RPE error|")
     figure, grid = plt.subplots(1, len(metrics), figsize=FIGSIZE, squeeze=False)
     figure.suptitle("Rollout arms' SLO metrics (dashed: the candidate's breach line)")
@@ -125,9 +135,6 @@ def _rollout_slos(report: Report, path: Path) -> Path:
         axes.set_title(metric, fontsize=9)
         axes.set_ylabel(metric)
         axes.set_xlabel("rollout or rule")
-        if not rows:
-            _nothing(axes, "no SLO check")
-            continue
         for index, (_name, row) in enumerate(rows):
             found = next(m for m in row.metrics if m.metric == metric)
             candidate = found.candidate or 0.0
@@ -157,13 +164,12 @@ def _rollout_slos(report: Report, path: Path) -> Path:
                 )
         axes.set_xticks(range(len(rows)), [str(i + 1) for i in range(len(rows))])
         axes.legend(fontsize=7)
-    if rows:
-        figure.text(
-            0.01,
-            0.01,
-            "  ".join(f"{i + 1}: {name}" for i, (name, _r) in enumerate(rows)),
-            fontsize=7,
-        )
+    figure.text(
+        0.01,
+        0.01,
+        "  ".join(f"{i + 1}: {name}" for i, (name, _r) in enumerate(rows)),
+        fontsize=7,
+    )
     return _save(figure, path)
 
 

@@ -73,7 +73,15 @@ def test_the_report_charts_of_a_seeded_and_an_empty_report(
     assert titles["strategy_mix_and_cost.png"] == "Strategy mix and model cost per week"
     assert titles["rpe_error_by_strategy.png"] == "Mean |RPE error| per week by strategy"
     assert titles["rollout_slos.png"].startswith("Rollout arms' SLO metrics")
-    _check(write_report_plots(empty, tmp_path / "empty"), REPORT_CHARTS)
+    empty_titles = _check(write_report_plots(empty, tmp_path / "empty"), REPORT_CHARTS)
+    assert empty_titles["rollout_slos.png"] == "Rollout arms' SLO metrics"
+    unpriced = seeded.model_copy(
+        update={"spend": seeded.spend.model_copy(update={"cost_usd": None})}
+    )
+    unpriced_titles = _check(write_report_plots(unpriced, tmp_path / "unpriced"), REPORT_CHARTS)
+    assert unpriced_titles["strategy_mix_and_cost.png"] == (
+        "Strategy mix per week (model cost: not recorded)"
+    )
 
 
 SIMULATION_CHARTS = [
