@@ -318,8 +318,26 @@ def _strategy_mix(sessions: list[dict[str, Any]], path: Path) -> Path:
             ]
             for name in strategies
         }
-        _stacked(axes, [str(w) for w in weeks], counts)
-        axes.legend(title="served by")
+        labels = [str(w) for w in weeks]
+        _stacked(axes, labels, counts)
+        axes.margins(y=0.3)  # room for the legend above the bars
+        handles, names = axes.get_legend_handles_labels()
+        # the simulated model's tokens are in each session's arm reward (--record-rewards on)
+        priced = [s for s in served if s.get("arm_reward") is not None]
+        if priced:
+            axes.set_title("Strategy mix and simulated model tokens per week")
+            tokens = axes.twinx()
+            per_week = [
+                sum(s["arm_reward"]["tokens"] for s in priced if s["week"] == w) for w in weeks
+            ]
+            tokens.plot(labels, per_week, "k-o", label="model tokens")
+            tokens.set_ylabel("model tokens (count)")
+            tokens.set_ylim(bottom=0, top=max(per_week, default=0) * 1.3 or 1)
+            more, more_names = tokens.get_legend_handles_labels()
+            handles, names = handles + more, names + more_names
+        else:
+            axes.set_title("Strategy mix per week (model tokens: run with --record-rewards on)")
+        axes.legend(handles, names, loc="upper center", ncol=len(names))
     return _save(figure, path)
 
 

@@ -123,6 +123,15 @@ def test_the_simulation_charts_with_a_run_to_compare(runs: tuple[Path, Path]) ->
     assert titles["volume_vs_landmarks.png"].startswith("Weekly volume per muscle")
     assert titles["rpe_error.png"] == "Mean |RPE error| per week"
     assert (learning / "rpe_error.png").exists()
+    assert titles["strategy_mix.png"] == (
+        "Strategy mix per week (model tokens: run with --record-rewards on)"
+    )
+
+
+def test_the_strategy_mix_shows_the_model_tokens_a_run_recorded(tmp_path: Path) -> None:
+    config = RunConfig(lifters=1, weeks=1, seed=5, strategy="llm", record_rewards=True)
+    titles = _check(write_simulation_plots(_simulate(config, tmp_path)), SIMULATION_CHARTS)
+    assert titles["strategy_mix.png"] == "Strategy mix and simulated model tokens per week"
 
 
 def test_a_folder_without_a_summary_is_refused(tmp_path: Path) -> None:
