@@ -112,7 +112,13 @@ def render_table(report: Report, console: Console) -> None:
                 ("cache lookups", _int(c.lookups)),
                 ("cache hits", _int(c.hits)),
                 ("cache hit rate (all tiers)", _share(c.hit_rate)),
-                ("hit rate per tier", NOT_RECORDED),
+                *(
+                    (
+                        f"cache hits, {tier} tier",
+                        f"{_int(n)} ({_share(c.hit_rate_by_tier[tier])})",
+                    )
+                    for tier, n in c.hits_by_tier.items()
+                ),
                 ("served by the confidence gate", _int(v.gate)),
                 ("stopped by the rule's thresholds", _int(v.thresholds)),
                 ("stopped by the budget", _int(v.budget)),

@@ -5,14 +5,17 @@ Every figure, its table and its formula: docs/domain/report.md. In short: genera
 strategy that served, `auto`'s route choice and fallback reason; model calls (records with at
 least one request sent to the provider: `attempts > 0`), tokens and cost against the baseline
 "every generation asks the model" (the generations times the mean tokens and cost of a model
-call in the period; ADR 0018); the adjustment cache's hit rate; what the confidence gate, the
-rule thresholds, the budget and the distilled rules saved; latency percentiles per recorded
-stage; hybrid divergence; outcome quality per strategy; each rollout's and distilled rule's SLO
-state; what waits for a person; and a weekly series for the charts.
+call in the period; ADR 0018); the adjustment cache's hit rate, overall and per tier
+(`llm_calls.cache_tier`); what the confidence gate, the rule thresholds, the budget and the
+distilled rules saved; latency percentiles per stage (read, assemble, engine and serialise from
+`generations.stage_ms`; the model call, a cache hit and the review from their records); hybrid
+divergence; outcome quality per strategy; each rollout's and distilled rule's SLO state; what
+waits for a person; and a weekly series for the charts.
 
 What the database does not record is said so (`NOT_RECORDED`, `Report.notes`), never made up:
-the cache's tier per lookup and the in-process stage timings (auth, read, assemble, engine,
-serialise, write) are Prometheus metrics of the running app only (api/metrics.py).
+the auth and write stages are Prometheus metrics of the running app only (api/metrics.py; a
+generation's row cannot hold the time of its own write). Rows stored before revision 0021 have
+no cache tier (their hits count as tier "unknown") and no stage timings (left out, with a note).
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ from shared_types.enums import FallbackReason, Lift, StrategyUsed
 from training_engine.routing.slo import percentile
 
 __all__ = [
+    "CACHE_TIERS",
     "NOT_RECORDED",
+    "RECORDED_STAGES",
+    "TIER_UNKNOWN",
+    "UNRECORDED_STAGES",
     "ArmSlo",
     "CacheReport",
     "DivergenceReport",
@@ -55,15 +62,23 @@ __all__ = [
 
 NOT_RECORDED = "not recorded"
 NO_GENERATIONS = "no generations in the period"
+CACHE_TIERS = ("memory", "database")
+TIER_UNKNOWN = "unknown"  # a hit recorded before revision 0021 stored the tier
 CACHE_TIER_NOTE = (
-    "cache hits per tier (memory, database): not recorded in the database, only in the running "
-    "app's /metrics (jit_adjustment_cache_hits_total{tier})"
+    "cache tier unknown for {n} hit(s): recorded before the tier was stored (revision 0021)"
 )
+# The stages that end before the write, stored with the generation (`generations.stage_ms`).
+RECORDED_STAGES = ("read", "assemble", "engine", "serialise")
+UNRECORDED_STAGES = ("auth", "write")
 STAGE_NOTE = (
-    "stage latency of auth, read, assemble, engine, serialise and write: not recorded in the "
-    "database, only in the running app's /metrics (jit_generation_stage_seconds)"
+    "stage latency of auth and write: not recorded in the database (auth runs before there is a "
+    "generation, and a generation's row cannot hold the time of its own write), only in the "
+    "running app's /metrics (jit_generation_stage_seconds)"
 )
-UNRECORDED_STAGES = ("auth", "read", "assemble", "engine", "serialise", "write")
+STAGES_MISSING_NOTE = (
+    "stage latency: {n} generation(s) stored before the stage timings were (revision 0021) "
+    "are left out"
+)
 # A formula route stopped by the rule's thresholds (training_engine/routing/decide._thresholds).
 _THRESHOLD_MARKS = (" ms budget", " ceiling per call", "model calls today: the limit is")
 _GATE_MARK = "gate: formula is confident"
@@ -115,7 +130,13 @@ class CacheReport(BaseModel):
     lookups: int = Field(description="records with a cache key: the cache was asked")
     hits: int
     hit_rate: float | None
-    by_tier: str = CACHE_TIER_NOTE
+    hits_by_tier: dict[str, int] = Field(
+        description="the tier that answered (llm_calls.cache_tier): memory, database, and "
+        "unknown for a hit recorded before the tier was (revision 0021)"
+    )
+    hit_rate_by_tier: dict[str, float | None] = Field(
+        description="a tier's hits / lookups (the tiers add up to hit_rate); None: no lookups"
+    )
 
 
 class SavingsReport(BaseModel):
@@ -337,9 +358,15 @@ def _pct(value: float | None) -> str:
 
 def _cache(calls: Sequence[CallFact]) -> CacheReport:
     lookups = [c for c in calls if c.looked_up]
-    hits = sum(1 for c in lookups if c.cache_hit)
+    tiers = Counter(c.cache_tier or TIER_UNKNOWN for c in lookups if c.cache_hit)
+    by_tier = {tier: tiers[tier] for tier in (*CACHE_TIERS, TIER_UNKNOWN)}
+    hits = sum(by_tier.values())
     return CacheReport(
-        lookups=len(lookups), hits=hits, hit_rate=hits / len(lookups) if lookups else None
+        lookups=len(lookups),
+        hits=hits,
+        hit_rate=hits / len(lookups) if lookups else None,
+        hits_by_tier=by_tier,
+        hit_rate_by_tier={t: n / len(lookups) if lookups else None for t, n in by_tier.items()},
     )
 
 
@@ -388,8 +415,17 @@ def _stage(stage: str, values: Sequence[float]) -> LatencyStage:
     )
 
 
-def _latency(calls: Sequence[CallFact], reviews: Sequence[float]) -> list[LatencyStage]:
+def _latency(
+    facts: Sequence[GenerationFact], calls: Sequence[CallFact], reviews: Sequence[float]
+) -> list[LatencyStage]:
+    """The stages before the write (generations with stage timings), then the model call, a
+    cache hit and the review (their records)."""
+    timed = [f.stage_ms for f in facts if f.stage_ms is not None]
     return [
+        *(
+            _stage(name, [float(ms[name]) for ms in timed if name in ms])
+            for name in RECORDED_STAGES
+        ),
         _stage("model call", [c.latency_ms for c in calls if _asked(c)]),
         _stage("cache hit", [c.latency_ms for c in calls if c.cache_hit]),
         _stage("review", reviews),
@@ -629,13 +665,17 @@ def _weeks(
     return rows
 
 
-def _notes(facts: Sequence[GenerationFact], spend: SpendReport) -> list[str]:
+def _notes(facts: Sequence[GenerationFact], spend: SpendReport, cache: CacheReport) -> list[str]:
     notes = [] if facts else [NO_GENERATIONS]
     if spend.model_calls and spend.tokens is None:
         notes.append(f"tokens: {NOT_RECORDED} (no model call with known usage)")
     if spend.model_calls and spend.cost_usd is None:
         notes.append(f"cost: {NOT_RECORDED} (no model call with a price)")
-    return [*notes, CACHE_TIER_NOTE, STAGE_NOTE]
+    if unknown := cache.hits_by_tier[TIER_UNKNOWN]:
+        notes.append(CACHE_TIER_NOTE.format(n=unknown))
+    if untimed := sum(1 for f in facts if f.stage_ms is None):
+        notes.append(STAGES_MISSING_NOTE.format(n=untimed))
+    return [*notes, STAGE_NOTE]
 
 
 def _report_in(unit: Unit, query: ReportQuery, now: datetime) -> Report:
@@ -645,6 +685,7 @@ def _report_in(unit: Unit, query: ReportQuery, now: datetime) -> Report:
     calls = repo.call_facts(unit, scope)
     outcomes = repo.outcome_facts(unit, scope)
     spend = _spend(len(facts), calls)
+    cache = _cache(calls)
     return Report(
         period_start=query.since,
         period_end=query.until,
@@ -653,12 +694,12 @@ def _report_in(unit: Unit, query: ReportQuery, now: datetime) -> Report:
         lift=lift,
         rollout_id=query.rollout_id,
         empty=not facts,
-        notes=_notes(facts, spend),
+        notes=_notes(facts, spend, cache),
         generations=_generations(facts),
         spend=spend,
-        cache=_cache(calls),
+        cache=cache,
         savings=_savings(facts, spend),
-        latency=_latency(calls, repo.review_latencies(unit, scope)),
+        latency=_latency(facts, calls, repo.review_latencies(unit, scope)),
         latency_not_recorded=list(UNRECORDED_STAGES),
         divergence=_divergence(repo.comparison_facts(unit, scope)),
         quality=_quality(outcomes),

@@ -18,6 +18,7 @@ from api.clock import FixedClock
 from api.settings import LlmSettings, Settings
 from tests.api.client import ADMIN_TOKEN, Api, Lifter
 from tests.api.test_llm_generation import FakeSource, _registry
+from training_engine.strategies import StrategyRegistry
 
 __all__ = ["MONDAY", "Seeded", "app_over", "seed_history"]
 
@@ -33,12 +34,15 @@ class Seeded:
 
 
 @contextmanager
-def app_over(url: str, clock: FixedClock) -> Iterator[Api]:
-    """The app over `url` with a fake model that always answers (120 + 30 tokens, $0.0001)."""
+def app_over(
+    url: str, clock: FixedClock, registry: StrategyRegistry | None = None
+) -> Iterator[Api]:
+    """The app over `url` with a fake model that always answers (120 + 30 tokens, $0.0001),
+    or with the strategies of `registry`."""
     app = create_app(
         Settings(database_url=url, llm=LlmSettings(), **{"admin_token": ADMIN_TOKEN}),
         clock=clock,
-        registry=_registry(FakeSource()),
+        registry=registry or _registry(FakeSource()),
         migrate=False,
     )
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -55,7 +55,12 @@ def test_the_table_shows_the_headline_numbers(seeded_url: str) -> None:
     assert "Generations by strategy (5)" in text
     assert "Outcome quality by strategy" in text
     assert "served by the confidence gate" in text
-    assert "not recorded" in text  # the cache's tiers and the in-process stages
+    assert "cache hits, memory tier" in text
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines()]
+    stages = {row[0]: row[1] for row in cells if len(row) == 5}  # the latency table's rows
+    for stage in ("read", "assemble", "engine", "serialise"):  # stored with each generation
+        assert stages.get(stage) == "5", (stage, text)
+    assert "not recorded" in text  # the auth and write stages: /metrics only
     assert "\x1b[" not in text  # no colour when asked for none
 
 

@@ -8,14 +8,34 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import httpx2
 import pytest
 
 from api.clock import FixedClock
+from api.llm.cache import DatabaseAdjustmentTier
+from api.llm.runtime import build_runtime
 from api.persistence.db import Database
-from api.persistence.tables import CalibrationRecommendationRow, LoadSuggestionRow
-from api.services.report import NO_GENERATIONS, Report, ReportQuery, build_report, reduction_pct
-from tests.api.client import ADMIN
-from tests.reporting.seed import MONDAY, Seeded, app_over, seed_history
+from api.persistence.tables import (
+    CalibrationRecommendationRow,
+    GenerationRow,
+    LlmCallRow,
+    LoadSuggestionRow,
+)
+from api.services.report import (
+    CACHE_TIER_NOTE,
+    NO_GENERATIONS,
+    RECORDED_STAGES,
+    STAGE_NOTE,
+    STAGES_MISSING_NOTE,
+    LatencyStage,
+    Report,
+    ReportQuery,
+    build_report,
+    reduction_pct,
+)
+from tests.api.client import ADMIN, Api
+from tests.api.llm_payloads import ADJUSTMENT, Provider, openai_completion, settings
+from tests.reporting.seed import MONDAY, POOR_DAY, Seeded, app_over, seed_history
 
 PERIOD = {"since": MONDAY - timedelta(days=1), "until": MONDAY + timedelta(days=30)}
 
@@ -54,7 +74,7 @@ def test_the_report_counts_exactly_what_was_seeded(database_url: str, seeded: Se
     assert spend.baseline_cost_usd == pytest.approx(0.0005)
     assert spend.cost_reduction_pct == -40.0
     assert (report.cache.lookups, report.cache.hits, report.cache.hit_rate) == (3, 0, 0.0)
-    assert "not recorded" in report.cache.by_tier
+    assert report.cache.hits_by_tier == {"memory": 0, "database": 0, "unknown": 0}
     savings = report.savings
     assert (savings.gate, savings.thresholds, savings.budget, savings.distilled_rule) == (
         1,
@@ -63,10 +83,13 @@ def test_the_report_counts_exactly_what_was_seeded(database_url: str, seeded: Se
         0,
     )
     assert savings.tokens_avoided_est == 150
-    model, cache_hit, review = report.latency
+    *stages, model, cache_hit, review = report.latency
+    assert [(s.stage, s.n) for s in stages] == [(name, 5) for name in RECORDED_STAGES]
+    assert all(_ordered(s) for s in stages), stages
     assert (model.stage, model.n, model.p50_ms, model.p99_ms) == ("model call", 3, 12.5, 12.5)
     assert (cache_hit.n, cache_hit.p50_ms, review.n) == (0, None, 0)
-    assert "engine" in report.latency_not_recorded
+    assert report.latency_not_recorded == ["auth", "write"]
+    assert report.notes == [STAGE_NOTE]  # every hit has its tier, every generation its stages
     assert report.divergence.comparisons == report.divergence.with_model_session == 1
     quality = {row.strategy: row for row in report.quality}
     assert set(quality) == {"formula", "llm"}
@@ -91,6 +114,95 @@ def test_the_report_counts_exactly_what_was_seeded(database_url: str, seeded: Se
     assert second.mean_abs_rpe_error is None
     assert report.rollouts == []
     assert report.rules == []
+
+
+def _ordered(stage: LatencyStage) -> bool:
+    p50, p95, p99 = stage.p50_ms, stage.p95_ms, stage.p99_ms
+    return p50 is not None and p95 is not None and p99 is not None and 0 <= p50 <= p95 <= p99
+
+
+def _generate(api: Api, seeded: Seeded, key: str) -> str:
+    body = {"strategy": "llm", **POOR_DAY}
+    response = api.generate(seeded.lifter, seeded.session_ids[0], key=key, body=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["jit_strategy"] == "llm"
+    generation_id: str = response.json()["generation_id"]
+    return generation_id
+
+
+def _update(database: Database, table: type[Any], row_id: Any, **values: Any) -> None:
+    with database.write() as unit:
+        row = unit.get(table, row_id)
+        assert row is not None
+        for name, value in values.items():
+            setattr(row, name, value)
+        unit.add(row)
+
+
+def test_cache_hits_per_tier_and_stage_percentiles(database_url: str) -> None:
+    """Two workers (real runtimes: memory tier over the shared database tier) regenerate one
+    session: the first asks the model, the second gets a database hit, then memory hits. One
+    hit is made to look recorded before revision 0021 (no tier), one generation likewise (no
+    stage timings); the others' stage timings are set to known values."""
+    clock = FixedClock(MONDAY)
+    reply = httpx2.Response(200, json=openai_completion(ADJUSTMENT))
+    provider = Provider(lambda request, n: reply)
+    database = Database(database_url)
+    try:
+
+        def worker() -> Any:
+            tier = DatabaseAdjustmentTier(database, 600.0, clock)
+            runtime = build_runtime(settings(), http_client=provider.http(), database_tier=tier)
+            return app_over(database_url, clock, runtime.registry())
+
+        with worker() as first, worker() as second:
+            who = first.lifter()
+            first.set_max(who, "squat", 140)
+            first.program(who)
+            seeded = Seeded(who, [first.sessions(who)[0]["id"]], ["squat"])
+            ids = [_generate(first, seeded, "a")]
+            ids += [_generate(second, seeded, key) for key in ("b", "c", "d")]
+        assert len(provider.requests) == 1
+        calls = {}
+        for generation_id in ids:
+            [call] = first.rows(LlmCallRow, generation_id=generation_id)
+            calls[generation_id] = call
+        assert [calls[g].cache_tier for g in ids] == [None, "database", "memory", "memory"]
+        generations = [first.rows(GenerationRow, id=g)[0] for g in ids]
+        assert all(
+            g.stage_ms is not None and set(g.stage_ms) == set(RECORDED_STAGES) for g in generations
+        )
+        _update(database, LlmCallRow, calls[ids[3]].id, cache_tier=None)  # as before 0021
+        _update(database, GenerationRow, ids[0], stage_ms=None)
+        known = [(1.0, 10.0, 100.0, 0.5), (3.0, 30.0, 300.0, 1.5), (2.0, 20.0, 200.0, 1.0)]
+        for generation_id, values in zip(ids[1:], known, strict=True):
+            _update(
+                database,
+                GenerationRow,
+                generation_id,
+                stage_ms=dict(zip(RECORDED_STAGES, values, strict=True)),
+            )
+    finally:
+        database.dispose()
+    report = _report(database_url)
+    cache = report.cache
+    assert (cache.lookups, cache.hits, cache.hit_rate) == (4, 3, 0.75)
+    assert cache.hits_by_tier == {"memory": 1, "database": 1, "unknown": 1}
+    assert cache.hit_rate_by_tier == {"memory": 0.25, "database": 0.25, "unknown": 0.25}
+    stages = {s.stage: (s.n, s.p50_ms, s.p95_ms, s.p99_ms) for s in report.latency}
+    assert stages["read"] == (3, 2.0, 3.0, 3.0)
+    assert stages["assemble"] == (3, 20.0, 30.0, 30.0)
+    assert stages["engine"] == (3, 200.0, 300.0, 300.0)
+    assert stages["serialise"] == (3, 1.0, 1.5, 1.5)
+    assert stages["cache hit"][0] == 3
+    assert stages["model call"][0] == 1
+    assert report.notes == [
+        "cost: not recorded (no model call with a price)",  # gpt-4o-mini has no price here
+        CACHE_TIER_NOTE.format(n=1),
+        STAGES_MISSING_NOTE.format(n=1),
+        STAGE_NOTE,
+    ]
+    assert Report.model_validate_json(report.model_dump_json()) == report
 
 
 def test_the_filters_narrow_the_report(database_url: str, seeded: Seeded) -> None:

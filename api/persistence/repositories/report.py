@@ -2,11 +2,12 @@
 period and optional filters (a lifter, a session's primary lift, a rollout).
 
 Every fact hangs off the filtered generations (`generations.created_at` in [since, until)):
-their model call records, hybrid comparisons, reviews, and the outcomes of the sessions that
-still hold them. The rows are narrow tuples; the service (`api.services.report`) aggregates them
-in Python, so the same numbers come out on SQLite and PostgreSQL (no dialect-specific JSON or
-percentile functions). The standing state (rollouts, active distilled rules, what waits for a
-person, the newest oracle run) is read as it is now.
+their stage timings, model call records (with the cache tier of a hit), hybrid comparisons,
+reviews, and the outcomes of the sessions that still hold them. The rows are narrow tuples;
+the service (`api.services.report`) aggregates them in Python, so the same numbers come out on
+SQLite and PostgreSQL (no dialect-specific JSON or percentile functions). The standing state
+(rollouts, active distilled rules, what waits for a person, the newest oracle run) is read as it
+is now.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class GenerationFact:
     route: str | None
     fallback_reason: str | None
     rollout_id: str | None
+    stage_ms: dict[str, float] | None  # None: stored before the stages were (revision 0021)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class CallFact:
     strategy: str  # the strategy that asked: llm | hybrid | auto | shadow
     attempts: int
     cache_hit: bool
+    cache_tier: str | None  # memory | database; None: not a hit, or a hit before revision 0021
     looked_up: bool  # a cache key was computed (the cache was asked)
     latency_ms: float
     input_tokens: int | None
@@ -141,6 +144,7 @@ def generation_facts(unit: Unit, scope: Scope) -> list[GenerationFact]:
         col(GenerationRow.route),
         col(GenerationRow.fallback_reason),
         col(GenerationRow.rollout_id),
+        col(GenerationRow.stage_ms),
     ).order_by(col(GenerationRow.created_at), col(GenerationRow.id))
     return [GenerationFact(*row) for row in unit.execute(query.where(*_conditions(scope))).all()]
 
@@ -153,6 +157,7 @@ def call_facts(unit: Unit, scope: Scope) -> list[CallFact]:
             col(LlmCallRow.strategy),
             col(LlmCallRow.attempts),
             col(LlmCallRow.cache_hit),
+            col(LlmCallRow.cache_tier),
             col(LlmCallRow.cache_key).is_not(None),
             col(LlmCallRow.latency_ms),
             col(LlmCallRow.input_tokens),
