@@ -37,7 +37,9 @@ def test_serve_starts_on_the_sqlite_default_and_answers(tmp_path: Path) -> None:
         env=env,
     )
     try:
-        for _ in range(150):  # polls for up to about 30 s
+        for _ in range(300):  # polls for up to about 60 s (a loaded 2-core machine is slow)
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode} before answering")
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
                 break
