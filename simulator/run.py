@@ -4,7 +4,9 @@ Every worker process gets its own temporary SQLite database (a copy of one migra
 and its own `AppState` with a settable clock; lifters are handed out one at a time and each
 lifter's run depends only on its configuration (seed, index, population, strategy, learning,
 chart, accepting suggestions), so the output does not depend on the number of workers or on
-their order: the same seed writes byte-identical `sessions.jsonl`.
+their order: the same seed writes byte-identical `sessions.jsonl`. The service's random ids
+(`uuid.uuid4`) are drawn from a generator seeded per lifter while it runs (`_seeded_ids`): a
+session's id seeds the bandit's draw and decides whether the oracle holds it out.
 
 Except with `auto`'s bandit on (`bandit=True`): its posteriors live in each worker's database,
 shared by the lifters that worker runs, so a lifter's arms depend on the lifters before it in
@@ -22,10 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import random
 import shutil
 import sqlite3
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,23 +131,38 @@ def _stop_worker() -> None:
         _Worker.context = None
 
 
+@contextmanager
+def _seeded_ids(seed: str) -> Iterator[None]:
+    """While one lifter runs, the service's random ids (`uuid.uuid4`) come from a generator
+    seeded per lifter: a session's id seeds the bandit's draw and picks the oracle's held-out
+    cases, so without this the same seed gave other draws and splits on every run."""
+    draws = random.Random(seed)
+    original = uuid.uuid4
+    uuid.uuid4 = lambda: uuid.UUID(int=draws.getrandbits(128), version=4)
+    try:
+        yield
+    finally:
+        uuid.uuid4 = original
+
+
 def _one_lifter(index: int) -> LifterResult:
     context = _Worker.context
     assert context is not None, "the worker was not started"
     config = context.config
     spec = make_lifter(index, config.seed, config.population)
-    return asyncio.run(
-        simulate_lifter(
-            context.state,
-            context.clock,
-            spec,
-            config.weeks,
-            config.strategy,
-            rpe_table=config.rpe_table,
-            accept_suggestions=config.accept_suggestions,
-            record_rewards=config.record_rewards,
+    with _seeded_ids(f"{config.seed}:ids:{index}"):
+        return asyncio.run(
+            simulate_lifter(
+                context.state,
+                context.clock,
+                spec,
+                config.weeks,
+                config.strategy,
+                rpe_table=config.rpe_table,
+                accept_suggestions=config.accept_suggestions,
+                record_rewards=config.record_rewards,
+            )
         )
-    )
 
 
 @contextmanager

@@ -92,8 +92,8 @@ def test_the_generation_row_holds_the_wall_clock_ms_of_the_stages_before_the_wri
     assert row.stage_ms is not None
     assert set(row.stage_ms) == {"read", "assemble", "engine", "serialise"}
     assert all(isinstance(ms, float) and ms >= 0 for ms in row.stage_ms.values()), row.stage_ms
+    # a lower bound only: the pause guarantees it, where an upper bound would race the machine
     assert row.stage_ms["engine"] >= 50, "the engine stage did not time the strategy"
-    assert row.stage_ms["read"] < 50 <= row.stage_ms["engine"]
     replay = api.generate(who, sid, body={"strategy": "formula"})  # same key: no new row
     assert replay.json()["generation_id"] == row.id
     assert [r.stage_ms for r in api.rows(GenerationRow, session_id=sid)] == [row.stage_ms]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,16 @@ def bandit_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bandit")
     _write(replace(BANDIT, keep_db=str(out)), out)
     return out
+
+
+def test_a_bandit_run_is_reproducible(bandit_run: Path, tmp_path: Path) -> None:
+    """The bandit's draws are seeded by session ids; the simulator seeds those too."""
+    service_ids = uuid.uuid4
+    again = _write(BANDIT, tmp_path)
+    assert again == (bandit_run / "sessions.jsonl").read_bytes()
+    chosen = [r["bandit"]["chosen"] for r in _records(tmp_path) if r.get("bandit")]
+    assert {"formula", "llm"} <= set(chosen), "a run too small to show the draws"
+    assert uuid.uuid4 is service_ids, "the seeded ids outlived the run"
 
 
 def test_the_coach_reports_simulated_tokens() -> None:
