@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from api.persistence.db import normalise_url
 from benchmarks.api_load import LOOPBACK_HOSTS
 
-__all__ = ["DB_KINDS", "LOOPBACK", "postgres_base_url"]
+__all__ = ["DB_KINDS", "LOOPBACK", "mark_postgres_items", "postgres_base_url"]
 
 LOOPBACK = ["127.0.0.1", "::1", "localhost"]
 
@@ -31,3 +31,13 @@ def postgres_base_url() -> str | None:
 
 
 DB_KINDS = ["sqlite", "postgres"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
+
+
+def mark_postgres_items(items: list[pytest.Item]) -> None:
+    """Mark every test parametrised on PostgreSQL `postgres`, with loopback sockets allowed
+    (called by the conftests of the folders whose tests take a database kind)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgres" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+            item.add_marker(pytest.mark.allow_hosts(LOOPBACK))

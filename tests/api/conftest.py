@@ -20,18 +20,14 @@ from api.persistence.db import Database
 from api.settings import LlmSettings, Settings
 from benchmarks.api_load import temporary_database
 from tests.api.client import ADMIN_TOKEN, Api
-from tests.databases import DB_KINDS, LOOPBACK, postgres_base_url
+from tests.databases import DB_KINDS, mark_postgres_items, postgres_base_url
 from training_engine.strategies import StrategyRegistry
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "postgres" in callspec.params.values():
-            item.add_marker(pytest.mark.postgres)
-            item.add_marker(pytest.mark.allow_hosts(LOOPBACK))
+    mark_postgres_items(items)
 
 
 @pytest.fixture(scope="session")
